@@ -1,0 +1,3 @@
+from healer.main import main
+
+raise SystemExit(main())

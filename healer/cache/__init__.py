@@ -1,0 +1,1 @@
+"""Content-addressed caching of stage results."""

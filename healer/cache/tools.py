@@ -1,0 +1,93 @@
+"""Identifying the tool a stage runs, cheaply enough to do on every run.
+
+Running `tool --version` costs a process start per stage per run, which would
+eat the whole budget of a cached re-check. Instead the executable is
+identified by its file's size and modification time, its folder's, and, for
+tools inside a virtualenv, the site-packages folder's (which changes whenever
+a package is installed or removed). Declared `versions` commands do run, but
+only when that identity changes; their output is memoised in the store.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from healer.config.model import Stage
+from healer.kb.store import Store
+from healer.pipeline.process import resolve
+
+VERSION_TIMEOUT = 30.0
+
+
+def _stat_id(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def executable_identity(command: str, env: Mapping[str, str], cwd: Path) -> str:
+    """A string that changes when the executable `command` resolves to is replaced or upgraded."""
+    if os.sep in command:
+        found = str(cwd / command) if not os.path.isabs(command) else command
+        found = found if os.path.exists(found) else None
+    else:
+        found = resolve(command, env.get("PATH"))
+    if found is None:
+        return f"{command}:not-found"
+    where = Path(found)
+    parts = [_stat_id(where), _stat_id(where.resolve()), _stat_id(where.parent)]
+    venv = where.parent.parent
+    if (venv / "pyvenv.cfg").exists():
+        parts.extend(_stat_id(site) for site in sorted(venv.glob("lib/python*/site-packages")))
+    return "|".join(parts)
+
+
+def main_command(stage: Stage) -> str:
+    """The program a stage starts (for a shell line, its first word)."""
+    if stage.shell:
+        line = stage.run if isinstance(stage.run, str) else shlex.join(stage.run)
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = []
+        return words[0] if words else "/bin/sh"
+    return stage.argv()[0]
+
+
+def tool_identities(stage: Stage, env: Mapping[str, str], cwd: Path, store: Store | None) -> list[str]:
+    """The identity of the stage's program and the output of each declared `versions` command."""
+    ids = [executable_identity(main_command(stage), env, cwd)]
+    for command in stage.versions:
+        ids.append(f"{command}={declared_version(command, env, cwd, store)}")
+    return ids
+
+
+def declared_version(command: str, env: Mapping[str, str], cwd: Path, store: Store | None) -> str:
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return "unparsable"
+    if not argv:
+        return "empty"
+    identity = executable_identity(argv[0], env, cwd)
+    if store is not None:
+        known = store.tool_version(command, identity)
+        if known is not None:
+            return known
+    try:
+        done = subprocess.run(
+            argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, capture_output=True,
+            timeout=VERSION_TIMEOUT, check=False,
+        )  # fmt: skip
+        output = (done.stdout + done.stderr).decode("utf-8", "replace").strip() + f" (exit {done.returncode})"
+    except (OSError, subprocess.TimeoutExpired) as error:
+        output = f"unavailable: {error}"
+    if store is not None:
+        store.store_tool_version(command, identity, output)
+    return output

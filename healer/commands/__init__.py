@@ -1,0 +1,1 @@
+"""One module per `healer` command; each exposes `execute(args) -> exit code`."""

@@ -1,0 +1,45 @@
+"""`healer init`: write the detected pipeline into the configuration for the user to edit."""
+
+from __future__ import annotations
+
+import argparse
+
+from healer.config.load import config_file
+from healer.errors import HealerError
+from healer.snapshot.git import repo_root
+from pathlib import Path
+
+
+def execute(args: argparse.Namespace) -> int:
+    from healer.config.write import render_stages, write_config
+    from healer.detect import detect
+
+    root = repo_root(Path.cwd())
+    detection = detect(root, from_ci=args.from_ci)
+    for note in detection.notes:
+        print(f"note: {note}")
+    if not detection.stages:
+        raise HealerError(
+            f"found no checks to run in {root} (looked for Python, JavaScript, Makefile and pre-commit tools"
+            f"{'' if args.from_ci else '; --from-ci also reads GitHub Actions workflows'}); "
+            "add [tool.healer.stages.NAME] tables by hand"
+        )
+    target = args.target or ("pyproject" if (root / "pyproject.toml").is_file() else "healer.toml")
+    if args.dry_run:
+        print(render_stages(detection.stages, prefix="tool.healer" if target == "pyproject" else ""), end="")
+        return 0
+    existing = config_file(root)
+    if existing is not None and not args.force:
+        raise HealerError(
+            f"{existing[0]} already configures healer; edit it, or use --force to replace its stages"
+        )
+    try:
+        path = write_config(root, detection.stages, target=target, force=args.force)
+    except FileExistsError as error:
+        raise HealerError(str(error)) from None
+    except OSError as error:
+        raise HealerError(f"cannot write the configuration: {error}") from None
+    names = ", ".join(stage.name for stage in detection.stages)
+    print(f"wrote {len(detection.stages)} stages ({names}) to {path}")
+    print("Edit them there; `healer stages` shows the result and `healer run` runs it.")
+    return 0

@@ -1,0 +1,65 @@
+"""`healer run`: the pipeline on the working tree."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+from healer.commands.display import display_for, in_github_actions
+from healer.kb.store import Store
+from healer.pipeline.result import RunResult
+from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.workspace import Workspace, open_workspace
+
+
+def _terminate_as_interrupt(_sig: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_workspace(
+    workspace: Workspace,
+    *,
+    stages: list[str] | None,
+    jobs: int | None,
+    use_cache: bool,
+    sink: Sink,
+    prepend_path: tuple[str, ...] = (),
+) -> RunResult:
+    # A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too.
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Store() as store:
+            options = RunOptions(
+                jobs=jobs,
+                use_cache=use_cache,
+                log_dir=workspace.state_dir / "logs",
+                prepend_path=prepend_path,
+            )
+            return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def emit(run: RunResult, *, as_json: bool) -> None:
+    """After the run: the JSON document, and CI annotations under GitHub Actions."""
+    if as_json:
+        from healer.render.json_document import dumps, run_document
+
+        sys.stdout.write(dumps(run_document(run)) + "\n")
+    if in_github_actions():
+        from healer.render.github import annotations
+
+        stream = sys.stderr if as_json else sys.stdout
+        for line in annotations(run):
+            stream.write(line + "\n")
+    sys.stdout.flush()
+
+
+def execute(args: argparse.Namespace) -> int:
+    workspace = open_workspace()
+    sink: Sink = (lambda _event: None) if args.json else display_for(sys.stdout, verbose=args.verbose)
+    run = run_workspace(workspace, stages=args.stages, jobs=args.jobs, use_cache=not args.no_cache, sink=sink)
+    emit(run, as_json=args.json)
+    return run.exit_code

@@ -1,0 +1,50 @@
+"""`healer stages`: the pipeline healer resolved, and where it came from."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from healer.config.model import Config
+from healer.workspace import open_workspace
+
+
+def describe(config: Config) -> list[str]:
+    source = "detected from the project (no configuration yet; `healer init` writes it)" if (
+        config.source == "detected"
+    ) else config.source
+    lines = [f"pipeline: {len(config.stages)} stage{'s' if len(config.stages) != 1 else ''}, {source}"]
+    width = max((len(stage.name) for stage in config.stages), default=0)
+    for stage in config.stages:
+        lines.append(f"  {stage.name:<{width}}  {stage.kind:<9}  {stage.command_line()}")
+        extras = []
+        if stage.needs:
+            extras.append(f"needs {', '.join(stage.needs)}")
+        if stage.inputs:
+            extras.append(f"inputs {' '.join(stage.inputs)}")
+        if stage.timeout:
+            extras.append(f"timeout {stage.timeout:g}s")
+        if stage.gate:
+            bound = f">= {stage.gate.minimum:g}" if stage.gate.minimum is not None else f"<= {stage.gate.maximum:g}"
+            extras.append(f"gate {stage.gate.metric} {bound}")
+        if stage.fix:
+            extras.append("fix: " + (stage.fix if isinstance(stage.fix, str) else " ".join(stage.fix)))
+        if not stage.cache:
+            extras.append("not cached")
+        for extra in extras:
+            lines.append(f"  {'':<{width}}  {'':<9}  {extra}")
+    for note in config.notes:
+        lines.append(f"note: {note}")
+    return lines
+
+
+def execute(args: argparse.Namespace) -> int:
+    workspace = open_workspace(require_stages=False)
+    if args.json:
+        from healer.render.json_document import dumps, stages_document
+
+        print(dumps(stages_document(workspace.config)))
+    else:
+        print("\n".join(describe(workspace.config)))
+    sys.stdout.flush()
+    return 0

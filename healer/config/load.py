@@ -1,0 +1,74 @@
+"""Finding and reading the configuration of a repository."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from healer.config.errors import ConfigError
+from healer.config.model import Config
+from healer.config.schema import validate
+
+HEALER_TOML = "healer.toml"
+PYPROJECT = "pyproject.toml"
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, turning every way it can be broken into a `ConfigError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(path, "", f"cannot read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(path, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", line) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(found.group(1)) if found else None
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise ConfigError(path, "", f"invalid TOML: {problem}", line) from None
+
+
+def config_file(root: Path) -> tuple[Path, str] | None:
+    """The file holding healer's configuration and the table prefix inside it, if any."""
+    dedicated = root / HEALER_TOML
+    if dedicated.is_file():
+        return dedicated, ""
+    pyproject = root / PYPROJECT
+    if pyproject.is_file():
+        data, _ = read_toml(pyproject)
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "healer" in tool:
+            return pyproject, "tool.healer"
+    return None
+
+
+def load_config(root: Path, *, detect: bool = True) -> Config:
+    """The repository's pipeline: its configuration, or what detection finds without one."""
+    found = config_file(root)
+    if found is not None:
+        path, prefix = found
+        data, text = read_toml(path)
+        table: Any = data
+        for part in filter(None, prefix.split(".")):
+            table = table[part]
+        return validate(table, path=path, text=text, prefix=prefix, parsers=_parsers())
+    if not detect:
+        return Config(stages=(), source="none")
+    from healer.detect import detect as run_detection
+
+    detection = run_detection(root)
+    return Config(stages=detection.stages, source="detected", notes=detection.notes)
+
+
+def _parsers() -> tuple[str, ...]:
+    from healer.diagnostics import parser_names
+
+    return parser_names()

@@ -1,0 +1,248 @@
+"""Validation of raw TOML data into a `Config`: every key checked, every error named."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from healer.config.errors import ConfigError
+from healer.config.model import STAGE_KINDS, Config, Gate, Stage
+
+STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+TOP_KEYS = ("stages", "jobs")
+STAGE_KEYS = (
+    "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
+    "timeout", "fix", "parser", "gate", "cwd", "cache",
+)  # fmt: skip
+GATE_KEYS = ("metric", "pattern", "min", "max", "file")
+
+# Metrics a gate can read without a pattern: the line each well-known tool prints.
+KNOWN_METRICS = {
+    # coverage.py / pytest-cov: "TOTAL    120    12    90%" (branch columns optional)
+    "coverage": r"^TOTAL\b.*?(\d+(?:\.\d+)?)%\s*$",
+}
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str, prefix: str) -> None:
+        self.path = path
+        self.text = text
+        self.prefix = prefix
+
+    def fail(self, key: str, problem: str, *, search: str | None = None) -> ConfigError:
+        return ConfigError(self.path, self.full(key), problem, self.line_of(search or key))
+
+    def full(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def line_of(self, key: str) -> int | None:
+        """Best-effort line number of a key; tomllib does not report positions."""
+        leaf = key.rsplit(".", 1)[-1]
+        table = re.compile(rf"^\s*\[+\s*{re.escape(self.full(key))}\s*\]+")
+        assign = re.compile(rf"^\s*[\"']?{re.escape(leaf)}[\"']?\s*=")
+        for number, line in enumerate(self.text.splitlines(), 1):
+            if table.match(line):
+                return number
+        for number, line in enumerate(self.text.splitlines(), 1):
+            if assign.match(line):
+                return number
+        return None
+
+    def check_keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(allowed)}"
+                raise self.fail(f"{where}.{key}" if where else key, f"unknown key{hint}")
+
+
+def _expect(
+    v: _Validator, key: str, value: Any, check: Callable[[Any], bool], what: str
+) -> None:
+    if not check(value):
+        raise v.fail(key, f"expected {what}, got {_describe(value)}")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _command(v: _Validator, key: str, value: Any) -> tuple[str, ...] | str:
+    if isinstance(value, str):
+        if not value.strip():
+            raise v.fail(key, "the command is empty")
+        try:
+            shlex.split(value)
+        except ValueError as error:
+            raise v.fail(key, f"cannot split the command line: {error}") from None
+        return value
+    if _is_str_list(value):
+        if not value or not value[0]:
+            raise v.fail(key, "the command is empty")
+        return tuple(value)
+    raise v.fail(key, f"expected a command (string or array of strings), got {_describe(value)}")
+
+
+def _gate(v: _Validator, where: str, raw: Any) -> Gate:
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, GATE_KEYS, where)
+    metric = raw.get("metric")
+    _expect(v, f"{where}.metric", metric, lambda x: isinstance(x, str) and x, "a metric name")
+    pattern = raw.get("pattern", KNOWN_METRICS.get(metric))
+    if pattern is None:
+        known = ", ".join(KNOWN_METRICS)
+        raise v.fail(
+            f"{where}.pattern",
+            f"metric '{metric}' is not built in ({known}); give a `pattern` whose first group is the number",
+            search=where,
+        )
+    _expect(v, f"{where}.pattern", pattern, lambda x: isinstance(x, str), "a regular expression")
+    try:
+        compiled = re.compile(pattern, re.MULTILINE)
+    except re.error as error:
+        raise v.fail(f"{where}.pattern", f"invalid regular expression: {error}") from None
+    if compiled.groups < 1:
+        raise v.fail(f"{where}.pattern", "the pattern needs a group that captures the number")
+    bounds: dict[str, float | None] = {}
+    for name in ("min", "max"):
+        value = raw.get(name)
+        if value is not None:
+            number = lambda x: isinstance(x, int | float) and not isinstance(x, bool)  # noqa: E731
+            _expect(v, f"{where}.{name}", value, number, "a number")
+        bounds[name] = None if value is None else float(value)
+    if bounds["min"] is None and bounds["max"] is None:
+        raise v.fail(where, "a gate needs `min` or `max`")
+    file = raw.get("file")
+    if file is not None:
+        _expect(v, f"{where}.file", file, lambda x: isinstance(x, str) and x, "a file path")
+    return Gate(metric, pattern, bounds["min"], bounds["max"], file)
+
+
+def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stage:
+    where = f"stages.{name}"
+    if not STAGE_NAME.match(name):
+        raise v.fail(where, "a stage name uses letters, digits, '.', '_' and '-' only")
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, STAGE_KEYS, where)
+    if "run" not in raw:
+        raise v.fail(f"{where}.run", "missing: the command this stage runs", search=where)
+    run = _command(v, f"{where}.run", raw["run"])
+    kind = raw.get("kind", "other")
+    if kind not in STAGE_KINDS:
+        close = difflib.get_close_matches(str(kind), STAGE_KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail(f"{where}.kind", f"unknown kind {kind!r}{hint}; one of {', '.join(STAGE_KINDS)}")
+    shell = raw.get("shell", False)
+    _expect(v, f"{where}.shell", shell, lambda x: isinstance(x, bool), "true or false")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("inputs", "needs", "env_inputs", "versions"):
+        value = raw.get(key, [])
+        _expect(v, f"{where}.{key}", value, _is_str_list, "an array of strings")
+        lists[key] = tuple(value)
+    env = raw.get("env", {})
+    _expect(v, f"{where}.env", env, lambda x: isinstance(x, dict), "a table of strings")
+    for key, value in env.items():
+        _expect(v, f"{where}.env.{key}", value, lambda x: isinstance(x, str), "a string")
+    timeout = raw.get("timeout")
+    if timeout is not None:
+        positive = lambda x: isinstance(x, int | float) and not isinstance(x, bool) and x > 0  # noqa: E731
+        _expect(v, f"{where}.timeout", timeout, positive, "a positive number of seconds")
+    fix = raw.get("fix")
+    fix_command = None if fix is None else _command(v, f"{where}.fix", fix)
+    parser = raw.get("parser")
+    if parser is not None and parser not in parsers:
+        close = difflib.get_close_matches(str(parser), parsers, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail(f"{where}.parser", f"unknown parser {parser!r}{hint}; one of {', '.join(parsers)}")
+    cwd = raw.get("cwd")
+    if cwd is not None:
+        relative = lambda x: isinstance(x, str) and x and not Path(x).is_absolute() and ".." not in Path(x).parts  # noqa: E731
+        _expect(v, f"{where}.cwd", cwd, relative, "a folder inside the repository")
+    cache = raw.get("cache", True)
+    _expect(v, f"{where}.cache", cache, lambda x: isinstance(x, bool), "true or false")
+    gate = None if "gate" not in raw else _gate(v, f"{where}.gate", raw["gate"])
+    return Stage(
+        name=name,
+        run=run,
+        kind=kind,
+        shell=shell,
+        inputs=lists["inputs"],
+        needs=lists["needs"],
+        env=tuple(sorted(env.items())),
+        env_inputs=lists["env_inputs"],
+        versions=lists["versions"],
+        timeout=None if timeout is None else float(timeout),
+        fix=fix_command,
+        parser=parser,
+        gate=gate,
+        cwd=cwd,
+        cache=cache,
+    )
+
+
+def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
+    names = {stage.name for stage in stages}
+    for stage in stages:
+        for need in stage.needs:
+            if need not in names:
+                close = difflib.get_close_matches(need, sorted(names), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise v.fail(f"stages.{stage.name}.needs", f"no stage named {need!r}{hint}")
+            if need == stage.name:
+                raise v.fail(f"stages.{stage.name}.needs", "a stage cannot need itself")
+    needs = {stage.name: stage.needs for stage in stages}
+    state: dict[str, int] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = " -> ".join([*path[path.index(name) :], name])
+            raise v.fail(f"stages.{name}.needs", f"the stages depend on each other in a cycle: {cycle}")
+        state[name] = 1
+        for need in needs[name]:
+            visit(need, [*path, name])
+        state[name] = 2
+
+    for stage in stages:
+        visit(stage.name, [])
+
+
+def validate(
+    data: Mapping[str, Any], *, path: Path, text: str, prefix: str, parsers: tuple[str, ...]
+) -> Config:
+    """Turn the `[tool.healer]` table (or a whole healer.toml) into a `Config`."""
+    v = _Validator(path, text, prefix)
+    if not isinstance(data, dict):
+        raise v.fail("", f"expected a table, got {_describe(data)}")
+    v.check_keys(data, TOP_KEYS, "")
+    jobs = data.get("jobs")
+    if jobs is not None:
+        positive = lambda x: isinstance(x, int) and not isinstance(x, bool) and x > 0  # noqa: E731
+        _expect(v, "jobs", jobs, positive, "a positive whole number")
+    raw_stages = data.get("stages")
+    if raw_stages is None:
+        raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
+    _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict) and x, "at least one [stages.NAME] table")
+    stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
+    _check_graph(v, stages)
+    return Config(stages=stages, source=str(path), path=path, jobs=jobs)

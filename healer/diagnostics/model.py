@@ -1,0 +1,58 @@
+"""Structured diagnostics: what a failing stage's output means, one finding at a time."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a parser reads from a tool's output, before healer places it in a stage.
+
+    `file` is the path as the tool printed it (absolute or relative to the
+    stage's directory); `diagnose` makes it relative to the repository.
+    """
+
+    tool: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    code: str | None = None
+    severity: Severity = "error"
+    suggestion: str | None = None
+    """The tool's own proposed replacement (for example the interpreter's "Did you mean")."""
+    node_id: str | None = None
+    """The test that failed, for test runners (pytest node id)."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found by one stage, with a fingerprint stable across runs and repositories."""
+
+    stage: str
+    tool: str
+    file: str | None
+    line: int | None
+    column: int | None
+    code: str | None
+    message: str
+    severity: Severity
+    fingerprint: str
+    suggestion: str | None = None
+    node_id: str | None = None
+
+    def location(self) -> str:
+        """`file:line:col`, as far as it is known."""
+        parts = [self.file or "", str(self.line or ""), str(self.column or "")]
+        return ":".join(part for part in parts if part)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
+        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})

@@ -1,0 +1,136 @@
+"""The `healer` command: parse arguments, dispatch to `healer.commands.<verb>`, turn errors into exit codes.
+
+Commands are imported only once chosen, so `healer run` never pays for the
+imports of `healer demo` or `healer init`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+import healer
+
+EXAMPLES = """\
+examples:
+  healer run                 run every stage (cached where nothing changed)
+  healer run lint test       run two stages and whatever they need
+  healer run --json          one JSON document on stdout (docs/json.md)
+  healer stages              show the pipeline healer resolved
+  healer init                write the detected pipeline into pyproject.toml
+  healer demo                try healer on its bundled sample project
+
+exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted
+"""
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="healer",
+        description="A local-first, self-healing check pipeline for one git repository.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"healer {healer.__version__}")
+    parser.add_argument(
+        "-C", dest="directory", metavar="DIR", help="run as if healer was started in DIR (like git -C)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="run the pipeline on the working tree",
+        description="Run the pipeline's stages on the working tree. Independent stages run in parallel; "
+        "a stage whose inputs, definition, tools and environment inputs are unchanged is served from the cache.",
+        epilog="exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted",
+    )
+    run.add_argument("stages", nargs="*", metavar="STAGE", help="stages to run (with what they need); default: all")
+    run.add_argument("--json", action="store_true", help="print one JSON document (schema healer.run/1) on stdout")
+    run.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="stages to run at once (default: CPU cores)")
+    run.add_argument("--no-cache", action="store_true", help="run every stage even if its result is cached")
+    run.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts (plain output)")
+
+    stages = commands.add_parser(
+        "stages",
+        help="show the resolved pipeline",
+        description="Show the stages healer will run, from the configuration or, without one, from detection.",
+    )
+    stages.add_argument("--json", action="store_true", help="print one JSON document (schema healer.stages/1)")
+
+    init = commands.add_parser(
+        "init",
+        help="write the detected pipeline into the configuration",
+        description="Detect the project's checks and write them as [tool.healer] stages for you to edit.",
+    )
+    init.add_argument(
+        "--from-ci", action="store_true", help="also turn the run: steps of .github/workflows into stages"
+    )
+    init.add_argument(
+        "--target",
+        choices=("pyproject", "healer.toml"),
+        help="where to write (default: pyproject.toml if it exists, else healer.toml)",
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing healer configuration")
+    init.add_argument("--print", dest="dry_run", action="store_true", help="print the TOML instead of writing it")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that healer can work here",
+        description="Check git, the configuration, each stage's tool (with its version), the git hooks, "
+        "the knowledge base and the model configuration. Only cheap local checks; no network.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    demo = commands.add_parser(
+        "demo",
+        help="run healer on its bundled sample project",
+        description="Copy the bundled sample project (with deliberate lint, format, type and test failures) "
+        "into a new temporary git repository and run the pipeline on it, offline.",
+    )
+    demo.add_argument("--keep", action="store_true", help="keep the sample repository and print where it is")
+    demo.add_argument("--dir", metavar="DIR", help="create the sample repository in DIR (must not exist)")
+    demo.add_argument("--json", action="store_true", help="print the run as JSON (schema healer.run/1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from healer.errors import HealerError
+
+    try:
+        if args.directory:
+            try:
+                os.chdir(args.directory)
+            except OSError as error:
+                raise HealerError(f"cannot change to {args.directory}: {error.strerror}") from None
+        command = importlib.import_module(f"healer.commands.{args.command}")
+        code: int = command.execute(args)
+        return code
+    except HealerError as error:
+        print(f"healer: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("healer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`healer run | head`); nothing left to tell.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

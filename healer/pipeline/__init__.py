@@ -1,0 +1,1 @@
+"""Running the stages: scheduling by `needs`, processes, captured output, results and events."""

@@ -1,0 +1,34 @@
+"""Which stages a run includes: the ones asked for and everything they need."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from healer.config.model import Config, Stage
+from healer.errors import HealerError
+
+
+class UnknownStage(HealerError):
+    pass
+
+
+def select(config: Config, names: Sequence[str] | None) -> list[Stage]:
+    """The asked-for stages plus their transitive `needs`, in configuration order."""
+    if not names:
+        return list(config.stages)
+    by_name = {stage.name: stage for stage in config.stages}
+    wanted: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            known = ", ".join(by_name) or "none"
+            raise UnknownStage(f"no stage named '{name}'{hint}; the stages are: {known}")
+        wanted.add(name)
+        todo.extend(by_name[name].needs)
+    return [stage for stage in config.stages if stage.name in wanted]

@@ -1,0 +1,68 @@
+"""Starting a stage's command in its own process group, and ending that whole group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+GRACE_SECONDS = 2.0
+
+
+def start(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """Start the command with output merged into one pipe and no standard input.
+
+    A new session makes the command the leader of its own process group, so a
+    timeout or Ctrl-C can end it together with everything it started.
+    """
+    return subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
+def signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> bool:
+    """Send `sig` to the process's group; False when nothing is left in it."""
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+    return True
+
+
+def group_alive(process: subprocess.Popen[bytes]) -> bool:
+    try:
+        os.killpg(process.pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def end_group(process: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM the group, then SIGKILL whatever is still there after `grace` seconds."""
+    if not signal_group(process, signal.SIGTERM):
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if process.poll() is not None and not group_alive(process):
+            return
+        time.sleep(0.02)
+    signal_group(process, signal.SIGKILL)
+
+
+def resolve(command: str, path: str | None) -> str | None:
+    """Where `command` would be found on `path`, like the shell would look it up."""
+    import shutil
+
+    return shutil.which(command, path=path)

@@ -1,0 +1,87 @@
+"""What a run produced, as plain data every front end renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from healer.diagnostics.model import Diagnostic
+
+Status = Literal["passed", "failed", "error", "skipped", "cancelled"]
+"""`error`: the stage could not run at all (command missing, folder missing);
+`cancelled`: the run was interrupted while the stage ran."""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    metric: str
+    value: float | None
+    minimum: float | None
+    maximum: float | None
+    passed: bool
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "value": self.value,
+            "min": self.minimum,
+            "max": self.maximum,
+            "passed": self.passed,
+            "problem": self.problem,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateResult:
+        return cls(data["metric"], data["value"], data["min"], data["max"], data["passed"], data["problem"])
+
+
+@dataclass(frozen=True)
+class StageResult:
+    name: str
+    kind: str
+    status: Status
+    command: str
+    duration: float = 0.0
+    exit_code: int | None = None
+    cached: bool = False
+    timed_out: bool = False
+    reason: str | None = None
+    """Why the stage was skipped, errored or cancelled."""
+    output: str = ""
+    """The output, or its head and tail when it was too large to keep."""
+    output_bytes: int = 0
+    log_path: str | None = None
+    """The full output, when it was too large to keep in memory."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    gate: GateResult | None = None
+    key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    stages: tuple[StageResult, ...]
+    duration: float
+    root: str
+    interrupted: bool = False
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def outcome(self) -> Literal["passed", "failed", "interrupted"]:
+        if self.interrupted:
+            return "interrupted"
+        if all(stage.status == "passed" for stage in self.stages):
+            return "passed"
+        return "failed"
+
+    @property
+    def exit_code(self) -> int:
+        return {"passed": 0, "failed": 1, "interrupted": 130}[self.outcome]
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for stage in self.stages for d in stage.diagnostics)

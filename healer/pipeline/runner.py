@@ -1,0 +1,411 @@
+"""Running the selected stages as a graph: parallel where `needs` allows, cached, interruptible.
+
+Each stage runs in its own thread, which owns the process, reads its output
+and parses it. The calling thread owns everything else: it schedules, talks
+to the store (sqlite connections stay in one thread), enforces timeouts and
+hands every event to `sink` in order. So a consumer never sees two events at
+once and never needs a lock.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from healer.cache.key import stage_key
+from healer.cache.tools import tool_identities
+from healer.config.model import Config, Stage
+from healer.diagnostics.model import Diagnostic
+from healer.kb.store import CachedResult, Store
+from healer.pipeline import process
+from healer.pipeline.environment import stage_env
+from healer.pipeline.events import (
+    Event,
+    Notice,
+    RunFinished,
+    RunStarted,
+    StageFinished,
+    StageOutput,
+    StageStarted,
+)
+from healer.pipeline.gate import evaluate
+from healer.pipeline.output import OutputCapture
+from healer.pipeline.plan import select
+from healer.pipeline.result import GateResult, RunResult, StageResult
+from healer.snapshot.worktree import WorkTree, read_worktree
+
+Sink = Callable[[Event], None]
+POLL_SECONDS = 0.05
+ORPHAN_GRACE = 1.0
+READ_SIZE = 65536
+CACHED_OUTPUT_LIMIT = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int | None = None
+    use_cache: bool = True
+    log_dir: Path | None = None
+    """Where the full output of very talkative stages is kept."""
+    prepend_path: tuple[str, ...] = ()
+    env: Mapping[str, str] | None = None
+    """The environment stages start from; the process's own when None."""
+
+
+@dataclass
+class _Active:
+    stage: Stage
+    thread: threading.Thread
+    started: float
+    proc: subprocess.Popen[bytes] | None = None
+    timed_out: bool = False
+    cancelled: bool = False
+    kill_at: float | None = None
+    exited_at: float | None = None
+
+
+@dataclass
+class _Shared:
+    """State both threads read; the stage thread only reads the flags main sets."""
+
+    active: dict[str, _Active] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run_pipeline(
+    config: Config,
+    root: Path,
+    *,
+    names: Sequence[str] | None = None,
+    options: RunOptions | None = None,
+    store: Store | None = None,
+    sink: Sink | None = None,
+) -> RunResult:
+    return _Run(config, root, names, options or RunOptions(), store, sink or (lambda _e: None)).go()
+
+
+class _Run:
+    def __init__(
+        self,
+        config: Config,
+        root: Path,
+        names: Sequence[str] | None,
+        options: RunOptions,
+        store: Store | None,
+        sink: Sink,
+    ) -> None:
+        self.config = config
+        self.root = root
+        self.stages = select(config, names)
+        self.options = options
+        self.store = store
+        self.sink = sink
+        self.jobs = max(1, options.jobs or config.jobs or os.cpu_count() or 1)
+        self.events: queue.Queue[tuple[str, str, object]] = queue.Queue(maxsize=256)
+        self.shared = _Shared()
+        self.results: dict[str, StageResult] = {}
+        self.keys: dict[str, str] = {}
+        self.notices: list[str] = list(store.notices) if store else []
+        self._tree: WorkTree | None = None
+
+    # -- the loop ------------------------------------------------------------
+
+    def go(self) -> RunResult:
+        began = time.monotonic()
+        for notice in self.notices:
+            self.sink(Notice(notice))
+        self.sink(RunStarted(tuple(stage.name for stage in self.stages), self.jobs))
+        interrupted = False
+        try:
+            self._loop()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            self._shutdown(interrupted)
+        ordered = tuple(self.results[stage.name] for stage in self.stages)
+        result = RunResult(ordered, time.monotonic() - began, str(self.root), interrupted, tuple(self.notices))
+        self.sink(RunFinished(result))
+        return result
+
+    def _loop(self) -> None:
+        pending = list(self.stages)
+        while pending or self.shared.active:
+            before = (len(pending), len(self.results))
+            pending = self._start_ready(pending)
+            if not self.shared.active:
+                if pending and (len(pending), len(self.results)) == before:
+                    # Nothing runs and nothing could start: the needs can never be met.
+                    for stage in pending:
+                        self._finish(_error(stage, "its needs can never be met", "unmet-needs"))
+                    pending = []
+                continue
+            try:
+                kind, name, payload = self.events.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._police()
+                continue
+            self._handle(kind, name, payload)
+            self._police()
+
+    def _start_ready(self, pending: list[Stage]) -> list[Stage]:
+        waiting: list[Stage] = []
+        for stage in pending:
+            blocker = self._blocker(stage)
+            if blocker == "wait" or (blocker is None and len(self.shared.active) >= self.jobs):
+                waiting.append(stage)
+            elif blocker is not None:
+                self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=blocker))
+            else:
+                self._launch(stage)
+        return waiting
+
+    def _blocker(self, stage: Stage) -> str | None:
+        """None when the stage can start, "wait" while a need runs, else why it is skipped."""
+        for need in stage.needs:
+            done = self.results.get(need)
+            if done is None:
+                return "wait"
+            if done.status != "passed":
+                return f"needs '{need}', which {_past(done.status)}"
+        return None
+
+    def _launch(self, stage: Stage) -> None:
+        env = stage_env(stage, self.options.env, self.options.prepend_path)
+        cwd = self.root / stage.cwd if stage.cwd else self.root
+        if stage.cache and self.store is not None:
+            key = self._key(stage, env, cwd)
+            self.keys[stage.name] = key
+            if self.options.use_cache:
+                hit = self.store.cached_result(key)
+                if hit is not None:
+                    self.sink(StageStarted(stage.name, stage.command_line()))
+                    self._finish(_from_cache(stage, hit, key))
+                    return
+        self.sink(StageStarted(stage.name, stage.command_line()))
+        if not cwd.is_dir():
+            self._finish(_error(stage, f"the stage's folder {stage.cwd} does not exist", "missing-folder"))
+            return
+        log_path = None if self.options.log_dir is None else self.options.log_dir / f"{stage.name}.log"
+        thread = threading.Thread(
+            target=self._execute, args=(stage, cwd, env, log_path), name=f"healer-{stage.name}", daemon=True
+        )
+        with self.shared.lock:
+            self.shared.active[stage.name] = _Active(stage, thread, time.monotonic())
+        thread.start()
+
+    def _key(self, stage: Stage, env: Mapping[str, str], cwd: Path) -> str:
+        if self._tree is None:
+            self._tree = read_worktree(self.root)
+        return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
+
+    def _handle(self, kind: str, name: str, payload: object) -> None:
+        if kind == "output":
+            assert isinstance(payload, tuple)
+            self.sink(StageOutput(name, payload))
+        elif kind == "done":
+            assert isinstance(payload, StageResult)
+            with self.shared.lock:
+                active = self.shared.active.pop(name)
+            active.thread.join()
+            if active.proc is not None:
+                # Whatever the command left behind in its group goes with it.
+                process.signal_group(active.proc, signal.SIGKILL)
+            payload = replace(payload, key=self.keys.get(name))
+            self._remember(payload)
+            self._finish(payload)
+
+    def _police(self) -> None:
+        """Timeouts, and stages whose command exited but whose children hold the output open."""
+        now = time.monotonic()
+        with self.shared.lock:
+            actives = list(self.shared.active.values())
+        for active in actives:
+            proc = active.proc
+            if proc is None:
+                continue
+            timeout = active.stage.timeout
+            if timeout is not None and not active.timed_out and now - active.started > timeout:
+                active.timed_out = True
+                process.signal_group(proc, signal.SIGTERM)
+                active.kill_at = now + process.GRACE_SECONDS
+            if active.kill_at is not None and now >= active.kill_at:
+                process.signal_group(proc, signal.SIGKILL)
+                active.kill_at = None
+            if active.exited_at is None and proc.poll() is not None:
+                active.exited_at = now
+            if active.exited_at is not None and now - active.exited_at > ORPHAN_GRACE:
+                process.signal_group(proc, signal.SIGKILL)
+
+    def _shutdown(self, interrupted: bool) -> None:
+        with self.shared.lock:
+            actives = list(self.shared.active.values())
+        for active in actives:
+            active.cancelled = interrupted or active.cancelled
+            if active.proc is not None:
+                process.signal_group(active.proc, signal.SIGTERM)
+        deadline = time.monotonic() + process.GRACE_SECONDS
+        while self.shared.active:
+            try:
+                kind, name, payload = self.events.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                kind = ""
+            except KeyboardInterrupt:
+                deadline = 0.0
+                continue
+            if kind == "done":
+                assert isinstance(payload, StageResult)
+                with self.shared.lock:
+                    active = self.shared.active.pop(name)
+                if active.proc is not None:
+                    process.signal_group(active.proc, signal.SIGKILL)
+                self._finish(payload)
+            if time.monotonic() >= deadline:
+                with self.shared.lock:
+                    for active in self.shared.active.values():
+                        if active.proc is not None:
+                            process.signal_group(active.proc, signal.SIGKILL)
+        for stage in self.stages:
+            if stage.name not in self.results:
+                self._finish(
+                    StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason="interrupted")
+                )
+
+    def _finish(self, result: StageResult) -> None:
+        self.results[result.name] = result
+        self.sink(StageFinished(result))
+
+    def _remember(self, result: StageResult) -> None:
+        stage = next(s for s in self.stages if s.name == result.name)
+        key = self.keys.get(result.name)
+        cacheable = result.status in ("passed", "failed") and not result.timed_out
+        if self.store is None or key is None or not stage.cache or not cacheable:
+            return
+        output = result.output
+        if len(output) > CACHED_OUTPUT_LIMIT:
+            quarter = CACHED_OUTPUT_LIMIT // 4
+            output = output[:quarter] + "\n[... output shortened in the cache ...]\n" + output[-3 * quarter :]
+        self.store.store_result(
+            key,
+            repo=str(self.root),
+            stage=result.name,
+            status=result.status,
+            exit_code=result.exit_code,
+            duration=result.duration,
+            output=output,
+            output_bytes=result.output_bytes,
+            diagnostics=[d.to_dict() for d in result.diagnostics],
+            gate=None if result.gate is None else result.gate.to_dict(),
+        )
+
+    # -- one stage, in its own thread ----------------------------------------
+
+    def _execute(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> None:
+        try:
+            result = self._execute_inner(stage, cwd, env, log_path)
+        except Exception as error:  # a bug must end the stage, not hang the run
+            result = _error(stage, f"healer failed while running the stage: {error!r}", "internal")
+        self.events.put(("done", stage.name, result))
+
+    def _execute_inner(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
+        argv = stage.argv()
+        began = time.monotonic()
+        try:
+            proc = process.start(argv, cwd, env)
+        except FileNotFoundError:
+            return _error(stage, f"command not found: {argv[0]!r} (is it installed and on PATH?)", "command-not-found")
+        except PermissionError:
+            return _error(stage, f"permission denied: cannot execute {argv[0]!r}", "not-executable")
+        except OSError as error:
+            return _error(stage, f"cannot start {argv[0]!r}: {error.strerror or error}", "cannot-start")
+        with self.shared.lock:
+            active = self.shared.active[stage.name]
+            active.proc = proc
+        capture = OutputCapture(log_path)
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while True:
+            try:
+                data = os.read(fd, READ_SIZE)
+            except OSError:
+                break
+            if not data:
+                break
+            lines = capture.feed(data)
+            if lines:
+                self.events.put(("output", stage.name, tuple(lines)))
+        proc.stdout.close()
+        code = proc.wait()
+        duration = time.monotonic() - began
+        text, log, rest = capture.close()
+        if rest:
+            self.events.put(("output", stage.name, tuple(rest)))
+        base = StageResult(
+            stage.name, stage.kind, "failed", stage.command_line(), duration, code,
+            output=text, output_bytes=capture.total, log_path=log,
+        )  # fmt: skip
+        if active.cancelled:
+            return replace(base, status="cancelled", reason="interrupted")
+        from healer.diagnostics import diagnose
+
+        found = tuple(
+            diagnose(
+                stage=stage.name, output=text, root=self.root, cwd=cwd, parser=stage.parser,
+                argv=argv, exit_code=None if active.timed_out else code,
+            )
+        )  # fmt: skip
+        if active.timed_out:
+            message = f"timed out after {stage.timeout:g}s; the stage and its child processes were ended"
+            return replace(
+                base, timed_out=True, reason=message,
+                diagnostics=(_healer_diagnostic(stage, "timeout", message), *found),
+            )  # fmt: skip
+        gate: GateResult | None = None
+        if stage.gate is not None:
+            gate = evaluate(stage.gate, text, cwd)
+            if not gate.passed and gate.problem is not None:
+                found = (*found, _healer_diagnostic(stage, "gate", gate.problem))
+        passed = code == 0 and (gate is None or gate.passed)
+        return replace(base, status="passed" if passed else "failed", diagnostics=found, gate=gate)
+
+
+def _past(status: str) -> str:
+    return {"failed": "failed", "error": "could not run", "skipped": "was skipped", "cancelled": "was cancelled"}.get(
+        status, status
+    )
+
+
+def _healer_diagnostic(stage: Stage, code: str, message: str) -> Diagnostic:
+    from healer.diagnostics.fingerprint import fingerprint
+
+    # Numbers vary (timeouts, thresholds); the fingerprint normalises them away.
+    return Diagnostic(
+        stage=stage.name, tool="healer", file=None, line=None, column=None, code=code,
+        message=message, severity="error", fingerprint=fingerprint("healer", code, message),
+    )  # fmt: skip
+
+
+def _error(stage: Stage, message: str, code: str) -> StageResult:
+    text = f"stage '{stage.name}': {message}"
+    return StageResult(
+        stage.name, stage.kind, "error", stage.command_line(), reason=text,
+        diagnostics=(_healer_diagnostic(stage, code, text),),
+    )  # fmt: skip
+
+
+def _from_cache(stage: Stage, hit: CachedResult, key: str) -> StageResult:
+    status = "passed" if hit.status == "passed" else "failed"
+    return StageResult(
+        stage.name, stage.kind, status, stage.command_line(), hit.duration, hit.exit_code,
+        cached=True, output=hit.output, output_bytes=hit.output_bytes,
+        diagnostics=tuple(Diagnostic.from_dict(d) for d in hit.diagnostics),
+        gate=None if hit.gate is None else GateResult.from_dict(hit.gate), key=key,
+    )  # fmt: skip
+
+

@@ -1,0 +1,89 @@
+"""The stable JSON documents of `healer run --json` and `healer stages --json` (see docs/json.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import healer
+from healer.config.model import Config, Stage
+from healer.pipeline.result import RunResult, StageResult
+
+RUN_SCHEMA = "healer.run/1"
+STAGES_SCHEMA = "healer.stages/1"
+OUTPUT_TAIL_LINES = 100
+
+
+def _stage_result(result: StageResult) -> dict[str, Any]:
+    return {
+        "name": result.name,
+        "kind": result.kind,
+        "status": result.status,
+        "cached": result.cached,
+        "timed_out": result.timed_out,
+        "exit_code": result.exit_code,
+        "duration": round(result.duration, 4),
+        "command": result.command,
+        "reason": result.reason,
+        "gate": None if result.gate is None else result.gate.to_dict(),
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "output_tail": result.output.splitlines()[-OUTPUT_TAIL_LINES:],
+        "output_bytes": result.output_bytes,
+        "log_path": result.log_path,
+    }
+
+
+def run_document(run: RunResult) -> dict[str, Any]:
+    return {
+        "schema": RUN_SCHEMA,
+        "healer_version": healer.__version__,
+        "root": run.root,
+        "outcome": run.outcome,
+        "exit_code": run.exit_code,
+        "duration": round(run.duration, 4),
+        "notices": list(run.notices),
+        "stages": [_stage_result(result) for result in run.stages],
+    }
+
+
+def stage_definition(stage: Stage) -> dict[str, Any]:
+    return {
+        "name": stage.name,
+        "kind": stage.kind,
+        "command": stage.command_line(),
+        "argv": stage.argv(),
+        "shell": stage.shell,
+        "inputs": list(stage.inputs),
+        "needs": list(stage.needs),
+        "env": dict(stage.env),
+        "env_inputs": list(stage.env_inputs),
+        "versions": list(stage.versions),
+        "timeout": stage.timeout,
+        "fix": None if stage.fix is None else (stage.fix if isinstance(stage.fix, str) else list(stage.fix)),
+        "parser": stage.parser,
+        "cwd": stage.cwd,
+        "cache": stage.cache,
+        "gate": None
+        if stage.gate is None
+        else {
+            "metric": stage.gate.metric,
+            "pattern": stage.gate.pattern,
+            "min": stage.gate.minimum,
+            "max": stage.gate.maximum,
+            "file": stage.gate.file,
+        },
+    }
+
+
+def stages_document(config: Config) -> dict[str, Any]:
+    return {
+        "schema": STAGES_SCHEMA,
+        "healer_version": healer.__version__,
+        "source": config.source,
+        "notes": list(config.notes),
+        "stages": [stage_definition(stage) for stage in config.stages],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)

@@ -1,0 +1,29 @@
+"""Line-by-line progress for logs, pipes and CI: no colour, no cursor movement."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from healer.pipeline.events import Event, Notice, RunFinished, StageFinished, StageStarted
+from healer.render.report import report, stage_line
+
+
+class PlainDisplay:
+    def __init__(self, stream: TextIO, *, verbose: bool = False) -> None:
+        self.stream = stream
+        self.verbose = verbose
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Notice):
+            self._write(f"healer: {event.message}")
+        elif isinstance(event, StageStarted) and self.verbose:
+            self._write(f"{event.stage} started: {event.command}")
+        elif isinstance(event, StageFinished):
+            self._write(stage_line(event.result))
+        elif isinstance(event, RunFinished):
+            for line in report(event.result):
+                self._write(line)
+
+    def _write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()

@@ -1,0 +1,77 @@
+"""The plain-text account of a finished run: what failed, where, and why."""
+
+from __future__ import annotations
+
+from healer.pipeline.result import RunResult, StageResult
+
+TAIL_LINES = 15
+MAX_DIAGNOSTICS = 50
+
+
+def duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return f"{int(seconds // 60)}m{seconds % 60:02.0f}s"
+
+
+def status_word(result: StageResult) -> str:
+    word = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "skipped": "skipped", "cancelled": "cancelled"}
+    text = word[result.status]
+    if result.timed_out:
+        text = "TIMED OUT"
+    return f"{text} (cached)" if result.cached else text
+
+
+def stage_line(result: StageResult) -> str:
+    time = "" if result.status == "skipped" else f" in {duration(result.duration)}"
+    reason = f": {result.reason}" if result.reason and result.status in ("skipped", "error") else ""
+    return f"{result.name} {status_word(result)}{time}{reason}"
+
+
+def failure_details(result: StageResult) -> list[str]:
+    """The diagnostics of a failed stage, or the end of its output when nothing was parsed."""
+    lines = [f"--- {result.name} ({result.kind}): {result.command}"]
+    located = [d for d in result.diagnostics if d.file or d.tool != "healer"]
+    for diag in result.diagnostics[:MAX_DIAGNOSTICS]:
+        where = diag.location()
+        code = f" [{diag.code}]" if diag.code else ""
+        prefix = f"{where}: " if where else ""
+        lines.append(f"  {prefix}{diag.message}{code}")
+        if diag.suggestion:
+            lines.append(f"      suggestion: {diag.suggestion}")
+    hidden = len(result.diagnostics) - MAX_DIAGNOSTICS
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more (healer run --json shows all)")
+    if not located and result.output.strip():
+        tail = result.output.rstrip().splitlines()[-TAIL_LINES:]
+        lines.append("  last lines of output:")
+        lines.extend(f"  | {line}" for line in tail)
+    if result.log_path:
+        lines.append(f"  full output: {result.log_path}")
+    return lines
+
+
+def summary(run: RunResult) -> str:
+    counts = {status: 0 for status in ("passed", "failed", "error", "skipped", "cancelled")}
+    for stage in run.stages:
+        counts[stage.status] += 1
+    cached = sum(1 for stage in run.stages if stage.cached)
+    parts = [f"{n} {status}" for status, n in counts.items() if n]
+    if cached:
+        parts.append(f"{cached} from cache")
+    problems = len(run.diagnostics)
+    if problems:
+        parts.append(f"{problems} diagnostic{'s' if problems != 1 else ''}")
+    head = {"passed": "All stages passed", "failed": "Pipeline failed", "interrupted": "Interrupted"}[run.outcome]
+    return f"{head}: {', '.join(parts) or 'no stages'} ({duration(run.duration)})"
+
+
+def report(run: RunResult) -> list[str]:
+    lines: list[str] = []
+    for result in run.stages:
+        if result.status in ("failed", "error"):
+            lines.extend(failure_details(result))
+    lines.append(summary(run))
+    return lines

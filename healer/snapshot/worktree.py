@@ -1,0 +1,84 @@
+"""The working tree as a manifest of paths to content hashes, read through git's stat cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healer.snapshot.git import git
+
+
+def blob_hash(data: bytes) -> str:
+    """The git blob id of `data`, so clean files and dirty files hash alike."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def hash_path(path: Path) -> str | None:
+    """The blob id of a file as it is on disk now (symlinks by their target), None if gone."""
+    try:
+        if path.is_symlink():
+            return blob_hash(os.fsencode(os.readlink(path)))
+        return blob_hash(path.read_bytes())
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+@dataclass
+class WorkTree:
+    """Tracked files with their index hashes, plus the paths whose content must be hashed."""
+
+    root: Path
+    known: dict[str, str]
+    """Path to blob id, for files whose working-tree content equals the index."""
+    dirty: set[str]
+    """Modified, unmerged and untracked (not ignored) files: hashed on demand."""
+    _hashed: dict[str, str | None] = field(default_factory=dict)
+
+    def paths(self) -> list[str]:
+        return sorted(self.known.keys() | self.dirty)
+
+    def content_id(self, path: str) -> str | None:
+        """The blob id of `path` in the working tree, None if it does not exist."""
+        if path in self.known:
+            return self.known[path]
+        if path not in self._hashed:
+            self._hashed[path] = hash_path(self.root / path)
+        return self._hashed[path]
+
+
+def read_worktree(root: Path) -> WorkTree:
+    """List the working tree in one git call, without refreshing or writing the index."""
+    out = git(
+        ["ls-files", "-z", "-t", "-s", "-m", "-o", "-d", "--exclude-standard", "--full-name"], root
+    )
+    known: dict[str, str] = {}
+    dirty: set[str] = set()
+    removed: set[str] = set()
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        tag = record[:1]
+        if tag == b"?":
+            path = os.fsdecode(record[2:])
+            if not path.endswith("/"):  # a nested repository git lists as a folder
+                dirty.add(path)
+            continue
+        meta, _, raw_path = record[2:].partition(b"\t")
+        path = os.fsdecode(raw_path)
+        mode, sha, stage = meta.split(b" ")
+        if tag == b"R":
+            removed.add(path)
+        elif tag == b"C" or stage != b"0":
+            dirty.add(path)
+        elif mode == b"160000":
+            known[path] = "commit:" + sha.decode()
+        else:
+            known[path] = sha.decode()
+    for path in dirty | removed:
+        known.pop(path, None)
+    dirty -= removed
+    return WorkTree(root=root, known=known, dirty=dirty)

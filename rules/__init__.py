@@ -1,0 +1,1 @@
+"""healer.rules: the rules engine and its built-in rule packs (issue 4)."""

@@ -1,0 +1,158 @@
+"""Validation of [tool.healer] / healer.toml: good configs load, bad ones name file, key and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healer.config.errors import ConfigError
+from healer.config.load import load_config
+from healer.config.model import Config, Gate
+
+from ..conftest import Repo
+
+
+def load(repo: Repo, toml: str, *, pyproject: bool = False) -> Config:
+    if pyproject:
+        repo.write("pyproject.toml", toml)
+    else:
+        repo.config(toml)
+    return load_config(repo.path)
+
+
+def error(repo: Repo, toml: str, *, pyproject: bool = False) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load(repo, toml, pyproject=pyproject)
+    return caught.value
+
+
+def test_full_stage_loads_with_every_key(repo: Repo) -> None:
+    config = load(
+        repo,
+        """
+        jobs = 3
+        [stages.lint]
+        run = ["ruff", "check", "."]
+        kind = "lint"
+        inputs = ["*.py"]
+        fix = "ruff check --fix ."
+        parser = "ruff"
+        [stages.test]
+        run = "pytest -q"
+        kind = "test"
+        needs = ["lint"]
+        env = { PYTHONHASHSEED = "0" }
+        env_inputs = ["PYTHONPATH"]
+        versions = ["pytest --version"]
+        timeout = 90
+        cwd = "src"
+        cache = false
+        [stages.test.gate]
+        metric = "coverage"
+        min = 85
+        """,
+    )
+    assert config.jobs == 3
+    lint, test = config.stages
+    assert lint.argv() == ["ruff", "check", "."]
+    assert lint.fix_argv() == ["ruff", "check", "--fix", "."]
+    assert test.argv() == ["pytest", "-q"]
+    assert test.needs == ("lint",)
+    assert test.env == (("PYTHONHASHSEED", "0"),)
+    assert test.timeout == 90.0
+    assert test.cache is False
+    assert isinstance(test.gate, Gate) and test.gate.minimum == 85.0
+    assert "TOTAL" in test.gate.pattern
+
+
+def test_shell_stage_runs_through_sh(repo: Repo) -> None:
+    config = load(repo, '[stages.x]\nrun = "echo a && echo b"\nshell = true\n')
+    assert config.stages[0].argv() == ["/bin/sh", "-c", "echo a && echo b"]
+
+
+def test_pyproject_table_is_read_with_its_prefix(repo: Repo) -> None:
+    config = load(repo, '[project]\nname = "x"\n[tool.healer.stages.a]\nrun = "true"\n', pyproject=True)
+    assert config.names == ("a",)
+    assert config.source.endswith("pyproject.toml")
+
+
+def test_healer_toml_wins_over_pyproject(repo: Repo) -> None:
+    repo.write("pyproject.toml", '[tool.healer.stages.from_pyproject]\nrun = "true"\n')
+    repo.config('[stages.from_healer_toml]\nrun = "true"\n')
+    assert load_config(repo.path).names == ("from_healer_toml",)
+
+
+def test_unknown_key_suggests_the_close_one_with_file_and_line(repo: Repo) -> None:
+    problem = error(repo, '[stages.lint]\nrun = "ruff check ."\nkidn = "lint"\n')
+    assert problem.key == "stages.lint.kidn"
+    assert "did you mean 'kind'" in problem.problem
+    assert problem.line == 3
+    assert str(problem).startswith(f"{repo.path / 'healer.toml'}:3: stages.lint.kidn: unknown key")
+
+
+def test_unknown_key_in_pyproject_names_the_full_key(repo: Repo) -> None:
+    problem = error(repo, '[tool.healer.stages.lint]\nrun = "x"\ntimout = 3\n', pyproject=True)
+    assert problem.key == "tool.healer.stages.lint.timout"
+    assert "did you mean 'timeout'" in problem.problem
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "fragment"),
+    [
+        ('[stages.a]\nkind = "lint"\n', "stages.a.run", "missing"),
+        ('[stages.a]\nrun = ""\n', "stages.a.run", "empty"),
+        ("[stages.a]\nrun = 3\n", "stages.a.run", "got number 3"),
+        ('[stages.a]\nrun = "echo \'unclosed"\n', "stages.a.run", "cannot split"),
+        ('[stages.a]\nrun = "x"\nkind = "lnt"\n', "stages.a.kind", "did you mean 'lint'"),
+        ('[stages.a]\nrun = "x"\nshell = "yes"\n', "stages.a.shell", "true or false"),
+        ('[stages.a]\nrun = "x"\ninputs = "*.py"\n', "stages.a.inputs", "array of strings"),
+        ('[stages.a]\nrun = "x"\ntimeout = -1\n', "stages.a.timeout", "positive"),
+        ('[stages.a]\nrun = "x"\nenv = { A = 1 }\n', "stages.a.env.A", "a string"),
+        ('[stages.a]\nrun = "x"\nparser = "rufff"\n', "stages.a.parser", "did you mean 'ruff'"),
+        ('[stages.a]\nrun = "x"\ncwd = "../elsewhere"\n', "stages.a.cwd", "inside the repository"),
+        ('[stages.a]\nrun = "x"\nneeds = ["b"]\n', "stages.a.needs", "no stage named 'b'"),
+        ('[stages.a]\nrun = "x"\nneeds = ["a"]\n', "stages.a.needs", "cannot need itself"),
+        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "speed"\nmin = 1\n', "stages.a.gate.pattern", "not built in"),
+        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "("\nmin = 1\n', "stages.a.gate.pattern", "invalid regular expression"),
+        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "x"\nmin = 1\n', "stages.a.gate.pattern", "group"),
+        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "coverage"\n', "stages.a.gate", "needs `min` or `max`"),
+        ('jobs = 0\n[stages.a]\nrun = "x"\n', "jobs", "positive"),
+        ('job = 2\n[stages.a]\nrun = "x"\n', "job", "did you mean 'jobs'"),
+        ("jobs = 2\n", "stages", "no stages configured"),
+        ('[stages."bad name"]\nrun = "x"\n', 'stages.bad name', "letters, digits"),
+    ],
+)
+def test_invalid_values_are_named(repo: Repo, toml: str, key: str, fragment: str) -> None:
+    problem = error(repo, toml)
+    assert problem.key == key
+    assert fragment in problem.problem
+
+
+def test_cycle_is_reported_with_its_path(repo: Repo) -> None:
+    problem = error(
+        repo,
+        '[stages.a]\nrun = "x"\nneeds = ["b"]\n[stages.b]\nrun = "x"\nneeds = ["c"]\n[stages.c]\nrun = "x"\nneeds = ["a"]\n',
+    )
+    assert "cycle: a -> b -> c -> a" in problem.problem
+
+
+def test_invalid_toml_reports_the_line(repo: Repo) -> None:
+    problem = error(repo, '[stages.a]\nrun = "x"\nkind = \n')
+    assert problem.line == 3
+    assert "invalid TOML" in problem.problem
+
+
+def test_non_utf8_config_is_a_clear_error(repo: Repo) -> None:
+    (repo.path / "healer.toml").write_bytes(b'[stages.a]\nrun = "caf\xe9"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo.path)
+    assert "not valid UTF-8 (byte 0xe9)" in str(caught.value)
+    assert caught.value.line == 2
+
+
+def test_broken_pyproject_is_an_error_even_without_healer_table(repo: Repo) -> None:
+    repo.write("pyproject.toml", "[project\nname = 1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo.path)
+    assert caught.value.path == str(Path(repo.path / "pyproject.toml"))

@@ -1,0 +1,1 @@
+"""healer.tui: the Textual terminal interface, a client of the core (issue 7)."""
