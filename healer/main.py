@@ -45,9 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"healer {healer.__version__}")
-    parser.add_argument(
-        "-C", dest="directory", metavar="DIR", help="run as if healer was started in DIR (like git -C)"
-    )
+    parser.add_argument("-C", dest="directory", metavar="DIR", help="run as if healer was started in DIR (like git -C)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(

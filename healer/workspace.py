@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from healer.config.load import load_config
@@ -15,11 +16,16 @@ class NoStages(HealerError):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass
 class Workspace:
     root: Path
-    git_dir: Path
     config: Config
+
+    @cached_property
+    def git_dir(self) -> Path:
+        dot_git = self.root / ".git"
+        # The common layout needs no git process; worktrees and submodules ask git.
+        return dot_git if (dot_git / "HEAD").is_file() else git_dir(self.root)
 
     @property
     def state_dir(self) -> Path:
@@ -35,4 +41,4 @@ def open_workspace(start: Path | None = None, *, require_stages: bool = True) ->
             f"no stages to run in {root}: there is no [tool.healer] configuration and nothing was detected; "
             "add [tool.healer.stages.NAME] tables to pyproject.toml (see `healer init`)"
         )
-    return Workspace(root=root, git_dir=git_dir(root), config=config)
+    return Workspace(root=root, config=config)

@@ -22,9 +22,7 @@ def input_paths(stage: Stage, tree: WorkTree) -> list[str]:
     return [path for path in tree.paths() if matches(path)]
 
 
-def stage_key(
-    stage: Stage, tree: WorkTree, env: Mapping[str, str], tools: Sequence[str]
-) -> str:
+def stage_key(stage: Stage, tree: WorkTree, env: Mapping[str, str], tools: Sequence[str]) -> str:
     digest = hashlib.sha256()
     # healer's own version: a new release may parse the same output differently.
     digest.update(f"healer {healer.__version__}\n".encode())

@@ -33,9 +33,10 @@ def _stat_id(path: Path) -> str:
 
 def executable_identity(command: str, env: Mapping[str, str], cwd: Path) -> str:
     """A string that changes when the executable `command` resolves to is replaced or upgraded."""
+    found: str | None
     if os.sep in command:
-        found = str(cwd / command) if not os.path.isabs(command) else command
-        found = found if os.path.exists(found) else None
+        candidate = command if os.path.isabs(command) else str(cwd / command)
+        found = candidate if os.path.exists(candidate) else None
     else:
         found = resolve(command, env.get("PATH"))
     if found is None:

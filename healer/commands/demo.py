@@ -57,7 +57,9 @@ def execute(args: argparse.Namespace) -> int:
             print(f"healer demo: running the sample project's pipeline in {where}\n", flush=True)
         # The sample's tools are installed beside healer (the `demo` extra): use those first.
         own_tools = (os.path.dirname(sys.executable),)
-        run = run_workspace(workspace, stages=None, jobs=None, use_cache=False, sink=sink, prepend_path=own_tools)
+        run = run_workspace(
+            workspace, stages=None, jobs=None, use_cache=False, record=True, sink=sink, prepend_path=own_tools
+        )
         emit(run, as_json=args.json)
         if not args.json:
             print("\n".join(explain(run, where, kept)))

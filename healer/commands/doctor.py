@@ -30,7 +30,11 @@ class Check:
 def _version(executable: str) -> str:
     try:
         done = subprocess.run(
-            [executable, "--version"], capture_output=True, stdin=subprocess.DEVNULL, timeout=VERSION_TIMEOUT, check=False
+            [executable, "--version"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=VERSION_TIMEOUT,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return "version unknown"

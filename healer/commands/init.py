@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Literal
 
 from healer.config.load import config_file
 from healer.errors import HealerError
 from healer.snapshot.git import repo_root
-from pathlib import Path
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -24,15 +25,15 @@ def execute(args: argparse.Namespace) -> int:
             f"{'' if args.from_ci else '; --from-ci also reads GitHub Actions workflows'}); "
             "add [tool.healer.stages.NAME] tables by hand"
         )
-    target = args.target or ("pyproject" if (root / "pyproject.toml").is_file() else "healer.toml")
+    target: Literal["pyproject", "healer.toml"] = args.target or (
+        "pyproject" if (root / "pyproject.toml").is_file() else "healer.toml"
+    )
     if args.dry_run:
         print(render_stages(detection.stages, prefix="tool.healer" if target == "pyproject" else ""), end="")
         return 0
     existing = config_file(root)
     if existing is not None and not args.force:
-        raise HealerError(
-            f"{existing[0]} already configures healer; edit it, or use --force to replace its stages"
-        )
+        raise HealerError(f"{existing[0]} already configures healer; edit it, or use --force to replace its stages")
     try:
         path = write_config(root, detection.stages, target=target, force=args.force)
     except FileExistsError as error:

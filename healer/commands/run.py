@@ -26,17 +26,19 @@ def run_workspace(
     use_cache: bool,
     sink: Sink,
     prepend_path: tuple[str, ...] = (),
+    record: bool | None = None,
 ) -> RunResult:
+    """Run the pipeline; `use_cache` reads cached results, `record` (default: same) stores new ones."""
     # A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too.
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
+        options = RunOptions(
+            jobs=jobs, use_cache=use_cache, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path
+        )
+        if not (use_cache if record is None else record):
+            # --no-cache bypasses the cache both ways: nothing read, nothing written.
+            return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
         with Store() as store:
-            options = RunOptions(
-                jobs=jobs,
-                use_cache=use_cache,
-                log_dir=workspace.state_dir / "logs",
-                prepend_path=prepend_path,
-            )
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -49,10 +51,10 @@ def emit(run: RunResult, *, as_json: bool) -> None:
 
         sys.stdout.write(dumps(run_document(run)) + "\n")
     if in_github_actions():
-        from healer.render.github import annotations
+        from healer.render.github import workflow_commands
 
         stream = sys.stderr if as_json else sys.stdout
-        for line in annotations(run):
+        for line in workflow_commands(run):
             stream.write(line + "\n")
     sys.stdout.flush()
 

@@ -10,9 +10,11 @@ from healer.workspace import open_workspace
 
 
 def describe(config: Config) -> list[str]:
-    source = "detected from the project (no configuration yet; `healer init` writes it)" if (
-        config.source == "detected"
-    ) else config.source
+    source = (
+        "detected from the project (no configuration yet; `healer init` writes it)"
+        if (config.source == "detected")
+        else config.source
+    )
     lines = [f"pipeline: {len(config.stages)} stage{'s' if len(config.stages) != 1 else ''}, {source}"]
     width = max((len(stage.name) for stage in config.stages), default=0)
     for stage in config.stages:

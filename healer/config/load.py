@@ -24,8 +24,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ConfigError(path, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", line) from None
+        bad_line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(path, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", bad_line) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
@@ -69,6 +69,6 @@ def load_config(root: Path, *, detect: bool = True) -> Config:
 
 
 def _parsers() -> tuple[str, ...]:
-    from healer.diagnostics import parser_names
+    from healer.diagnostics.names import PARSER_NAMES
 
-    return parser_names()
+    return PARSER_NAMES

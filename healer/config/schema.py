@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,12 @@ KNOWN_METRICS = {
     # coverage.py / pytest-cov: "TOTAL    120    12    90%" (branch columns optional)
     "coverage": r"^TOTAL\b.*?(\d+(?:\.\d+)?)%\s*$",
 }
+
+
+def _close(word: str, choices: Sequence[str]) -> list[str]:
+    import difflib  # only on the error path: it costs import time on every run
+
+    return difflib.get_close_matches(word, choices, n=1)
 
 
 class _Validator:
@@ -56,14 +61,12 @@ class _Validator:
     def check_keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
         for key in table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = _close(key, allowed)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(allowed)}"
                 raise self.fail(f"{where}.{key}" if where else key, f"unknown key{hint}")
 
 
-def _expect(
-    v: _Validator, key: str, value: Any, check: Callable[[Any], bool], what: str
-) -> None:
+def _expect(v: _Validator, key: str, value: Any, check: Callable[[Any], bool], what: str) -> None:
     if not check(value):
         raise v.fail(key, f"expected {what}, got {_describe(value)}")
 
@@ -106,7 +109,7 @@ def _gate(v: _Validator, where: str, raw: Any) -> Gate:
     _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
     v.check_keys(raw, GATE_KEYS, where)
     metric = raw.get("metric")
-    _expect(v, f"{where}.metric", metric, lambda x: isinstance(x, str) and x, "a metric name")
+    _expect(v, f"{where}.metric", metric, lambda x: isinstance(x, str) and bool(x), "a metric name")
     pattern = raw.get("pattern", KNOWN_METRICS.get(metric))
     if pattern is None:
         known = ", ".join(KNOWN_METRICS)
@@ -133,7 +136,7 @@ def _gate(v: _Validator, where: str, raw: Any) -> Gate:
         raise v.fail(where, "a gate needs `min` or `max`")
     file = raw.get("file")
     if file is not None:
-        _expect(v, f"{where}.file", file, lambda x: isinstance(x, str) and x, "a file path")
+        _expect(v, f"{where}.file", file, lambda x: isinstance(x, str) and bool(x), "a file path")
     return Gate(metric, pattern, bounds["min"], bounds["max"], file)
 
 
@@ -148,7 +151,7 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     run = _command(v, f"{where}.run", raw["run"])
     kind = raw.get("kind", "other")
     if kind not in STAGE_KINDS:
-        close = difflib.get_close_matches(str(kind), STAGE_KINDS, n=1)
+        close = _close(str(kind), STAGE_KINDS)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise v.fail(f"{where}.kind", f"unknown kind {kind!r}{hint}; one of {', '.join(STAGE_KINDS)}")
     shell = raw.get("shell", False)
@@ -170,12 +173,12 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     fix_command = None if fix is None else _command(v, f"{where}.fix", fix)
     parser = raw.get("parser")
     if parser is not None and parser not in parsers:
-        close = difflib.get_close_matches(str(parser), parsers, n=1)
+        close = _close(str(parser), parsers)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise v.fail(f"{where}.parser", f"unknown parser {parser!r}{hint}; one of {', '.join(parsers)}")
     cwd = raw.get("cwd")
     if cwd is not None:
-        relative = lambda x: isinstance(x, str) and x and not Path(x).is_absolute() and ".." not in Path(x).parts  # noqa: E731
+        relative = lambda x: isinstance(x, str) and bool(x) and not Path(x).is_absolute() and ".." not in Path(x).parts  # noqa: E731
         _expect(v, f"{where}.cwd", cwd, relative, "a folder inside the repository")
     cache = raw.get("cache", True)
     _expect(v, f"{where}.cache", cache, lambda x: isinstance(x, bool), "true or false")
@@ -204,7 +207,7 @@ def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     for stage in stages:
         for need in stage.needs:
             if need not in names:
-                close = difflib.get_close_matches(need, sorted(names), n=1)
+                close = _close(need, sorted(names))
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise v.fail(f"stages.{stage.name}.needs", f"no stage named {need!r}{hint}")
             if need == stage.name:
@@ -227,9 +230,7 @@ def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
         visit(stage.name, [])
 
 
-def validate(
-    data: Mapping[str, Any], *, path: Path, text: str, prefix: str, parsers: tuple[str, ...]
-) -> Config:
+def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, parsers: tuple[str, ...]) -> Config:
     """Turn the `[tool.healer]` table (or a whole healer.toml) into a `Config`."""
     v = _Validator(path, text, prefix)
     if not isinstance(data, dict):
@@ -242,7 +243,7 @@ def validate(
     raw_stages = data.get("stages")
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
-    _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict) and x, "at least one [stages.NAME] table")
+    _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict) and bool(x), "at least one [stages.NAME] table")
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
     return Config(stages=stages, source=str(path), path=path, jobs=jobs)

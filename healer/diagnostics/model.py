@@ -55,4 +55,16 @@ class Diagnostic:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:
-        return cls(**{name: data.get(name) for name in cls.__dataclass_fields__})
+        return cls(
+            stage=str(data["stage"]),
+            tool=str(data["tool"]),
+            file=data.get("file"),
+            line=data.get("line"),
+            column=data.get("column"),
+            code=data.get("code"),
+            message=str(data["message"]),
+            severity=data.get("severity", "error"),
+            fingerprint=str(data["fingerprint"]),
+            suggestion=data.get("suggestion"),
+            node_id=data.get("node_id"),
+        )

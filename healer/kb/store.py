@@ -84,7 +84,7 @@ class Store:
         try:
             return self._connect()
         except sqlite3.DatabaseError as error:
-            if not self.path.exists() or isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+            if not self.path.exists() or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
                 raise StoreError(f"cannot open the knowledge base {self.path}: {error}") from None
             # A damaged file must not make every later run fail the same way:
             # keep it for inspection and start with an empty one.

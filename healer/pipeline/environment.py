@@ -9,9 +9,7 @@ from collections.abc import Mapping, Sequence
 from healer.config.model import Stage
 
 
-def stage_env(
-    stage: Stage, base: Mapping[str, str] | None = None, prepend_path: Sequence[str] = ()
-) -> dict[str, str]:
+def stage_env(stage: Stage, base: Mapping[str, str] | None = None, prepend_path: Sequence[str] = ()) -> dict[str, str]:
     """The caller's environment, the stage's own `env`, and a PATH that can find healer's tools.
 
     healer's own scripts folder goes at the END of PATH: a healer installed in

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from healer.config.model import Config, Stage
@@ -25,6 +24,8 @@ def select(config: Config, names: Sequence[str] | None) -> list[Stage]:
         if name in wanted:
             continue
         if name not in by_name:
+            import difflib  # the error path only
+
             close = difflib.get_close_matches(name, list(by_name), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(by_name) or "none"

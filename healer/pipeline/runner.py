@@ -38,7 +38,7 @@ from healer.pipeline.events import (
 from healer.pipeline.gate import evaluate
 from healer.pipeline.output import OutputCapture
 from healer.pipeline.plan import select
-from healer.pipeline.result import GateResult, RunResult, StageResult
+from healer.pipeline.result import GateResult, RunResult, StageResult, Status
 from healer.snapshot.worktree import WorkTree, read_worktree
 
 Sink = Callable[[Event], None]
@@ -273,9 +273,7 @@ class _Run:
                             process.signal_group(active.proc, signal.SIGKILL)
         for stage in self.stages:
             if stage.name not in self.results:
-                self._finish(
-                    StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason="interrupted")
-                )
+                self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason="interrupted"))
 
     def _finish(self, result: StageResult) -> None:
         self.results[result.name] = result
@@ -352,14 +350,17 @@ class _Run:
         )  # fmt: skip
         if active.cancelled:
             return replace(base, status="cancelled", reason="interrupted")
-        from healer.diagnostics import diagnose
+        found: tuple[Diagnostic, ...] = ()
+        if code != 0 or active.timed_out:
+            # Parsers load only for failures: a passing run stays cheap to start.
+            from healer.diagnostics.diagnose import diagnose
 
-        found = tuple(
-            diagnose(
-                stage=stage.name, output=text, root=self.root, cwd=cwd, parser=stage.parser,
-                argv=argv, exit_code=None if active.timed_out else code,
-            )
-        )  # fmt: skip
+            found = tuple(
+                diagnose(
+                    stage=stage.name, output=text, root=self.root, cwd=cwd, parser=stage.parser,
+                    argv=argv, exit_code=None if active.timed_out else code,
+                )
+            )  # fmt: skip
         if active.timed_out:
             message = f"timed out after {stage.timeout:g}s; the stage and its child processes were ended"
             return replace(
@@ -400,12 +401,10 @@ def _error(stage: Stage, message: str, code: str) -> StageResult:
 
 
 def _from_cache(stage: Stage, hit: CachedResult, key: str) -> StageResult:
-    status = "passed" if hit.status == "passed" else "failed"
+    status: Status = "passed" if hit.status == "passed" else "failed"
     return StageResult(
         stage.name, stage.kind, status, stage.command_line(), hit.duration, hit.exit_code,
         cached=True, output=hit.output, output_bytes=hit.output_bytes,
         diagnostics=tuple(Diagnostic.from_dict(d) for d in hit.diagnostics),
         gate=None if hit.gate is None else GateResult.from_dict(hit.gate), key=key,
     )  # fmt: skip
-
-

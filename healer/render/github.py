@@ -28,5 +28,5 @@ def annotation(diag: Diagnostic) -> str:
     return f"::{level} {','.join(props)}::{_data(diag.message)}"
 
 
-def annotations(run: RunResult) -> list[str]:
+def workflow_commands(run: RunResult) -> list[str]:
     return [annotation(diag) for diag in run.diagnostics]

@@ -47,8 +47,36 @@ def git(args: Sequence[str], cwd: Path, *, check: bool = True) -> bytes:
     return done.stdout
 
 
+def _walk_up(start: Path) -> Path | None:
+    """The work tree root found by looking for `.git` upwards, as git itself would.
+
+    Spawning `git rev-parse` costs a few milliseconds that a hook answering
+    "nothing to do" cannot spare. Anything unusual (GIT_DIR or GIT_WORK_TREE set,
+    as inside hooks; a bare or odd layout) falls back to asking git.
+    """
+    if any(
+        name in os.environ
+        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+    ):
+        return None
+    try:
+        here = start.resolve()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        marker = folder / ".git"
+        if (marker / "HEAD").is_file() or marker.is_file():
+            return folder
+        if marker.exists():
+            return None
+    return None
+
+
 def repo_root(start: Path) -> Path:
     """The top of the work tree containing `start`."""
+    found = _walk_up(start)
+    if found is not None:
+        return found
     try:
         done = subprocess.run(
             ["git", "rev-parse", "--show-toplevel", "--git-dir"],

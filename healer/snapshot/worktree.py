@@ -52,9 +52,7 @@ class WorkTree:
 
 def read_worktree(root: Path) -> WorkTree:
     """List the working tree in one git call, without refreshing or writing the index."""
-    out = git(
-        ["ls-files", "-z", "-t", "-s", "-m", "-o", "-d", "--exclude-standard", "--full-name"], root
-    )
+    out = git(["ls-files", "-z", "-t", "-s", "-m", "-o", "-d", "--exclude-standard", "--full-name"], root)
     known: dict[str, str] = {}
     dirty: set[str] = set()
     removed: set[str] = set()

@@ -108,9 +108,7 @@ def test_a_new_tool_version_invalidates(repo: Repo, tmp_path: Path) -> None:
     tool.parent.mkdir()
     write_tool(tool, "1.0")
     counter = tmp_path / "runs.log"
-    repo.config(
-        f'[stages.check]\nrun = ["sh", "-c", "echo ran >> {counter}"]\nversions = ["{tool} --version"]\n'
-    )
+    repo.config(f'[stages.check]\nrun = ["sh", "-c", "echo ran >> {counter}"]\nversions = ["{tool} --version"]\n')
     repo.write("a.py", "x = 1\n")
     go(repo)
     assert go(repo).stages[0].cached
@@ -174,7 +172,7 @@ def test_cache_false_stage_always_runs(repo: Repo, tmp_path: Path) -> None:
     assert runs(tmp_path) == 2
 
 
-def test_no_cache_bypasses_the_lookup_but_refreshes_the_entry(repo: Repo, tmp_path: Path) -> None:
+def test_use_cache_false_skips_the_lookup(repo: Repo, tmp_path: Path) -> None:
     repo.config(counting_stage(tmp_path))
     go(repo)
     assert not go(repo, use_cache=False).stages[0].cached
@@ -198,6 +196,11 @@ def test_cli_says_cached_and_no_cache_reruns(repo: Repo, healer: RunHealer, tmp_
     third = healer("run", "--no-cache")
     assert "cached" not in third.out.splitlines()[0]
     assert runs(tmp_path) == 2
+    # --no-cache neither reads nor writes: after a change, a --no-cache run leaves no entry behind.
+    repo.write("a.py", "x = 2\n")
+    healer("run", "--no-cache")
+    assert "(cached)" not in healer("run").out
+    assert runs(tmp_path) == 4
 
 
 def test_the_cache_is_shared_between_clones_of_the_same_content(repo: Repo, tmp_path: Path) -> None:

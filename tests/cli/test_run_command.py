@@ -123,7 +123,10 @@ def test_not_a_git_repository(tmp_path: Path, healer: RunHealer) -> None:
     outside.mkdir()
     result = healer("run", cwd=outside)
     assert result.code == 2
-    assert result.err.strip() == f"healer: {outside} is not inside a git repository (healer checks a git repository; run `git init` first)"
+    assert (
+        result.err.strip()
+        == f"healer: {outside} is not inside a git repository (healer checks a git repository; run `git init` first)"
+    )
 
 
 def test_repository_with_no_commits_runs(repo: Repo, healer: RunHealer) -> None:

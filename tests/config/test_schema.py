@@ -113,14 +113,26 @@ def test_unknown_key_in_pyproject_names_the_full_key(repo: Repo) -> None:
         ('[stages.a]\nrun = "x"\ncwd = "../elsewhere"\n', "stages.a.cwd", "inside the repository"),
         ('[stages.a]\nrun = "x"\nneeds = ["b"]\n', "stages.a.needs", "no stage named 'b'"),
         ('[stages.a]\nrun = "x"\nneeds = ["a"]\n', "stages.a.needs", "cannot need itself"),
-        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "speed"\nmin = 1\n', "stages.a.gate.pattern", "not built in"),
-        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "("\nmin = 1\n', "stages.a.gate.pattern", "invalid regular expression"),
-        ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "x"\nmin = 1\n', "stages.a.gate.pattern", "group"),
+        (
+            '[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "speed"\nmin = 1\n',
+            "stages.a.gate.pattern",
+            "not built in",
+        ),
+        (
+            '[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "("\nmin = 1\n',
+            "stages.a.gate.pattern",
+            "invalid regular expression",
+        ),
+        (
+            '[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "m"\npattern = "x"\nmin = 1\n',
+            "stages.a.gate.pattern",
+            "group",
+        ),
         ('[stages.a]\nrun = "x"\n[stages.a.gate]\nmetric = "coverage"\n', "stages.a.gate", "needs `min` or `max`"),
         ('jobs = 0\n[stages.a]\nrun = "x"\n', "jobs", "positive"),
         ('job = 2\n[stages.a]\nrun = "x"\n', "job", "did you mean 'jobs'"),
         ("jobs = 2\n", "stages", "no stages configured"),
-        ('[stages."bad name"]\nrun = "x"\n', 'stages.bad name', "letters, digits"),
+        ('[stages."bad name"]\nrun = "x"\n', "stages.bad name", "letters, digits"),
     ],
 )
 def test_invalid_values_are_named(repo: Repo, toml: str, key: str, fragment: str) -> None:

@@ -22,7 +22,9 @@ from ..conftest import Repo
 PY = sys.executable
 
 
-def run(repo: Repo, toml: str, *, names: list[str] | None = None, jobs: int | None = None) -> tuple[RunResult, list[Event]]:
+def run(
+    repo: Repo, toml: str, *, names: list[str] | None = None, jobs: int | None = None
+) -> tuple[RunResult, list[Event]]:
     repo.config(toml)
     events: list[Event] = []
     with Store() as store:
@@ -161,7 +163,9 @@ def test_timeout_ends_the_stage_and_its_children(repo: Repo, tmp_path: Path) -> 
 
 def test_a_stage_ignoring_sigterm_is_killed(repo: Repo, tmp_path: Path) -> None:
     script = tmp_path / "stubborn.py"
-    script.write_text("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(300)\n")
+    script.write_text(
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(300)\n"
+    )
     began = time.monotonic()
     result, _ = run(repo, f'[stages.stubborn]\nrun = ["{PY}", "{script}"]\ntimeout = 0.5\n')
     assert result.stages[0].timed_out

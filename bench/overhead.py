@@ -1,0 +1,63 @@
+"""(a) Overhead: `healer run` of one stage `true` (cache off) vs `true` directly vs pre-commit.
+
+Target: healer takes at most a quarter of `pre-commit run --all-files` with an equivalent local hook.
+Run: .venv/bin/python bench/overhead.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import bench_env, cleanup, healer_argv, median_ms, new_repo, row, time_command
+
+PRE_COMMIT_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: "true"
+        name: "true"
+        entry: "true"
+        language: system
+        always_run: true
+        pass_filenames: false
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    root = new_repo(
+        {
+            "healer.toml": '[stages.true]\nrun = "true"\n',
+            ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
+            "a.py": "x = 1\n",
+        }
+    )
+    state = Path(tempfile.mkdtemp(prefix="healer-bench-state-"))
+    env = bench_env(state / "healer.db")
+    env["PRE_COMMIT_HOME"] = str(state / "pre-commit")
+    pre_commit = shutil.which("pre-commit", path=env["PATH"])
+    if pre_commit is None:
+        raise SystemExit("pre-commit is not installed beside this Python")
+    # Warm-up: first runs create the knowledge base and pre-commit's store.
+    time_command(healer_argv("run", "--no-cache"), root, env, 2)
+    time_command([pre_commit, "run", "--all-files"], root, env, 2)
+    direct = time_command(["true"], root, env, args.runs)
+    healer = time_command(healer_argv("run", "--no-cache"), root, env, args.runs)
+    framework = time_command([pre_commit, "run", "--all-files"], root, env, args.runs)
+    print("bench/overhead.py: one stage `true`, cache off")
+    print(row("true directly", direct))
+    print(row("healer run --no-cache", healer))
+    print(row("pre-commit run --all-files (local hook)", framework))
+    ratio = median_ms(healer) / median_ms(framework)
+    print(f"  healer / pre-commit = {ratio:.3f}   (target <= 0.25: {'met' if ratio <= 0.25 else 'MISSED'})")
+    print(f"  healer overhead over `true` = {median_ms(healer) - median_ms(direct):.1f} ms")
+    cleanup(root, state)
+
+
+if __name__ == "__main__":
+    main()

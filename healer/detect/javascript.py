@@ -1,0 +1,188 @@
+"""JavaScript and TypeScript checks: package.json scripts, tsc and eslint."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from healer.config.model import Stage
+from healer.detect.candidate import CONFIGURED, EXPLICIT, Candidate, Found
+from healer.detect.commands import name_kind, parser_for, simple_commands, tools_in
+from healer.detect.files import Unreadable, existing, read_json, table
+from healer.detect.names import slug
+
+# Checked in this order: the first lockfile present names the package manager.
+LOCKFILES = (
+    ("pnpm-lock.yaml", "pnpm"),
+    ("yarn.lock", "yarn"),
+    ("bun.lock", "bun"),
+    ("bun.lockb", "bun"),
+    ("package-lock.json", "npm"),
+    ("npm-shrinkwrap.json", "npm"),
+)
+CHECK_SCRIPTS = (
+    "lint",
+    "test",
+    "typecheck",
+    "type-check",
+    "tsc",
+    "check-types",
+    "types:check",
+    "build",
+    "format:check",
+    "format-check",
+    "check:format",
+    "check-format",
+    "prettier:check",
+    "prettier-check",
+    "fmt:check",
+)
+_FORMATTERS = ("format", "prettier", "fmt")
+"""Scripts that usually rewrite files; taken only when their command is in check mode."""
+# Script runners that hide which tool they run: the script's name says what it checks.
+_DELEGATORS = {"turbo", "nx", "lerna", "npm-run-all", "run-s", "run-p", "wireit"}
+_IMPLIED = {"lint": "eslint", "typecheck": "tsc", "format": "prettier"}
+ESLINT_CONFIGS = (
+    "eslint.config.js",
+    "eslint.config.mjs",
+    "eslint.config.cjs",
+    "eslint.config.ts",
+    "eslint.config.mts",
+    "eslint.config.cts",
+    ".eslintrc",
+    ".eslintrc.js",
+    ".eslintrc.cjs",
+    ".eslintrc.json",
+    ".eslintrc.yaml",
+    ".eslintrc.yml",
+)
+JS_FILES = ("**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs")
+TS_FILES = ("**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts")
+_PLACEHOLDER = "no test specified"
+
+
+def detect(root: Path) -> Found:
+    if not (root / "package.json").is_file():
+        return Found()
+    try:
+        data = read_json(root, "package.json")
+    except Unreadable as error:
+        return Found(notes=(error.note,))
+    if not isinstance(data, dict):
+        return Found(notes=("skipped package.json: not a JSON object",))
+    manager, manager_note = package_manager(root, data)
+    notes = [manager_note]
+    scripts = {name: body for name, body in table(data, "scripts").items() if isinstance(body, str)}
+    candidates: list[Candidate] = []
+    for name in sorted(scripts):
+        body = scripts[name]
+        if not _is_check(name, body):
+            continue
+        if name == "test" and _PLACEHOLDER in body:
+            notes.append('package.json script "test" is npm\'s placeholder; not added')
+            continue
+        candidates.append(_script_candidate(name, scripts, manager))
+        notes.append(f"{slug(name)}: script {name!r} in package.json, run with {manager}")
+    dependencies = set(table(data, "dependencies")) | set(table(data, "devDependencies"))
+    tsc, note = _tsc(root, dependencies)
+    notes.append(note)
+    candidates += tsc
+    eslint, note = _eslint(root, "eslintConfig" in data)
+    notes.append(note)
+    candidates += eslint
+    return Found(tuple(candidates), tuple(n for n in notes if n))
+
+
+def package_manager(root: Path, package: dict[str, object]) -> tuple[str, str]:
+    """The package manager's command and a note saying how it was chosen."""
+    for lockfile, manager in LOCKFILES:
+        if (root / lockfile).is_file():
+            return manager, f"package manager: {manager} ({lockfile})"
+    declared = package.get("packageManager")
+    if isinstance(declared, str):
+        manager = declared.partition("@")[0]
+        if manager in ("npm", "pnpm", "yarn", "bun"):
+            return manager, f"package manager: {manager} (packageManager in package.json)"
+    return "npm", "package manager: npm (no lockfile found)"
+
+
+def run_script(manager: str, name: str) -> str:
+    words = ("yarn", name) if manager == "yarn" else (manager, "run", name)
+    return shlex.join(words)
+
+
+def _is_check(name: str, body: str) -> bool:
+    if name in CHECK_SCRIPTS:
+        return True
+    # `"format": "prettier --check ."` checks; `"format": "prettier --write ."` would rewrite.
+    return name in _FORMATTERS and "--check" in body.split() and "--write" not in body.split()
+
+
+def _script_candidate(name: str, scripts: dict[str, str], manager: str) -> Candidate:
+    kind = name_kind(name)
+    tools = _script_tools(name, scripts, set())
+    if not {key for key in tools if ":" not in key} and kind in _IMPLIED and _delegates(scripts[name]):
+        tools |= {_IMPLIED[kind]}
+    return Candidate(
+        stage=Stage(
+            name=slug(name) or "script",
+            run=run_script(manager, name),
+            kind=kind,
+            parser=parser_for(tools),
+        ),
+        rank=EXPLICIT,
+        origin=f"package.json script {name!r}",
+        covers=frozenset(tools | {f"script:{name}"}),
+        prefix=manager,
+        key=f"script:{name}",
+    )
+
+
+def _script_tools(name: str, scripts: dict[str, str], seen: set[str]) -> set[str]:
+    """The tool keys a script runs, following `npm run other` into the other script."""
+    seen.add(name)
+    keys = set(tools_in(scripts.get(name, "")))
+    for key in list(keys):
+        other = key.removeprefix("script:")
+        if key.startswith("script:") and other in scripts and other not in seen:
+            keys |= _script_tools(other, scripts, seen)
+    return keys
+
+
+def _delegates(body: str) -> bool:
+    return any(program in _DELEGATORS for program, _ in simple_commands(body))
+
+
+def _tsc(root: Path, dependencies: set[str]) -> tuple[list[Candidate], str]:
+    if not (root / "tsconfig.json").is_file():
+        return [], ""
+    if "typescript" not in dependencies:
+        return [], "tsc: tsconfig.json found but typescript is not a dependency; not added"
+    stage = Stage(
+        name="tsc",
+        run="npx tsc --noEmit",
+        kind="typecheck",
+        inputs=(*TS_FILES, "**/tsconfig*.json", "package.json"),
+        versions=("npx tsc --version",),
+        parser="tsc",
+    )
+    candidate = Candidate(stage, CONFIGURED, "tsc (tsconfig.json)", frozenset({"tsc"}), "npx")
+    return [candidate], "tsc: tsconfig.json and typescript in package.json"
+
+
+def _eslint(root: Path, in_package: bool) -> tuple[list[Candidate], str]:
+    configs = existing(root, ESLINT_CONFIGS)
+    if not configs and not in_package:
+        return [], ""
+    where = configs[0] if configs else "eslintConfig in package.json"
+    stage = Stage(
+        name="eslint",
+        run="npx eslint .",
+        kind="lint",
+        inputs=(*JS_FILES, *TS_FILES, *configs, "package.json"),
+        versions=("npx eslint --version",),
+        fix="npx eslint --fix .",
+        parser="eslint",
+    )
+    candidate = Candidate(stage, CONFIGURED, f"eslint ({where})", frozenset({"eslint"}), "npx")
+    return [candidate], f"eslint: {where}"

@@ -1,0 +1,245 @@
+"""Checks declared as pre-commit hooks in .pre-commit-config.yaml."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+
+from healer.config.model import Stage
+from healer.detect.candidate import EXPLICIT, MIRRORED, Candidate, Found
+from healer.detect.commands import guess_kind, parser_for, rewrites_files, tools_in
+from healer.detect.files import Unreadable, read_yaml, strings
+from healer.detect.names import slug
+from healer.detect.python_tools import TOOL_KEYS, python_stage
+
+CONFIG = ".pre-commit-config.yaml"
+# Languages whose entry is an ordinary command healer can run from the project's environment.
+# (pre-commit 4.4 renamed system/script to unsupported/unsupported_script.)
+RUNNABLE = {"system", "unsupported", "script", "unsupported_script", "python", "python_venv"}
+_SCRIPTS = {"script", "unsupported_script"}
+_CHECK_STAGES = {"pre-commit", "commit", "pre-push", "push", "pre-merge-commit", "merge-commit"}
+
+# Remote hooks that are a thin wrapper around a tool: hook id → healer's stage for that tool.
+_RUFF = {"ruff": "ruff", "ruff-check": "ruff", "ruff-format": "ruff-format"}
+_BLACK = {"black": "black", "black-jupyter": "black"}
+WELL_KNOWN: dict[str, dict[str, str]] = {
+    "github.com/astral-sh/ruff-pre-commit": _RUFF,
+    "github.com/charliermarsh/ruff-pre-commit": _RUFF,
+    "github.com/pre-commit/mirrors-mypy": {"mypy": "mypy"},
+    "github.com/psf/black": _BLACK,
+    "github.com/psf/black-pre-commit-mirror": _BLACK,
+    "github.com/pycqa/flake8": {"flake8": "flake8"},
+    "gitlab.com/pycqa/flake8": {"flake8": "flake8"},
+    "github.com/pycqa/isort": {"isort": "isort"},
+    "github.com/timothycrosley/isort": {"isort": "isort"},
+    "github.com/robertcraigie/pyright-python": {"pyright": "pyright"},
+}
+# Flags of the wrapped tools that make them rewrite files: dropped, healer's stages only check.
+_FIX_FLAGS = {"--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "--fix-only", "--show-fixes"}
+
+TYPE_GLOBS: dict[str, tuple[str, ...]] = {
+    "python": ("**/*.py", "**/*.pyi"),
+    "pyi": ("**/*.pyi",),
+    "cython": ("**/*.pyx", "**/*.pxd"),
+    "jupyter": ("**/*.ipynb",),
+    "javascript": ("**/*.js", "**/*.mjs", "**/*.cjs"),
+    "jsx": ("**/*.jsx",),
+    "ts": ("**/*.ts", "**/*.mts", "**/*.cts"),
+    "tsx": ("**/*.tsx",),
+    "vue": ("**/*.vue",),
+    "json": ("**/*.json",),
+    "yaml": ("**/*.yaml", "**/*.yml"),
+    "toml": ("**/*.toml",),
+    "ini": ("**/*.ini", "**/*.cfg"),
+    "markdown": ("**/*.md", "**/*.markdown"),
+    "rst": ("**/*.rst",),
+    "html": ("**/*.html", "**/*.htm"),
+    "css": ("**/*.css",),
+    "scss": ("**/*.scss",),
+    "sql": ("**/*.sql",),
+    "shell": ("**/*.sh", "**/*.bash"),
+    "go": ("**/*.go",),
+    "rust": ("**/*.rs",),
+    "c": ("**/*.c", "**/*.h"),
+    "c++": ("**/*.cpp", "**/*.cc", "**/*.cxx", "**/*.hpp", "**/*.hh", "**/*.h"),
+    "java": ("**/*.java",),
+    "ruby": ("**/*.rb",),
+    "dockerfile": ("**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile"),
+}
+# Types every file (or most) has: they narrow nothing a glob can express.
+_GENERIC_TYPES = {"file", "text", "binary", "executable", "non-executable", "symlink", "directory"}
+_PART = r"(?:[\w-]|\\\.)+"
+"""A path component of a `files` regex: word characters, dashes and escaped dots."""
+_DIRS = re.compile(rf"\^(?:\((?P<alts>{_PART}(?:\|{_PART})*)\)|(?P<dir>{_PART}))(?P<sub>(?:/{_PART})*)/")
+_EXTS = re.compile(r"(?:\.\*)?\\\.(?:\((?P<alts>\w+(?:\|\w+)*)\)|(?P<ext>\w+))\$")
+
+
+def detect(root: Path) -> Found:
+    if not (root / CONFIG).is_file():
+        return Found()
+    try:
+        data = read_yaml(root, CONFIG)
+    except Unreadable as error:
+        return Found(notes=(error.note,))
+    repos = data.get("repos") if isinstance(data, dict) else None
+    if not isinstance(repos, list):
+        return Found(notes=(f"skipped {CONFIG}: no list of repos",))
+    default_stages = strings(data.get("default_stages")) if isinstance(data, dict) else []
+    candidates: list[Candidate] = []
+    notes: list[str] = []
+    for repo in repos:
+        url = repo.get("repo") if isinstance(repo, dict) else None
+        listed = repo.get("hooks") if isinstance(repo, dict) else None
+        listed = listed if isinstance(listed, list) else []
+        hooks = [hook for hook in listed if isinstance(hook, dict)]
+        if not isinstance(url, str):
+            notes.append(f"{CONFIG}: an entry of repos has no repo; skipped")
+        elif url == "meta":
+            ids = ", ".join(str(hook.get("id")) for hook in hooks)
+            notes.append(f"{CONFIG}: meta hooks ({ids}) check pre-commit's own config; skipped")
+        elif url == "local":
+            for hook in hooks:
+                candidate, note = _local(hook, default_stages)
+                candidates += [candidate] if candidate else []
+                notes.append(note)
+        else:
+            found, more = _remote(url, hooks)
+            candidates += found
+            notes += more
+    return Found(tuple(candidates), tuple(notes))
+
+
+def repo_key(url: str) -> str:
+    """A repository URL without scheme, user, `.git` or case ("github.com/psf/black")."""
+    key = url.strip().lower().removesuffix("/").removesuffix(".git")
+    key = re.sub(r"^[a-z+]+://", "", key)
+    key = re.sub(r"^[^@/]+@", "", key)
+    return key.replace(":", "/", 1) if ":" in key.split("/", 1)[0] else key
+
+
+def _local(hook: dict[str, object], default_stages: list[str]) -> tuple[Candidate | None, str]:
+    hook_id = hook.get("id")
+    entry = hook.get("entry")
+    language = hook.get("language")
+    if not isinstance(hook_id, str) or not isinstance(entry, str) or not entry.strip():
+        return None, f"{CONFIG}: local hook {hook_id!r} has no id or entry; skipped"
+    where = f"local hook {hook_id!r} in {CONFIG}"
+    if language not in RUNNABLE:
+        why = {
+            "fail": "it only rejects file names",
+            "pygrep": "its entry is a regular expression, not a command",
+        }.get(str(language), "it needs pre-commit's own environment")
+        return None, f"{where}: language {language} skipped, {why}"
+    stages = strings(hook.get("stages")) or default_stages
+    if stages and not _CHECK_STAGES & set(stages):
+        return None, f"{where}: runs only at {', '.join(stages)}; skipped"
+    argv = shlex.split(entry) + strings(hook.get("args"))
+    if language in _SCRIPTS and "/" not in argv[0]:
+        argv[0] = f"./{argv[0]}"  # pre-commit runs scripts from the repository root, not PATH
+    command = shlex.join(argv)
+    keys = tools_in(command)
+    if rewrites_files(command):
+        return _replace_fixer(hook_id, command, keys, where)
+    inputs, inputs_note = hook_inputs(hook)
+    name = slug(hook_id) or "hook"
+    stage = Stage(
+        name=name,
+        run=command,
+        kind=guess_kind(keys, hook_id, str(hook.get("name", ""))),
+        inputs=inputs,
+        parser=parser_for(keys),
+    )
+    note = f"{name}: {where}"
+    if hook.get("pass_filenames", True) is not False:
+        note += "; pre-commit passes it the changed files, healer runs it once on the project"
+    if inputs_note:
+        note += f"; {inputs_note}"
+    return Candidate(stage, EXPLICIT, where, keys, "pre-commit"), note
+
+
+def _replace_fixer(hook_id: str, command: str, keys: frozenset[str], where: str) -> tuple[Candidate | None, str]:
+    """A local hook that rewrites files becomes healer's check-only stage for the same tool."""
+    tools = [tool for tool, key in TOOL_KEYS.items() if key in keys]
+    if len(tools) != 1:
+        return None, f"{where}: `{command}` rewrites files; skipped (healer stages only check)"
+    stage = python_stage(tools[0])
+    candidate = Candidate(stage, MIRRORED, where, frozenset({TOOL_KEYS[tools[0]]}), "pre-commit")
+    return candidate, f"{stage.name}: {where} (`{command}` rewrites files; checking instead)"
+
+
+def _remote(url: str, hooks: list[dict[str, object]]) -> tuple[list[Candidate], list[str]]:
+    known = WELL_KNOWN.get(repo_key(url), {})
+    candidates: list[Candidate] = []
+    notes: list[str] = []
+    skipped: list[str] = []
+    for hook in hooks:
+        hook_id = str(hook.get("id"))
+        tool = known.get(hook_id)
+        if tool is None:
+            skipped.append(hook_id)
+            continue
+        args = [arg for arg in strings(hook.get("args")) if arg.split("=")[0] not in _FIX_FLAGS]
+        stage = python_stage(tool, args)
+        where = f"hook {hook_id} of {url} in {CONFIG}"
+        covers = frozenset({TOOL_KEYS[tool]})
+        candidates.append(Candidate(stage, MIRRORED, where, covers, "pre-commit"))
+        note = f"{stage.name}: {where}, run with the locally installed {tool.split('-')[0]}"
+        extra = strings(hook.get("additional_dependencies"))
+        if extra:
+            note += f" (additional_dependencies not installed by healer: {', '.join(extra)})"
+        notes.append(note)
+    if skipped:
+        notes.append(
+            f"{CONFIG}: hooks {', '.join(skipped)} of {url} not converted (they run in pre-commit's own environments)"
+        )
+    return candidates, notes
+
+
+def hook_inputs(hook: dict[str, object]) -> tuple[tuple[str, ...], str]:
+    """Globs for a hook's `files` and `types`, and a note when they cannot be expressed.
+
+    Globs may match more than the hook would (a superset only costs a cache miss); they never
+    match less, or healer would reuse a result that the change made stale.
+    """
+    files = hook.get("files")
+    dirs: Sequence[str] = ("",)
+    extensions: list[str] | None = None
+    if isinstance(files, str) and files not in ("", ".*", "^"):
+        parsed = _files_globs(files)
+        if parsed is None:
+            return (), f"files {files!r} is not expressible as globs, so every file counts"
+        dirs, extensions = parsed
+    types = strings(hook.get("types")) + strings(hook.get("types_or"))
+    specific = [t for t in types if t not in _GENERIC_TYPES]
+    if extensions is not None:
+        patterns = [f"**/*.{extension}" for extension in extensions]
+    elif specific:
+        unknown = [t for t in specific if t not in TYPE_GLOBS]
+        if unknown:
+            return (), f"types {', '.join(unknown)} are not expressible as globs"
+        patterns = list(dict.fromkeys(g for t in specific for g in TYPE_GLOBS[t]))
+    elif dirs == ("",):
+        return (), ""
+    else:
+        patterns = ["**"]
+    globs = [f"{d}/{p}" if d else p for d in dirs for p in patterns]
+    return tuple(dict.fromkeys(globs)), ""
+
+
+def _files_globs(pattern: str) -> tuple[list[str], list[str] | None] | None:
+    """(directories, extensions) for the simple `files` regexes; None for anything else."""
+    dirs = [""]
+    rest = pattern
+    match = _DIRS.match(rest)
+    if match:
+        heads = match["alts"].split("|") if match["alts"] else [match["dir"]]
+        dirs = [(head + match["sub"]).replace("\\.", ".") for head in heads]
+        rest = rest[match.end() :]
+    if rest in ("", ".*"):
+        return (dirs, None) if match else None
+    ext = _EXTS.fullmatch(rest)
+    if ext is None:
+        return None
+    return dirs, ext["alts"].split("|") if ext["alts"] else [ext["ext"]]

@@ -1,0 +1,54 @@
+"""One parser per tool output format, each a pure `parse(text) -> list[Finding]`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from healer.diagnostics.model import Finding
+from healer.diagnostics.parsers import (
+    eslint,
+    flake8,
+    generic,
+    mypy,
+    pip,
+    pyright,
+    pytest,
+    ruff,
+    traceback,
+    tsc,
+)
+
+Parse = Callable[[str], list[Finding]]
+
+PARSERS: Mapping[str, Parse] = {
+    "ruff": ruff.parse,
+    "flake8": flake8.parse,
+    "mypy": mypy.parse,
+    "pyright": pyright.parse,
+    "pytest": pytest.parse,
+    "traceback": traceback.parse,
+    "pip": pip.parse,
+    "tsc": tsc.parse,
+    "eslint": eslint.parse,
+    "generic": generic.parse,
+}
+"""Every parser by the name a stage's `parser` option uses."""
+
+AUTO_ORDER: tuple[str, ...] = (
+    "pytest",
+    "traceback",
+    "ruff",
+    "flake8",
+    "mypy",
+    "pyright",
+    "tsc",
+    "eslint",
+    "pip",
+)
+"""What "auto" tries, most specific first: where two parsers read the same line
+(ruff's concise format and flake8's are identical), the earlier one names it."""
+
+TOOL_NAMES: Mapping[str, str] = {"traceback": traceback.TOOL, "generic": generic.TOOL}
+"""The `Finding.tool` a parser reports, where it differs from the parser's name."""
+
+__all__ = ["AUTO_ORDER", "PARSERS", "TOOL_NAMES", "Parse"]

@@ -1,0 +1,80 @@
+"""`healer demo`: the bundled sample project through the real tools, offline, in a throwaway repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from ..conftest import RunHealer
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "run.schema.json").read_text())
+
+
+def test_demo_shows_each_deliberate_mistake(tmp_path: Path, healer: RunHealer) -> None:
+    where = tmp_path / "sample"
+    result = healer("demo", "--dir", str(where), "--json", cwd=tmp_path, timeout=300)
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    jsonschema.validate(document, SCHEMA)
+    stages = {stage["name"]: stage for stage in document["stages"]}
+    assert {name: stage["status"] for name, stage in stages.items()} == {
+        "lint": "failed", "format": "failed", "typecheck": "failed", "test": "failed",
+    }  # fmt: skip
+    found = {(d["tool"], d["file"], d["line"], d["code"]) for s in stages.values() for d in s["diagnostics"]}
+    assert ("ruff", "inventory/stock.py", 3, "F401") in found
+    assert ("ruff", "inventory/pricing.py", 6, "F821") in found
+    assert ("mypy", "inventory/stock.py", 25, "return-value") in found
+    assert ("mypy", "inventory/pricing.py", 15, "attr-defined") in found
+    assert any(d["file"] == "inventory/pricing.py" for d in stages["format"]["diagnostics"])
+    assert any("Decimal" in d["message"] for d in stages["test"]["diagnostics"])
+    # The sample became a real repository with one commit, and the run left it untouched.
+    assert (where / ".git").is_dir() and (where / ".gitignore").is_file()
+    from ..conftest import git
+
+    assert git(where, "log", "--oneline").count("\n") == 1
+    assert git(where, "status", "--porcelain") == ""
+
+
+def test_demo_explains_itself_and_cleans_up(tmp_path: Path, healer: RunHealer) -> None:
+    result = healer("demo", cwd=tmp_path, env={"TMPDIR": str(tmp_path)}, timeout=300)
+    assert result.code == 0, result.err
+    assert "4 of 4 stages caught them (lint, format, typecheck, test)" in result.out
+    assert "inventory/stock.py:3:8: `os` imported but unused [F401]" in result.out
+    assert not list(tmp_path.glob("healer-demo-*"))
+
+
+def test_demo_refuses_a_folder_in_use(tmp_path: Path, healer: RunHealer) -> None:
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "precious.txt").write_text("keep me")
+    result = healer("demo", "--dir", str(busy), cwd=tmp_path)
+    assert result.code == 2
+    assert "already exists and is not empty" in result.err
+    assert (busy / "precious.txt").read_text() == "keep me"
+
+
+def test_demo_names_a_missing_tool_and_how_to_install_it(tmp_path: Path) -> None:
+    from healer.commands.demo import explain
+    from healer.pipeline.result import RunResult, StageResult
+
+    run = RunResult(
+        (
+            StageResult("lint", "lint", "error", "ruff check .", reason="stage 'lint': command not found: 'ruff'"),
+            StageResult("test", "test", "failed", "pytest"),
+        ),
+        1.0,
+        str(tmp_path),
+    )
+    lines = explain(run, tmp_path, kept=False)
+    assert "The demo could not run stage 'lint': stage 'lint': command not found: 'ruff'" in lines
+    assert "Install the sample's tools with: pip install 'healer[demo]'" in lines
+
+
+def test_rerunning_the_kept_demo_is_served_from_the_cache(tmp_path: Path, healer: RunHealer) -> None:
+    where = tmp_path / "sample"
+    assert healer("demo", "--dir", str(where), cwd=tmp_path, timeout=300).code == 0
+    again = healer("run", "--json", cwd=where, timeout=300)
+    assert again.code == 1
+    assert all(stage["cached"] for stage in json.loads(again.out)["stages"])

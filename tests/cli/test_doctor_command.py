@@ -1,0 +1,41 @@
+"""`healer doctor`: cheap local checks with clear verdicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..conftest import Repo, RunHealer
+
+
+def test_doctor_reports_tools_with_versions(repo: Repo, healer: RunHealer) -> None:
+    repo.config('[stages.lint]\nrun = "ruff check ."\n[stages.gone]\nrun = "no-such-tool-xyz"\n')
+    result = healer("doctor", "--json")
+    assert result.code == 1  # one stage's tool is missing
+    checks = {check["name"]: check for check in json.loads(result.out)["checks"]}
+    assert checks["repository"]["ok"] and checks["configuration"]["ok"]
+    assert checks["stage lint"]["ok"] and checks["stage lint"]["detail"].startswith("ruff: ruff ")
+    assert not checks["stage gone"]["ok"]
+    assert checks["stage gone"]["detail"] == "command not found: no-such-tool-xyz"
+    assert "none configured" in checks["model"]["detail"]
+
+
+def test_doctor_sees_installed_hooks(repo: Repo, healer: RunHealer) -> None:
+    repo.config('[stages.ok]\nrun = "true"\n')
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexec healer hook pre-commit\n")
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json").out)["checks"]}
+    assert "pre-commit" in checks["git hooks"]["detail"]
+
+
+def test_doctor_outside_a_repository(tmp_path: Path, healer: RunHealer) -> None:
+    result = healer("doctor", cwd=tmp_path)
+    assert result.code == 1
+    assert "BAD  repository" in result.out and "not inside a git repository" in result.out
+
+
+def test_doctor_names_a_broken_configuration(repo: Repo, healer: RunHealer) -> None:
+    repo.config("[stages.a]\nrun = 1\n")
+    result = healer("doctor")
+    assert result.code == 1
+    assert "BAD  configuration" in result.out and "stages.a.run" in result.out

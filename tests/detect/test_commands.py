@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import pytest
+
+from healer.detect.commands import (
+    guess_kind,
+    make_targets,
+    needs_shell,
+    parser_for,
+    rewrites_files,
+    simple_commands,
+    tools_in,
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "keys"),
+    [
+        ("ruff check .", {"ruff-check"}),
+        ("ruff .", {"ruff-check"}),
+        ("ruff format --check --diff .", {"ruff-format"}),
+        ("ruff --version", set()),
+        ("uv run --frozen pytest -q", {"pytest"}),
+        ("poetry run mypy src", {"mypy"}),
+        ("python -m pytest tests", {"pytest"}),
+        ("python3.12 -m mypy .", {"mypy"}),
+        ("coverage run -m pytest && coverage report", {"pytest"}),
+        ("PYTHONHASHSEED=0 pytest", {"pytest"}),
+        ("isort --profile black --check-only .", {"isort"}),
+        ("black --check . && flake8 src", {"black", "flake8"}),
+        ("npx --no-install eslint .", {"eslint"}),
+        ("pnpm exec tsc --noEmit", {"tsc"}),
+        ("vue-tsc --noEmit", {"tsc"}),
+        ("next lint", {"eslint"}),
+        ("npm test", {"script:test"}),
+        ("npm run lint -- --quiet", {"script:lint"}),
+        ("pnpm lint", {"script:lint"}),
+        ("pnpm install --frozen-lockfile", set()),
+        ("yarn typecheck", {"script:typecheck"}),
+        ("yarn install", set()),
+        ("bun run build", {"script:build"}),
+        ("bun test", {"bun-test"}),
+        ("make -C docs lint JOBS=4 test", {"make:lint", "make:test"}),
+        ("./node_modules/.bin/eslint src", {"eslint"}),
+        (".venv/bin/pytest -x", {"pytest"}),
+        ("python -m build", {"python-build"}),
+        ("uv build", {"python-build"}),
+        ("bandit -r src && pip-audit", {"bandit", "pip-audit"}),
+        ("echo 'pytest is great'", set()),
+        ("python manage.py check", set()),
+    ],
+)
+def test_tools_in(command: str, keys: set[str]) -> None:
+    assert tools_in(command) == keys
+
+
+def test_simple_commands_split_on_shell_operators() -> None:
+    assert list(simple_commands("cd app && npm test; ruff check . | tee out")) == [
+        ("cd", ["app"]),
+        ("npm", ["test"]),
+        ("ruff", ["check", "."]),
+        ("tee", ["out"]),
+    ]
+
+
+def test_unbalanced_quotes_do_not_crash() -> None:
+    assert tools_in("pytest -k 'broken") == {"pytest"}
+
+
+@pytest.mark.parametrize(
+    ("command", "rewrites"),
+    [
+        ("ruff check --fix .", True),
+        ("ruff check .", False),
+        ("ruff format .", True),
+        ("ruff format --check .", False),
+        ("black .", True),
+        ("black --check --diff .", False),
+        ("isort src", True),
+        ("isort --check-only --diff .", False),
+        ("isort -c .", False),
+        ("prettier --write .", True),
+        ("prettier --check .", False),
+        ("eslint --fix .", True),
+        ("mypy .", False),
+    ],
+)
+def test_rewrites_files(command: str, rewrites: bool) -> None:
+    assert rewrites_files(command) is rewrites
+
+
+@pytest.mark.parametrize(
+    ("line", "shell"),
+    [
+        ("pytest -q", False),
+        ("pytest 'tests/a b.py'", False),
+        ("pytest tests/*.py", True),
+        ("pytest | tee log", True),
+        ("mypy $SRC", True),
+        ("FOO=1 pytest", True),
+        ("ruff check . && mypy .", True),
+    ],
+)
+def test_needs_shell(line: str, shell: bool) -> None:
+    assert needs_shell(line) is shell
+
+
+def test_guess_kind_prefers_the_tools_then_the_names() -> None:
+    assert guess_kind({"pytest"}, "lint") == "test"
+    assert guess_kind({"ruff-check", "mypy"}, "lint") == "lint"
+    assert guess_kind({"ruff-check", "mypy"}, "check") == "other"
+    assert guess_kind({"script:type-check"}) == "typecheck"
+    assert guess_kind({"make:test"}) == "test"
+    assert guess_kind(set(), "Check formatting") == "format"
+    assert guess_kind(set(), "Security audit") == "security"
+    assert guess_kind(set(), "deploy") == "other"
+
+
+def test_parser_only_for_a_single_known_tool() -> None:
+    assert parser_for({"mypy"}) == "mypy"
+    assert parser_for({"ruff-format", "script:fmt"}) == "ruff"
+    assert parser_for({"mypy", "pytest"}) is None
+    assert parser_for({"jest"}) is None
+    assert parser_for(set()) is None
+
+
+def test_make_targets_skip_options_and_variables() -> None:
+    assert make_targets(["-j", "4", "-C", "sub", "-f", "Other.mk", "V=1", "lint"]) == ["4", "lint"]

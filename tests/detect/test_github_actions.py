@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from healer.config.model import Stage
+from healer.detect import detect, github_actions
+from healer.detect.candidate import Found
+
+Files = Callable[[dict[str, str | bytes]], Path]
+
+WORKFLOW = """
+name: CI
+on:
+  push:
+    branches: [main]
+  pull_request:
+
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      fail-fast: false
+      matrix:
+        os: [ubuntu-latest, macos-latest]
+        python: ["3.11", "3.12"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python }}
+      - name: Install dependencies
+        run: |
+          python -m pip install --upgrade pip
+          pip install -e ".[test]"
+      - name: Show versions
+        run: echo "python ${{ matrix.python }}"
+      - name: Run tests
+        run: pytest -q --cov=acme --cov-report=xml -n ${{ matrix.workers }}
+      - name: Lint
+        run: ruff check --output-format=github .
+      - name: Type check
+        env:
+          MYPY_FORCE_COLOR: 1
+          CI: true
+        run: |
+          # strict on the package only
+          mypy --strict src/acme
+          mypy tests
+      - name: Audit
+        run: pip-audit --strict
+      - run: python -m build
+      - name: Secrets
+        env:
+          TOKEN: ${{ secrets.PYPI_TOKEN }}
+        run: twine check dist/*
+  frontend:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: web
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci
+      - name: ESLint
+        run: npx eslint . --max-warnings=0
+      - name: Windows only
+        shell: pwsh
+        run: Get-ChildItem
+      - name: Go to folder
+        run: cd web
+"""
+
+
+def by_name(found: Found) -> dict[str, Stage]:
+    return {c.stage.name: c.stage for c in found.candidates}
+
+
+def test_run_steps_become_stages(project: Files) -> None:
+    found = github_actions.detect(project({".github/workflows/ci.yml": WORKFLOW}))
+    stages = by_name(found)
+    assert list(stages) == ["lint", "type-check", "audit", "build", "eslint"]
+    assert stages["lint"].run == "ruff check --output-format=github ."
+    assert stages["lint"].kind == "lint"
+    assert stages["lint"].parser == "ruff"
+    assert not stages["lint"].shell
+    assert stages["type-check"].shell
+    assert stages["type-check"].run == "set -e\nmypy --strict src/acme\nmypy tests"
+    assert stages["type-check"].kind == "typecheck"
+    assert stages["type-check"].env == (("CI", "true"), ("MYPY_FORCE_COLOR", "1"))
+    assert stages["audit"].kind == "security"
+    assert stages["build"].run == "python -m build"
+    assert stages["build"].kind == "build"
+    assert stages["eslint"].cwd == "web"
+    assert stages["eslint"].kind == "lint"
+
+
+def test_skipped_steps_are_noted(project: Files) -> None:
+    notes = github_actions.detect(project({".github/workflows/ci.yml": WORKFLOW})).notes
+    where = ".github/workflows/ci.yml job"
+    assert f"{where} test step Install dependencies: setup step; skipped" in notes
+    expression = "uses a ${{ }} expression, which only CI can fill in; skipped"
+    assert f"{where} test step Show versions: {expression}" in notes
+    assert f"{where} test step Run tests: {expression}" in notes
+    assert f"{where} test step Secrets: {expression}" in notes
+    assert f"{where} frontend step 2: setup step; skipped" in notes
+    assert f"{where} frontend step Windows only: runs in pwsh; skipped" in notes
+    assert f"{where} frontend step Go to folder: setup step; skipped" in notes
+
+
+def test_ci_is_read_only_when_asked(project: Files) -> None:
+    root = project({".github/workflows/ci.yml": WORKFLOW})
+    detection = detect(root)
+    assert detection.stages == ()
+    assert detection.notes == (".github/workflows: not read (ask for CI steps with from_ci)",)
+    assert [s.name for s in detect(root, from_ci=True).stages] == [
+        "eslint",
+        "lint",
+        "type-check",
+        "build",
+        "audit",
+    ]
+
+
+def test_ci_steps_lose_to_local_definitions(project: Files) -> None:
+    root = project(
+        {
+            ".github/workflows/test.yaml": """
+                on: push
+                jobs:
+                  checks:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - run: make lint
+                      - run: pytest
+                      - name: Docs
+                        run: sphinx-build -W docs docs/_build
+            """,
+            "Makefile": ".PHONY: lint\nlint:\n\tflake8 src\n",
+            "pytest.ini": "[pytest]\n",
+        }
+    )
+    detection = detect(root, from_ci=True)
+    assert [(s.name, s.run) for s in detection.stages] == [
+        ("lint", "make lint"),
+        ("pytest", "pytest -q"),
+        ("docs", "sphinx-build -W docs docs/_build"),
+    ]
+    assert ".github/workflows/test.yaml job checks step 1: already run by lint; not added" in detection.notes
+
+
+def test_broken_workflow_is_skipped(project: Files) -> None:
+    root = project(
+        {
+            ".github/workflows/bad.yml": "jobs:\n  a:\n    steps: [\n",
+            ".github/workflows/good.yml": "jobs:\n  a:\n    steps:\n      - run: tox -e py\n",
+            ".github/workflows/README.md": "not a workflow",
+        }
+    )
+    found = github_actions.detect(root)
+    assert [c.stage.run for c in found.candidates] == ["tox -e py"]
+    assert found.notes[0].startswith("skipped .github/workflows/bad.yml: invalid YAML")
