@@ -22,8 +22,14 @@ BIN = os.path.dirname(sys.executable)
 
 
 def bench_env(db: Path) -> dict[str, str]:
-    """The environment every benchmarked command gets: tools beside this Python first, a private KB."""
-    return {**os.environ, **GIT_ENV, "HEALER_DB": str(db), "PATH": BIN + os.pathsep + os.environ["PATH"]}
+    """The environment every benchmarked command gets: tools beside this Python first, a private KB.
+
+    Python's default bytecode caching is restored: a user's healer, like the
+    pre-commit it is compared with, starts from cached bytecode, not source.
+    """
+    env = {**os.environ, **GIT_ENV, "HEALER_DB": str(db), "PATH": BIN + os.pathsep + os.environ["PATH"]}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def time_command(
@@ -60,10 +66,55 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
+REPO = Path(__file__).resolve().parents[1]
+_INSTALLED: list[Path] = []
+
+
+def installed_bin() -> Path:
+    """A fresh virtualenv with healer installed from a wheel, as a user installs it, and pre-commit beside it.
+
+    The development environment's editable install adds an import hook that
+    costs every start about 15 ms; neither a user's healer nor pre-commit pays
+    that, so both are measured from one clean environment. Only what the
+    measured paths import is installed (healer's wheel without its heavy
+    optional-path dependencies such as litellm and textual, which `healer run`
+    never imports).
+    """
+    if _INSTALLED:
+        return _INSTALLED[0]
+    where = Path(tempfile.mkdtemp(prefix="healer-bench-venv-"))
+    wheels = where / "wheels"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
+    subprocess.run([sys.executable, "-m", "venv", str(where / "venv")], **quiet)  # type: ignore[call-overload]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(REPO)],
+        **quiet,  # type: ignore[call-overload]
+    )
+    pip = [str(where / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--no-deps", *map(str, wheels.glob("healer-*.whl"))], **quiet)  # type: ignore[call-overload]
+    subprocess.run([*pip, "sqlite-utils", "rich", "pre-commit"], **quiet)  # type: ignore[call-overload]
+    _INSTALLED.append(where / "venv" / "bin")
+    return _INSTALLED[0]
+
+
 def healer_argv(*args: str) -> list[str]:
-    """The installed `healer` script beside this Python, as a user runs it."""
-    script = Path(BIN) / "healer"
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "healer", *args]
+    """The `healer` script of the fresh installation, as a user runs it."""
+    return [str(installed_bin() / "healer"), *args]
+
+
+def pre_commit_argv(*args: str) -> list[str]:
+    return [str(installed_bin() / "pre-commit"), *args]
+
+
+def age(path: Path, seconds: float = 3600) -> None:
+    """Make a file look written an hour ago, as a project's configuration usually is.
+
+    healer memoises its parsed configuration only for files older than two
+    seconds (see healer/config/memo.py); a benchmark that writes its config and
+    measures at once would otherwise measure a case users almost never hit.
+    """
+    past = time.time() - seconds
+    os.utime(path, (past, past))
 
 
 def cleanup(*paths: Path) -> None:

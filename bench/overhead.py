@@ -7,11 +7,10 @@ Run: .venv/bin/python bench/overhead.py [--runs N]
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 from pathlib import Path
 
-from common import bench_env, cleanup, healer_argv, median_ms, new_repo, row, time_command
+from common import age, bench_env, cleanup, healer_argv, median_ms, new_repo, pre_commit_argv, row, time_command
 
 PRE_COMMIT_CONFIG = """\
 repos:
@@ -40,15 +39,13 @@ def main() -> None:
     state = Path(tempfile.mkdtemp(prefix="healer-bench-state-"))
     env = bench_env(state / "healer.db")
     env["PRE_COMMIT_HOME"] = str(state / "pre-commit")
-    pre_commit = shutil.which("pre-commit", path=env["PATH"])
-    if pre_commit is None:
-        raise SystemExit("pre-commit is not installed beside this Python")
-    # Warm-up: first runs create the knowledge base and pre-commit's store.
+    # Warm-up: first runs create the knowledge base, healer's config memo and pre-commit's store.
+    age(root / "healer.toml")
     time_command(healer_argv("run", "--no-cache"), root, env, 2)
-    time_command([pre_commit, "run", "--all-files"], root, env, 2)
+    time_command(pre_commit_argv("run", "--all-files"), root, env, 2)
     direct = time_command(["true"], root, env, args.runs)
     healer = time_command(healer_argv("run", "--no-cache"), root, env, args.runs)
-    framework = time_command([pre_commit, "run", "--all-files"], root, env, args.runs)
+    framework = time_command(pre_commit_argv("run", "--all-files"), root, env, args.runs)
     print("bench/overhead.py: one stage `true`, cache off")
     print(row("true directly", direct))
     print(row("healer run --no-cache", healer))

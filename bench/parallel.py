@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import bench_env, cleanup, healer_argv, median_ms, new_repo, row, time_command
+from common import age, bench_env, cleanup, healer_argv, median_ms, new_repo, row, time_command
 
 BURN = "import time\\nend = time.process_time() + {seconds}\\nwhile time.process_time() < end: pass"
 
@@ -33,6 +33,8 @@ def main() -> None:
     longest_root = new_repo({"healer.toml": stage("s0", lengths[0])})
     state = Path(tempfile.mkdtemp(prefix="healer-bench-state-"))
     env = bench_env(state / "healer.db")
+    age(root / "healer.toml")
+    age(longest_root / "healer.toml")
     alone = time_command(healer_argv("run", "--no-cache"), longest_root, env, args.runs)
     together = time_command(healer_argv("run", "--no-cache"), root, env, args.runs)
     print(f"bench/parallel.py: {cores} CPU-bound stages of {', '.join(f'{x:.1f}s' for x in lengths)} on {cores} cores")

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import bench_env, cleanup, git, healer_argv, median_ms, row, time_command
+from common import age, bench_env, cleanup, git, healer_argv, median_ms, row, time_command
 
 REPO = Path(__file__).resolve().parents[1]
 PIPELINE = """\
@@ -48,6 +48,7 @@ def main() -> None:
     root = state / "project"
     git(REPO, "clone", "-q", "--no-hardlinks", str(REPO), str(root))
     (root / "healer.toml").write_text(PIPELINE)
+    age(root / "healer.toml")
     env = bench_env(state / "healer.db")
     env["MYPY_CACHE_DIR"] = str(state / "mypy-cache")
     # The first run fills the cache (and warms mypy's own cache, as a developer's would be).

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
-from healer.config.load import load_config
+from healer.config.memo import recall, remember
 from healer.config.model import Config
 from healer.errors import HealerError
 from healer.snapshot.git import git_dir, repo_root
@@ -16,29 +14,33 @@ class NoStages(HealerError):
     pass
 
 
-@dataclass
 class Workspace:
-    root: Path
-    config: Config
+    """A repository and its pipeline."""
 
-    @cached_property
-    def git_dir(self) -> Path:
-        dot_git = self.root / ".git"
-        # The common layout needs no git process; worktrees and submodules ask git.
-        return dot_git if (dot_git / "HEAD").is_file() else git_dir(self.root)
-
-    @property
-    def state_dir(self) -> Path:
+    def __init__(self, root: Path, config: Config, state_dir: Path) -> None:
+        self.root = root
+        self.config = config
+        self.state_dir = state_dir
         """healer's own files for this repository, inside the git directory, never in the work tree."""
-        return self.git_dir / "healer"
+
+
+def _state_dir(root: Path) -> Path:
+    dot_git = root / ".git"
+    return (dot_git if (dot_git / "HEAD").is_file() else git_dir(root)) / "healer"
 
 
 def open_workspace(start: Path | None = None, *, require_stages: bool = True) -> Workspace:
     root = repo_root(start or Path.cwd())
-    config = load_config(root)
+    state = _state_dir(root)
+    config = recall(root, state)
+    if config is None:
+        from healer.config.load import load_config  # tomllib and validation, only on a memo miss
+
+        config = load_config(root)
+        remember(root, state, config)
     if require_stages and not config.stages:
         raise NoStages(
             f"no stages to run in {root}: there is no [tool.healer] configuration and nothing was detected; "
             "add [tool.healer.stages.NAME] tables to pyproject.toml (see `healer init`)"
         )
-    return Workspace(root=root, config=config)
+    return Workspace(root=root, config=config, state_dir=state)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 
 import healer
 from healer.config.model import Stage
+from healer.digest import new_digest
 from healer.globs import matcher
 from healer.snapshot.worktree import WorkTree
 
 
 def definition(stage: Stage) -> str:
-    return json.dumps(dataclasses.asdict(stage), sort_keys=True, default=str)
+    # The record's repr is exact and stable (strings, numbers, tuples, a nested Gate),
+    # and needs no json import on the cached path.
+    return repr(stage)
 
 
 def input_paths(stage: Stage, tree: WorkTree) -> list[str]:
@@ -23,7 +23,7 @@ def input_paths(stage: Stage, tree: WorkTree) -> list[str]:
 
 
 def stage_key(stage: Stage, tree: WorkTree, env: Mapping[str, str], tools: Sequence[str]) -> str:
-    digest = hashlib.sha256()
+    digest = new_digest()
     # healer's own version: a new release may parse the same output differently.
     digest.update(f"healer {healer.__version__}\n".encode())
     digest.update(definition(stage).encode())

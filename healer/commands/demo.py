@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from healer.commands.display import display_for
 from healer.commands.run import emit, run_workspace
@@ -15,6 +15,9 @@ from healer.errors import HealerError
 from healer.pipeline.result import RunResult
 from healer.sample_project import create_sample_repo
 from healer.workspace import open_workspace
+
+if TYPE_CHECKING:
+    import argparse
 
 EXPECTED_FAILURES = {"lint", "format", "typecheck", "test"}
 

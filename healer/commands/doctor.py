@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import healer
 from healer.cache.tools import main_command
@@ -16,6 +16,9 @@ from healer.kb.location import database_path
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import resolve
 from healer.snapshot.git import git, git_dir, repo_root
+
+if TYPE_CHECKING:
+    import argparse
 
 VERSION_TIMEOUT = 5.0
 

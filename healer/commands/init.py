@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from healer.config.load import config_file
 from healer.errors import HealerError
 from healer.snapshot.git import repo_root
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def execute(args: argparse.Namespace) -> int:

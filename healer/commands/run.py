@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from healer.commands.display import display_for, in_github_actions
-from healer.kb.store import Store
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
 from healer.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _terminate_as_interrupt(_sig: int, _frame: FrameType | None) -> None:
@@ -38,6 +40,8 @@ def run_workspace(
         if not (use_cache if record is None else record):
             # --no-cache bypasses the cache both ways: nothing read, nothing written.
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
+        from healer.kb.store import Store  # not for --no-cache: sqlite3 and json cost start-up time
+
         with Store() as store:
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
     finally:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from healer.config.model import Config
 from healer.workspace import open_workspace
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def describe(config: Config) -> list[str]:

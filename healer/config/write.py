@@ -11,7 +11,6 @@ import secrets
 import stat
 import tomllib
 from collections.abc import Sequence
-from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +24,7 @@ HEADER = (
     "Stages detected by `healer init` from the project's own configuration.",
     "Edit, add or remove them; healer reads this section as written.",
 )
-_DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(Stage) if f.default is not MISSING}
+_DEFAULTS: dict[str, object] = dict(Stage._field_defaults)
 _INLINE_WIDTH = 80
 """Arrays longer than this once rendered go one element per line."""
 

@@ -6,7 +6,7 @@ duplicates (several sources running the same tool), makes names unique and order
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from healer.config.model import STAGE_KINDS, Stage
@@ -74,7 +74,7 @@ def merge(found: list[Found]) -> tuple[tuple[Stage, ...], list[str]]:
         for key in candidate.covers:
             runners.setdefault(key, set()).add(name)
         commands.setdefault(candidate.stage.command_line(), name)
-        stages.append(replace(candidate.stage, name=name))
+        stages.append(candidate.stage._replace(name=name))
     return tuple(sorted(stages, key=_position)), notes
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What a parser reads from a tool's output, before healer places it in a stage.
 
     `file` is the path as the tool printed it (absolute or relative to the
@@ -29,9 +27,11 @@ class Finding:
     """The test that failed, for test runners (pytest node id)."""
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    """One problem found by one stage, with a fingerprint stable across runs and repositories."""
+class Diagnostic(NamedTuple):
+    """One problem found by one stage, with a fingerprint stable across runs and repositories.
+
+    A NamedTuple, not a dataclass, for start-up time (see healer/config/model.py).
+    """
 
     stage: str
     tool: str
@@ -51,7 +51,7 @@ class Diagnostic:
         return ":".join(part for part in parts if part)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Diagnostic:

@@ -7,13 +7,11 @@ hook that only needs one cache lookup, so the hot path uses sqlite3 alone.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from healer.errors import HealerError
 from healer.kb.location import database_path
@@ -55,8 +53,19 @@ MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-@dataclass(frozen=True)
-class CachedResult:
+def _json(text: str) -> Any:
+    import json  # a passing cached stage has nothing to decode: keep json off that path
+
+    return json.loads(text)
+
+
+def _dumps(data: Any) -> str:
+    import json
+
+    return json.dumps(data)
+
+
+class CachedResult(NamedTuple):
     stage: str
     status: str
     exit_code: int | None
@@ -160,8 +169,8 @@ class Store:
             duration=duration,
             output=output,
             output_bytes=output_bytes,
-            diagnostics=json.loads(diagnostics),
-            gate=json.loads(gate) if gate else None,
+            diagnostics=_json(diagnostics) if diagnostics != "[]" else [],
+            gate=_json(gate) if gate else None,
             created=created,
         )
 
@@ -185,7 +194,7 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key, repo, stage, status, exit_code, duration, output, output_bytes,
-                json.dumps(diagnostics), json.dumps(gate) if gate else None, time.time(),
+                _dumps(diagnostics), _dumps(gate) if gate else None, time.time(),
             ),
         )  # fmt: skip
 

@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from healer.pipeline.result import RunResult, StageResult
 
 
-@dataclass(frozen=True)
-class RunStarted:
+class RunStarted(NamedTuple):
     stages: tuple[str, ...]
     jobs: int
 
 
-@dataclass(frozen=True)
-class StageStarted:
+class StageStarted(NamedTuple):
     stage: str
     command: str
 
 
-@dataclass(frozen=True)
-class StageOutput:
+class StageOutput(NamedTuple):
     stage: str
     lines: tuple[str, ...]
     """Complete lines, in order, batched as they arrived."""
 
 
-@dataclass(frozen=True)
-class StageFinished:
+class StageFinished(NamedTuple):
     result: StageResult
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     message: str
 
 
-@dataclass(frozen=True)
-class RunFinished:
+class RunFinished(NamedTuple):
     result: RunResult
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from healer.diagnostics.model import Diagnostic
 
@@ -12,8 +11,7 @@ Status = Literal["passed", "failed", "error", "skipped", "cancelled"]
 `cancelled`: the run was interrupted while the stage ran."""
 
 
-@dataclass(frozen=True)
-class GateResult:
+class GateResult(NamedTuple):
     metric: str
     value: float | None
     minimum: float | None
@@ -36,8 +34,7 @@ class GateResult:
         return cls(data["metric"], data["value"], data["min"], data["max"], data["passed"], data["problem"])
 
 
-@dataclass(frozen=True)
-class StageResult:
+class StageResult(NamedTuple):
     name: str
     kind: str
     status: Status
@@ -62,13 +59,12 @@ class StageResult:
         return self.status == "passed"
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     stages: tuple[StageResult, ...]
     duration: float
     root: str
     interrupted: bool = False
-    notices: tuple[str, ...] = field(default=())
+    notices: tuple[str, ...] = ()
 
     @property
     def outcome(self) -> Literal["passed", "failed", "interrupted"]:

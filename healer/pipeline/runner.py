@@ -16,14 +16,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from healer.cache.key import stage_key
-from healer.cache.tools import tool_identities
 from healer.config.model import Config, Stage
 from healer.diagnostics.model import Diagnostic
-from healer.kb.store import CachedResult, Store
 from healer.pipeline import process
 from healer.pipeline.environment import stage_env
 from healer.pipeline.events import (
@@ -39,7 +36,10 @@ from healer.pipeline.gate import evaluate
 from healer.pipeline.output import OutputCapture
 from healer.pipeline.plan import select
 from healer.pipeline.result import GateResult, RunResult, StageResult, Status
-from healer.snapshot.worktree import WorkTree, read_worktree
+
+if TYPE_CHECKING:
+    from healer.kb.store import CachedResult, Store
+    from healer.snapshot.worktree import WorkTree
 
 Sink = Callable[[Event], None]
 POLL_SECONDS = 0.05
@@ -48,8 +48,7 @@ READ_SIZE = 65536
 CACHED_OUTPUT_LIMIT = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     jobs: int | None = None
     use_cache: bool = True
     log_dir: Path | None = None
@@ -59,24 +58,28 @@ class RunOptions:
     """The environment stages start from; the process's own when None."""
 
 
-@dataclass
 class _Active:
-    stage: Stage
-    thread: threading.Thread
-    started: float
-    proc: subprocess.Popen[bytes] | None = None
-    timed_out: bool = False
-    cancelled: bool = False
-    kill_at: float | None = None
-    exited_at: float | None = None
+    """A running stage, as the scheduling thread tracks it."""
+
+    __slots__ = ("cancelled", "exited_at", "kill_at", "proc", "stage", "started", "thread", "timed_out")
+
+    def __init__(self, stage: Stage, thread: threading.Thread, started: float) -> None:
+        self.stage = stage
+        self.thread = thread
+        self.started = started
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.timed_out = False
+        self.cancelled = False
+        self.kill_at: float | None = None
+        self.exited_at: float | None = None
 
 
-@dataclass
 class _Shared:
     """State both threads read; the stage thread only reads the flags main sets."""
 
-    active: dict[str, _Active] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self) -> None:
+        self.active: dict[str, _Active] = {}
+        self.lock = threading.Lock()
 
 
 def run_pipeline(
@@ -201,6 +204,11 @@ class _Run:
         thread.start()
 
     def _key(self, stage: Stage, env: Mapping[str, str], cwd: Path) -> str:
+        # Imported here: a run without a store (--no-cache) never hashes anything.
+        from healer.cache.key import stage_key
+        from healer.cache.tools import tool_identities
+        from healer.snapshot.worktree import read_worktree
+
         if self._tree is None:
             self._tree = read_worktree(self.root)
         return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
@@ -217,7 +225,7 @@ class _Run:
             if active.proc is not None:
                 # Whatever the command left behind in its group goes with it.
                 process.signal_group(active.proc, signal.SIGKILL)
-            payload = replace(payload, key=self.keys.get(name))
+            payload = payload._replace(key=self.keys.get(name))
             self._remember(payload)
             self._finish(payload)
 
@@ -349,7 +357,7 @@ class _Run:
             output=text, output_bytes=capture.total, log_path=log,
         )  # fmt: skip
         if active.cancelled:
-            return replace(base, status="cancelled", reason="interrupted")
+            return base._replace(status="cancelled", reason="interrupted")
         found: tuple[Diagnostic, ...] = ()
         if code != 0 or active.timed_out:
             # Parsers load only for failures: a passing run stays cheap to start.
@@ -363,8 +371,8 @@ class _Run:
             )  # fmt: skip
         if active.timed_out:
             message = f"timed out after {stage.timeout:g}s; the stage and its child processes were ended"
-            return replace(
-                base, timed_out=True, reason=message,
+            return base._replace(
+                timed_out=True, reason=message,
                 diagnostics=(_healer_diagnostic(stage, "timeout", message), *found),
             )  # fmt: skip
         gate: GateResult | None = None
@@ -373,7 +381,7 @@ class _Run:
             if not gate.passed and gate.problem is not None:
                 found = (*found, _healer_diagnostic(stage, "gate", gate.problem))
         passed = code == 0 and (gate is None or gate.passed)
-        return replace(base, status="passed" if passed else "failed", diagnostics=found, gate=gate)
+        return base._replace(status="passed" if passed else "failed", diagnostics=found, gate=gate)
 
 
 def _past(status: str) -> str:

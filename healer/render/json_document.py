@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import healer
-from healer.config.model import Config, Stage
+from healer.config.model import Config
 from healer.pipeline.result import RunResult, StageResult
 
 RUN_SCHEMA = "healer.run/1"
@@ -46,42 +46,13 @@ def run_document(run: RunResult) -> dict[str, Any]:
     }
 
 
-def stage_definition(stage: Stage) -> dict[str, Any]:
-    return {
-        "name": stage.name,
-        "kind": stage.kind,
-        "command": stage.command_line(),
-        "argv": stage.argv(),
-        "shell": stage.shell,
-        "inputs": list(stage.inputs),
-        "needs": list(stage.needs),
-        "env": dict(stage.env),
-        "env_inputs": list(stage.env_inputs),
-        "versions": list(stage.versions),
-        "timeout": stage.timeout,
-        "fix": None if stage.fix is None else (stage.fix if isinstance(stage.fix, str) else list(stage.fix)),
-        "parser": stage.parser,
-        "cwd": stage.cwd,
-        "cache": stage.cache,
-        "gate": None
-        if stage.gate is None
-        else {
-            "metric": stage.gate.metric,
-            "pattern": stage.gate.pattern,
-            "min": stage.gate.minimum,
-            "max": stage.gate.maximum,
-            "file": stage.gate.file,
-        },
-    }
-
-
 def stages_document(config: Config) -> dict[str, Any]:
     return {
         "schema": STAGES_SCHEMA,
         "healer_version": healer.__version__,
         "source": config.source,
         "notes": list(config.notes),
-        "stages": [stage_definition(stage) for stage in config.stages],
+        "stages": [stage.to_dict() for stage in config.stages],
     }
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from healer.snapshot.git import git
@@ -12,6 +10,8 @@ from healer.snapshot.git import git
 
 def blob_hash(data: bytes) -> str:
     """The git blob id of `data`, so clean files and dirty files hash alike."""
+    import hashlib  # only for modified or untracked files; clean ones come hashed from git
+
     digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
     digest.update(data)
     return digest.hexdigest()
@@ -27,19 +27,22 @@ def hash_path(path: Path) -> str | None:
         return None
 
 
-@dataclass
 class WorkTree:
     """Tracked files with their index hashes, plus the paths whose content must be hashed."""
 
-    root: Path
-    known: dict[str, str]
-    """Path to blob id, for files whose working-tree content equals the index."""
-    dirty: set[str]
-    """Modified, unmerged and untracked (not ignored) files: hashed on demand."""
-    _hashed: dict[str, str | None] = field(default_factory=dict)
+    def __init__(self, root: Path, known: dict[str, str], dirty: set[str]) -> None:
+        self.root = root
+        self.known = known
+        """Path to blob id, for files whose working-tree content equals the index."""
+        self.dirty = dirty
+        """Modified, unmerged and untracked (not ignored) files: hashed on demand."""
+        self._hashed: dict[str, str | None] = {}
+        self._paths: list[str] | None = None
 
     def paths(self) -> list[str]:
-        return sorted(self.known.keys() | self.dirty)
+        if self._paths is None:
+            self._paths = sorted(self.known.keys() | self.dirty)
+        return self._paths
 
     def content_id(self, path: str) -> str | None:
         """The blob id of `path` in the working tree, None if it does not exist."""

@@ -7,7 +7,6 @@ of the message, and the rule in parentheses ends the last of them.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from healer.diagnostics.model import Finding, Severity
 from healer.diagnostics.parsers._lines import lines
@@ -41,7 +40,7 @@ def parse(text: str) -> list[Finding]:
             continuing = True
         elif continuing and row.startswith("  \u00a0"):
             last = findings[-1]
-            findings[-1] = replace(last, message=f"{last.message}; {row.strip()}")
+            findings[-1] = last._replace(message=f"{last.message}; {row.strip()}")
         else:
             continuing = False
     return [_split_rule(finding) for finding in findings]
@@ -51,4 +50,4 @@ def _split_rule(finding: Finding) -> Finding:
     match = _RULE.fullmatch(finding.message)
     if match is None:
         return finding
-    return replace(finding, message=match["message"], code=match["rule"])
+    return finding._replace(message=match["message"], code=match["rule"])

@@ -1,0 +1,91 @@
+"""A memo of the validated configuration, so a run can skip parsing TOML.
+
+Reading and validating pyproject.toml costs a run several milliseconds
+(tomllib and its datetime import, then validation); a hook that finds nothing
+to do has tens in all. The memo lives in the repository's git directory, in
+`marshal` format (built in, nothing to import), and is trusted only while
+healer's version, the record layout and the stat of every file that decides
+the configuration are unchanged. A file modified in the last two seconds is
+not memoised: its modification time could still hide a same-size rewrite.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import healer
+from healer.config.model import Config, Gate, Stage
+
+FILES = ("healer.toml", "pyproject.toml")
+MEMO = "config.marshal"
+RACY_SECONDS = 2.0
+
+
+def _stamp(root: Path) -> tuple[Any, ...] | None:
+    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields]
+    now = time.time()
+    for name in FILES:
+        try:
+            info = os.stat(root / name)
+        except FileNotFoundError:
+            parts.append((name, None))
+            continue
+        except OSError:
+            return None
+        if now - info.st_mtime < RACY_SECONDS:
+            return None
+        parts.append((name, info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino))
+    return tuple(parts)
+
+
+def _pack(stage: Stage) -> tuple[Any, ...]:
+    return tuple(
+        tuple(value) if name == "gate" and value is not None else value for name, value in stage._asdict().items()
+    )
+
+
+def _unpack(values: tuple[Any, ...]) -> Stage:
+    fields = dict(zip(Stage._fields, values, strict=True))
+    if fields["gate"] is not None:
+        fields["gate"] = Gate(*fields["gate"])
+    return Stage(**fields)
+
+
+def recall(root: Path, state_dir: Path) -> Config | None:
+    stamp = _stamp(root)
+    if stamp is None:
+        return None
+    try:
+        data = marshal.loads((state_dir / MEMO).read_bytes())
+        if data["stamp"] != stamp:
+            return None
+        stages = tuple(_unpack(values) for values in data["stages"])
+        return Config(stages=stages, source=data["source"], path=Path(data["path"]), jobs=data["jobs"])
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None
+
+
+def remember(root: Path, state_dir: Path, config: Config) -> None:
+    """Memoise a configuration read from a file (never a detected one: detection reads many files)."""
+    stamp = _stamp(root)
+    if stamp is None or config.path is None:
+        return
+    data = {
+        "stamp": stamp,
+        "source": config.source,
+        "path": str(config.path),
+        "jobs": config.jobs,
+        "stages": [_pack(stage) for stage in config.stages],
+    }
+    target = state_dir / MEMO
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{MEMO}.{os.getpid()}")
+        temporary.write_bytes(marshal.dumps(data))
+        os.replace(temporary, target)
+    except (OSError, ValueError):
+        pass  # a memo that cannot be written only costs the next run its parse
