@@ -10,7 +10,6 @@ once and never needs a lock.
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import threading
@@ -38,6 +37,8 @@ from healer.pipeline.plan import select
 from healer.pipeline.result import GateResult, RunResult, StageResult, Status
 
 if TYPE_CHECKING:
+    import queue
+
     from healer.kb.store import CachedResult, Store
     from healer.snapshot.worktree import WorkTree
 
@@ -111,7 +112,7 @@ class _Run:
         self.store = store
         self.sink = sink
         self.jobs = max(1, options.jobs or config.jobs or os.cpu_count() or 1)
-        self.events: queue.Queue[tuple[str, str, object]] = queue.Queue(maxsize=256)
+        self._events: queue.Queue[tuple[str, str, object]] | None = None
         self.shared = _Shared()
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
@@ -149,12 +150,11 @@ class _Run:
                         self._finish(_error(stage, "its needs can never be met", "unmet-needs"))
                     pending = []
                 continue
-            try:
-                kind, name, payload = self.events.get(timeout=POLL_SECONDS)
-            except queue.Empty:
+            event = self._next_event()
+            if event is None:
                 self._police()
                 continue
-            self._handle(kind, name, payload)
+            self._handle(*event)
             self._police()
 
     def _start_ready(self, pending: list[Stage]) -> list[Stage]:
@@ -196,6 +196,7 @@ class _Run:
             self._finish(_error(stage, f"the stage's folder {stage.cwd} does not exist", "missing-folder"))
             return
         log_path = None if self.options.log_dir is None else self.options.log_dir / f"{stage.name}.log"
+        _ = self.events  # made here, on the scheduling thread, before a stage thread could race to make it
         thread = threading.Thread(
             target=self._execute, args=(stage, cwd, env, log_path), name=f"healer-{stage.name}", daemon=True
         )
@@ -212,6 +213,23 @@ class _Run:
         if self._tree is None:
             self._tree = read_worktree(self.root)
         return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
+
+    @property
+    def events(self) -> queue.Queue[tuple[str, str, object]]:
+        """Messages from stage threads; created with the first thread, so a fully cached run needs no queue."""
+        if self._events is None:
+            import queue
+
+            self._events = queue.Queue(maxsize=256)
+        return self._events
+
+    def _next_event(self) -> tuple[str, str, object] | None:
+        import queue
+
+        try:
+            return self.events.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            return None
 
     def _handle(self, kind: str, name: str, payload: object) -> None:
         if kind == "output":
@@ -261,9 +279,7 @@ class _Run:
         deadline = time.monotonic() + process.GRACE_SECONDS
         while self.shared.active:
             try:
-                kind, name, payload = self.events.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                kind = ""
+                kind, name, payload = self._next_event() or ("", "", None)
             except KeyboardInterrupt:
                 deadline = 0.0
                 continue

@@ -32,7 +32,8 @@ def stage_line(result: StageResult) -> str:
 
 def failure_details(result: StageResult) -> list[str]:
     """The diagnostics of a failed stage, or the end of its output when nothing was parsed."""
-    lines = [f"--- {result.name} ({result.kind}): {result.command}"]
+    kind = "" if result.kind == result.name else f" ({result.kind})"
+    lines = [f"--- {result.name}{kind}: {result.command}"]
     located = [d for d in result.diagnostics if d.file or d.tool != "healer"]
     for diag in result.diagnostics[:MAX_DIAGNOSTICS]:
         where = diag.location()
