@@ -54,7 +54,19 @@ def _translate(pattern: str) -> str:
 
 @lru_cache(maxsize=256)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("(?:" + "|".join(_translate(p) for p in patterns) + r")\Z")
+    # DOTALL: a file name may contain a newline, and `*` must still match it.
+    return re.compile("(?:" + "|".join(_translate(p) for p in patterns) + r")\Z", re.DOTALL)
+
+
+def check(pattern: str) -> str | None:
+    """Why `pattern` is not a usable glob, or None when it is."""
+    if not pattern.strip():
+        return "an empty pattern matches nothing"
+    try:
+        re.compile(_translate(pattern))
+    except re.error as error:
+        return f"invalid pattern {pattern!r}: {error}"
+    return None
 
 
 def matcher(patterns: Iterable[str]) -> Callable[[str], bool]:

@@ -19,8 +19,12 @@ def sample_source() -> Path:
 
 def create_sample_repo(target: Path) -> Path:
     """Copy the sample into `target` (which must not exist) and commit it as a new repository."""
-    if target.exists() and any(target.iterdir()):
-        raise HealerError(f"{target} already exists and is not empty; choose a new folder for the demo")
+    try:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise HealerError(f"{target} already exists and is not an empty folder; choose a new folder for the demo")
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HealerError(f"cannot create the demo folder {target}: {error.strerror}") from None
     source = sample_source()
     if not (source / "pyproject.toml").is_file():
         raise HealerError(f"the bundled sample project is missing from {source}; reinstall healer")

@@ -35,6 +35,8 @@ from healer.globs import matcher
         (["*.py", "pyproject.toml"], "pyproject.toml", True),
         (["*.py", "pyproject.toml"], "README.md", False),
         (["a+b(c).txt"], "a+b(c).txt", True),
+        (["*.py"], "we\nird/x.py", True),
+        (["src/**"], "src/new\nline/x.txt", True),
         ([], "anything/at/all", True),
     ],
 )

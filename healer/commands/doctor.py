@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import healer
 from healer.cache.tools import main_command
+from healer.config.model import Stage
 from healer.errors import HealerError
 from healer.kb.location import database_path
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import resolve
+from healer.pipeline.process import end_group, resolve
 from healer.snapshot.git import git, git_dir, repo_root
 
 if TYPE_CHECKING:
@@ -31,18 +33,43 @@ class Check:
 
 
 def _version(executable: str) -> str:
+    """`TOOL --version`, in its own process group so a timeout ends everything it started."""
     try:
-        done = subprocess.run(
-            [executable, "--version"],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=VERSION_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        process = subprocess.Popen(
+            [executable, "--version"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+    except OSError:
         return "version unknown"
-    text = (done.stdout or done.stderr).decode("utf-8", "replace").strip().splitlines()
-    return text[0] if text and done.returncode == 0 else "version unknown"
+    try:
+        out, err = process.communicate(timeout=VERSION_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        end_group(process)
+        process.communicate()
+        return "version unknown (no answer to --version)"
+    text = (out or err).decode("utf-8", "replace").strip().splitlines()
+    return text[0] if text and process.returncode == 0 else "version unknown"
+
+
+def _stage_check(stage: Stage, root: Path, seen: dict[str, str]) -> Check:
+    name = f"stage {stage.name}"
+    cwd = root / stage.cwd if stage.cwd else root
+    if not cwd.is_dir():
+        return Check(name, False, f"folder {stage.cwd} is not a folder in the repository")
+    command = main_command(stage)
+    where = resolve(command, stage_env(stage).get("PATH")) if os.sep not in command else str(cwd / command)
+    if where is None or not os.path.lexists(where):
+        return Check(name, False, f"command not found: {command}")
+    if os.path.isdir(where):
+        return Check(name, False, f"{command} is a folder, not a program")
+    if not os.access(where, os.X_OK):
+        return Check(name, False, f"{command} is not executable (chmod +x?)")
+    resolved = Path(where).resolve()
+    if resolved == root.resolve() or root.resolve() in resolved.parents:
+        # The project's own scripts may do anything when run (deploy, rewrite files): never run them here.
+        return Check(name, True, f"{command}: a program of the repository ({where})")
+    version = seen.setdefault(where, _version(where))
+    return Check(name, True, f"{command}: {version} ({where})")
 
 
 def _hooks(root: Path) -> Check:
@@ -78,15 +105,7 @@ def checks(start: Path) -> list[Check]:
         source = "detected (no configuration written yet)" if config.source == "detected" else config.source
         found.append(Check("configuration", bool(config.stages), f"{len(config.stages)} stages, {source}"))
         seen: dict[str, str] = {}
-        for stage in config.stages:
-            command = main_command(stage)
-            env = stage_env(stage)
-            where = resolve(command, env.get("PATH")) if "/" not in command else str(root / (stage.cwd or "") / command)
-            if where is None or not Path(where).exists():
-                found.append(Check(f"stage {stage.name}", False, f"command not found: {command}"))
-                continue
-            version = seen.setdefault(where, _version(where))
-            found.append(Check(f"stage {stage.name}", True, f"{command}: {version} ({where})"))
+        found.extend(_stage_check(stage, root, seen) for stage in config.stages)
     found.append(_hooks(root))
     db = database_path()
     try:

@@ -38,11 +38,13 @@ def execute(args: argparse.Namespace) -> int:
         raise HealerError(f"{existing[0]} already configures healer; edit it, or use --force to replace its stages")
     try:
         path = write_config(root, detection.stages, target=target, force=args.force)
-    except FileExistsError as error:
+    except (FileExistsError, ValueError) as error:
+        # The writer's refusals (stages exist, target unusable) are messages for the user.
         raise HealerError(str(error)) from None
     except OSError as error:
         raise HealerError(f"cannot write the configuration: {error}") from None
     names = ", ".join(stage.name for stage in detection.stages)
-    print(f"wrote {len(detection.stages)} stages ({names}) to {path}")
+    count = len(detection.stages)
+    print(f"wrote {count} stage{'s' if count != 1 else ''} ({names}) to {path}")
     print("Edit them there; `healer stages` shows the result and `healer run` runs it.")
     return 0

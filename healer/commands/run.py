@@ -40,9 +40,15 @@ def run_workspace(
         if not (use_cache if record is None else record):
             # --no-cache bypasses the cache both ways: nothing read, nothing written.
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
-        from healer.kb.store import Store  # not for --no-cache: sqlite3 and json cost start-up time
+        from healer.kb.store import Store, StoreError  # not for --no-cache: sqlite3 costs start-up time
 
-        with Store() as store:
+        try:
+            store = Store()
+        except StoreError as error:
+            # Checking matters more than caching: say why, and run without the cache.
+            uncached = options._replace(notices=(f"{error}; running without the cache",))
+            return run_pipeline(workspace.config, workspace.root, names=stages, options=uncached, sink=sink)
+        with store:
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
     finally:
         signal.signal(signal.SIGTERM, previous)

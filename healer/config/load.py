@@ -21,6 +21,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raw = path.read_bytes()
     except OSError as error:
         raise ConfigError(path, "", f"cannot read: {error.strerror}") from None
+    # Some editors on Windows start UTF-8 files with a byte order mark, which TOML does not allow.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -41,6 +43,8 @@ def config_file(root: Path) -> tuple[Path, str] | None:
     dedicated = root / HEALER_TOML
     if dedicated.is_file():
         return dedicated, ""
+    if dedicated.exists():
+        raise ConfigError(dedicated, "", "is not a file")
     pyproject = root / PYPROJECT
     if pyproject.is_file():
         data, _ = read_toml(pyproject)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
@@ -10,6 +11,7 @@ from typing import Any
 
 from healer.config.errors import ConfigError
 from healer.config.model import STAGE_KINDS, Config, Gate, Stage
+from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -43,18 +45,43 @@ class _Validator:
         return ConfigError(self.path, self.full(key), problem, self.line_of(search or key))
 
     def full(self, key: str) -> str:
+        if not key:
+            return self.prefix
         return f"{self.prefix}.{key}" if self.prefix else key
 
     def line_of(self, key: str) -> int | None:
-        """Best-effort line number of a key; tomllib does not report positions."""
-        leaf = key.rsplit(".", 1)[-1]
-        table = re.compile(rf"^\s*\[+\s*{re.escape(self.full(key))}\s*\]+")
-        assign = re.compile(rf"^\s*[\"']?{re.escape(leaf)}[\"']?\s*=")
-        for number, line in enumerate(self.text.splitlines(), 1):
-            if table.match(line):
-                return number
-        for number, line in enumerate(self.text.splitlines(), 1):
-            if assign.match(line):
+        """Best-effort line number of a key; tomllib does not report positions.
+
+        A key is looked for as its own table header first, then as an
+        assignment inside the nearest enclosing table that has a header.
+        """
+        lines = self.text.splitlines()
+        parts = key.split(".") if key else []
+        for cut in range(len(parts), -1, -1):
+            table, rest = parts[:cut], parts[cut:]
+            start = 0
+            if table or self.prefix:
+                start_line = self._header_line(lines, self.full(".".join(table)))
+                if start_line is None:
+                    continue
+                if not rest:
+                    return start_line
+                start = start_line
+            if not rest:
+                continue
+            leaf = re.compile(rf"^\s*[\"']?{re.escape(rest[0])}[\"']?\s*[=.]")
+            for number in range(start, len(lines)):
+                if lines[number].lstrip().startswith("["):
+                    break  # the next table: the key is not in this one
+                if leaf.match(lines[number]):
+                    return number + 1
+        return None
+
+    @staticmethod
+    def _header_line(lines: list[str], table: str) -> int | None:
+        header = re.compile(rf"^\s*\[+\s*{re.escape(table)}\s*\]+")
+        for number, line in enumerate(lines, 1):
+            if header.match(line):
                 return number
         return None
 
@@ -161,13 +188,17 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         value = raw.get(key, [])
         _expect(v, f"{where}.{key}", value, _is_str_list, "an array of strings")
         lists[key] = tuple(value)
+    for pattern in lists["inputs"]:
+        problem = check_glob(pattern)
+        if problem:
+            raise v.fail(f"{where}.inputs", problem)
     env = raw.get("env", {})
     _expect(v, f"{where}.env", env, lambda x: isinstance(x, dict), "a table of strings")
     for key, value in env.items():
         _expect(v, f"{where}.env.{key}", value, lambda x: isinstance(x, str), "a string")
     timeout = raw.get("timeout")
     if timeout is not None:
-        positive = lambda x: isinstance(x, int | float) and not isinstance(x, bool) and x > 0  # noqa: E731
+        positive = lambda x: isinstance(x, int | float) and not isinstance(x, bool) and 0 < x < math.inf  # noqa: E731
         _expect(v, f"{where}.timeout", timeout, positive, "a positive number of seconds")
     fix = raw.get("fix")
     fix_command = None if fix is None else _command(v, f"{where}.fix", fix)
@@ -243,7 +274,9 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     raw_stages = data.get("stages")
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
-    _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict) and bool(x), "at least one [stages.NAME] table")
+    _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict), "a table of [stages.NAME] tables")
+    if not raw_stages:
+        raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command")
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
     return Config(stages=stages, source=str(path), path=path, jobs=jobs)

@@ -1,5 +1,6 @@
-"""Reading command lines: which known tools they run, what kind of check that is, and whether
-they would rewrite files.
+"""Reading command lines: which known tools they run and what kind of check that is.
+
+Whether a command would rewrite files is `effects.py`'s business.
 
 A tool key names one check ("ruff-check", "mypy", "eslint"), a package.json script
 ("script:lint") or a Makefile target ("make:test"). Sources that run the same key are duplicates.
@@ -87,32 +88,44 @@ def simple_commands(text: str) -> Iterator[tuple[str, list[str]]]:
 
     `uv run pytest -q` gives ("pytest", ["-q"]), `python -m mypy .` gives ("mypy", ["."]).
     """
+    for _, words in invocations(text):
+        yield os.path.basename(words[0]), words[1:]
+
+
+def invocations(text: str) -> Iterator[tuple[list[str], list[str]]]:
+    """(launcher, words) of each simple command: `python3 -m mypy .` gives (["python3", "-m"],
+    ["mypy", "."]); the launcher is empty unless an interpreter runs the tool as a module.
+
+    The program keeps the path it was written with (`.venv/bin/pytest`).
+    """
     for segment in _SEPARATORS.split(text):
         try:
             words = shlex.split(segment, comments=True)
         except ValueError:
             words = segment.split()
-        words = _peel(words)
+        launcher, words = _peel(words)
         if words:
-            yield os.path.basename(words[0]), words[1:]
+            yield launcher, words
 
 
-def _peel(words: list[str]) -> list[str]:
+def _peel(words: list[str]) -> tuple[list[str], list[str]]:
+    launcher: list[str] = []
     while words:
         first = os.path.basename(words[0])
         if _ASSIGNMENT.match(words[0]):
-            words = words[1:]
+            words, launcher = words[1:], []
         elif first in _WRAPPERS:
-            words = _drop_options(words[1:])
+            words, launcher = _drop_options(words[1:]), []
         elif (first, *words[1:2]) in _RUNS:
-            words = _drop_options(words[2:])
+            words, launcher = _drop_options(words[2:]), []
         elif re.fullmatch(r"python[0-9.]*|py", first) and "-m" in words[1:3]:
-            words = words[words.index("-m") + 1 :]
+            words, launcher = words[words.index("-m") + 1 :], [words[0], "-m"]
         elif first == "coverage" and words[1:2] == ["run"]:
             words = words[words.index("-m") + 1 :] if "-m" in words else _drop_options(words[2:])
+            launcher = []
         else:
-            return words
-    return words
+            return launcher, words
+    return launcher, words
 
 
 def _drop_options(words: list[str]) -> list[str]:
@@ -123,10 +136,11 @@ def _drop_options(words: list[str]) -> list[str]:
 
 def tools_in(text: str) -> frozenset[str]:
     """The tool keys a command line runs."""
-    return frozenset(key for program, args in simple_commands(text) for key in _keys(program, args))
+    return frozenset(key for program, args in simple_commands(text) for key in command_keys(program, args))
 
 
-def _keys(program: str, args: list[str]) -> Iterator[str]:
+def command_keys(program: str, args: list[str]) -> Iterator[str]:
+    """The tool keys one simple command (as `simple_commands` gives it) runs."""
     positional = [arg for arg in args if not arg.startswith("-")]
     first = positional[0] if positional else ""
     if program == "ruff":
@@ -222,20 +236,6 @@ def parser_for(keys: Iterable[str]) -> str | None:
     if len(tools) != 1:
         return None
     return PARSERS.get(tools.pop())
-
-
-def rewrites_files(text: str) -> bool:
-    """Whether a command line runs a tool in the mode that rewrites files instead of checking."""
-    for program, args in simple_commands(text):
-        keys = set(_keys(program, args))
-        checks = {"--check", "--diff", "--check-only", "-c"}
-        if "--fix" in args or "--fix-only" in args or "--unsafe-fixes" in args:
-            return True
-        if keys & {"ruff-format", "black", "isort"} and not checks & set(args):
-            return True
-        if "prettier" in keys and ({"--write", "-w"} & set(args)):
-            return True
-    return False
 
 
 def needs_shell(line: str) -> bool:

@@ -6,10 +6,14 @@ import shlex
 from pathlib import Path
 
 from healer.config.model import Stage
-from healer.detect.candidate import CONFIGURED, EXPLICIT, Candidate, Found
+from healer.detect.candidate import CONFIGURED, EXPLICIT, MIRRORED, Candidate, Found
+from healer.detect.check_only import replace
 from healer.detect.commands import name_kind, parser_for, simple_commands, tools_in
+from healer.detect.effects import rewrite
 from healer.detect.files import Unreadable, existing, read_json, table
+from healer.detect.js_tools import js_stage
 from healer.detect.names import slug
+from healer.detect.versions import version_commands
 
 # Checked in this order: the first lockfile present names the package manager.
 LOCKFILES = (
@@ -56,8 +60,6 @@ ESLINT_CONFIGS = (
     ".eslintrc.yaml",
     ".eslintrc.yml",
 )
-JS_FILES = ("**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs")
-TS_FILES = ("**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts")
 _PLACEHOLDER = "no test specified"
 
 
@@ -72,7 +74,7 @@ def detect(root: Path) -> Found:
         return Found(notes=("skipped package.json: not a JSON object",))
     manager, manager_note = package_manager(root, data)
     notes = [manager_note]
-    scripts = {name: body for name, body in table(data, "scripts").items() if isinstance(body, str)}
+    scripts = scripts_of(data)
     candidates: list[Candidate] = []
     for name in sorted(scripts):
         body = scripts[name]
@@ -80,6 +82,14 @@ def detect(root: Path) -> Found:
             continue
         if name == "test" and _PLACEHOLDER in body:
             notes.append('package.json script "test" is npm\'s placeholder; not added')
+            continue
+        where = f"package.json script {name!r}"
+        why = rewrite_in(scripts, name)
+        if why is not None:
+            keys = {key for line in script_lines(scripts, name) for key in tools_in(line)}
+            replacements, note = replace(where, why, keys, rank=MIRRORED, prefix=manager)
+            candidates += replacements
+            notes.append(note)
             continue
         candidates.append(_script_candidate(name, scripts, manager))
         notes.append(f"{slug(name)}: script {name!r} in package.json, run with {manager}")
@@ -106,6 +116,55 @@ def package_manager(root: Path, package: dict[str, object]) -> tuple[str, str]:
     return "npm", "package manager: npm (no lockfile found)"
 
 
+def scripts_of(package: object) -> dict[str, str]:
+    """The `scripts` of a parsed package.json, name → command line."""
+    return {name: body for name, body in table(package, "scripts").items() if isinstance(body, str)}
+
+
+def read_scripts(directory: Path) -> dict[str, str]:
+    """The scripts of the package.json in `directory`; empty if there is none usable."""
+    if not (directory / "package.json").is_file():
+        return {}
+    try:
+        return scripts_of(read_json(directory, "package.json"))
+    except Unreadable:
+        return {}
+
+
+def script_lines(scripts: dict[str, str], name: str) -> list[str]:
+    """The command lines `npm run <name>` runs: its pre and post scripts, the script, and the
+    scripts it runs in turn, each once.
+
+    npm and yarn 1 run `pre<name>` and `post<name>` by themselves; they count even for package
+    managers that do not, since one of those may be what the user runs.
+    """
+    lines: list[str] = []
+    seen: set[str] = set()
+
+    def visit(script: str) -> None:
+        for part in (f"pre{script}", script, f"post{script}"):
+            if part in seen or part not in scripts:
+                continue
+            seen.add(part)
+            lines.append(scripts[part])
+            for key in sorted(tools_in(scripts[part])):
+                if key.startswith("script:"):
+                    visit(key.removeprefix("script:"))
+
+    visit(name)
+    return lines
+
+
+def rewrite_in(scripts: dict[str, str], name: str) -> str | None:
+    """Why `npm run <name>` would rewrite files, following the scripts it runs; None if it checks."""
+    followed = {f"script:{other}" for other in scripts}
+    for line in script_lines(scripts, name):
+        why = rewrite(line, followed=followed)
+        if why is not None:
+            return why
+    return None
+
+
 def run_script(manager: str, name: str) -> str:
     words = ("yarn", name) if manager == "yarn" else (manager, "run", name)
     return shlex.join(words)
@@ -120,7 +179,8 @@ def _is_check(name: str, body: str) -> bool:
 
 def _script_candidate(name: str, scripts: dict[str, str], manager: str) -> Candidate:
     kind = name_kind(name)
-    tools = _script_tools(name, scripts, set())
+    lines = script_lines(scripts, name)
+    tools = {key for line in lines for key in tools_in(line)}
     if not {key for key in tools if ":" not in key} and kind in _IMPLIED and _delegates(scripts[name]):
         tools |= {_IMPLIED[kind]}
     return Candidate(
@@ -129,6 +189,7 @@ def _script_candidate(name: str, scripts: dict[str, str], manager: str) -> Candi
             run=run_script(manager, name),
             kind=kind,
             parser=parser_for(tools),
+            versions=version_commands(lines),
         ),
         rank=EXPLICIT,
         origin=f"package.json script {name!r}",
@@ -136,17 +197,6 @@ def _script_candidate(name: str, scripts: dict[str, str], manager: str) -> Candi
         prefix=manager,
         key=f"script:{name}",
     )
-
-
-def _script_tools(name: str, scripts: dict[str, str], seen: set[str]) -> set[str]:
-    """The tool keys a script runs, following `npm run other` into the other script."""
-    seen.add(name)
-    keys = set(tools_in(scripts.get(name, "")))
-    for key in list(keys):
-        other = key.removeprefix("script:")
-        if key.startswith("script:") and other in scripts and other not in seen:
-            keys |= _script_tools(other, scripts, seen)
-    return keys
 
 
 def _delegates(body: str) -> bool:
@@ -158,14 +208,7 @@ def _tsc(root: Path, dependencies: set[str]) -> tuple[list[Candidate], str]:
         return [], ""
     if "typescript" not in dependencies:
         return [], "tsc: tsconfig.json found but typescript is not a dependency; not added"
-    stage = Stage(
-        name="tsc",
-        run="npx tsc --noEmit",
-        kind="typecheck",
-        inputs=(*TS_FILES, "**/tsconfig*.json", "package.json"),
-        versions=("npx tsc --version",),
-        parser="tsc",
-    )
+    stage = js_stage("tsc")
     candidate = Candidate(stage, CONFIGURED, "tsc (tsconfig.json)", frozenset({"tsc"}), "npx")
     return [candidate], "tsc: tsconfig.json and typescript in package.json"
 
@@ -175,14 +218,6 @@ def _eslint(root: Path, in_package: bool) -> tuple[list[Candidate], str]:
     if not configs and not in_package:
         return [], ""
     where = configs[0] if configs else "eslintConfig in package.json"
-    stage = Stage(
-        name="eslint",
-        run="npx eslint .",
-        kind="lint",
-        inputs=(*JS_FILES, *TS_FILES, *configs, "package.json"),
-        versions=("npx eslint --version",),
-        fix="npx eslint --fix .",
-        parser="eslint",
-    )
+    stage = js_stage("eslint", configs)
     candidate = Candidate(stage, CONFIGURED, f"eslint ({where})", frozenset({"eslint"}), "npx")
     return [candidate], f"eslint: {where}"

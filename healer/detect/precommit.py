@@ -9,7 +9,9 @@ from pathlib import Path
 
 from healer.config.model import Stage
 from healer.detect.candidate import EXPLICIT, MIRRORED, Candidate, Found
-from healer.detect.commands import guess_kind, parser_for, rewrites_files, tools_in
+from healer.detect.check_only import replace
+from healer.detect.commands import guess_kind, parser_for, tools_in
+from healer.detect.effects import rewrite
 from healer.detect.files import Unreadable, read_yaml, strings
 from healer.detect.names import slug
 from healer.detect.python_tools import TOOL_KEYS, python_stage
@@ -140,8 +142,9 @@ def _local(hook: dict[str, object], default_stages: list[str]) -> tuple[Candidat
         argv[0] = f"./{argv[0]}"  # pre-commit runs scripts from the repository root, not PATH
     command = shlex.join(argv)
     keys = tools_in(command)
-    if rewrites_files(command):
-        return _replace_fixer(hook_id, command, keys, where)
+    rewrites = rewrite(command)
+    if rewrites is not None:
+        return _replace_fixer(rewrites, keys, where)
     inputs, inputs_note = hook_inputs(hook)
     name = slug(hook_id) or "hook"
     stage = Stage(
@@ -159,14 +162,13 @@ def _local(hook: dict[str, object], default_stages: list[str]) -> tuple[Candidat
     return Candidate(stage, EXPLICIT, where, keys, "pre-commit"), note
 
 
-def _replace_fixer(hook_id: str, command: str, keys: frozenset[str], where: str) -> tuple[Candidate | None, str]:
+def _replace_fixer(why: str, keys: frozenset[str], where: str) -> tuple[Candidate | None, str]:
     """A local hook that rewrites files becomes healer's check-only stage for the same tool."""
-    tools = [tool for tool, key in TOOL_KEYS.items() if key in keys]
-    if len(tools) != 1:
-        return None, f"{where}: `{command}` rewrites files; skipped (healer stages only check)"
-    stage = python_stage(tools[0])
-    candidate = Candidate(stage, MIRRORED, where, frozenset({TOOL_KEYS[tools[0]]}), "pre-commit")
-    return candidate, f"{stage.name}: {where} (`{command}` rewrites files; checking instead)"
+    candidates, note = replace(where, why, keys, rank=MIRRORED, prefix="pre-commit")
+    # A hook is one command; one that runs several fixers is a script, not a tool to mirror.
+    if len(candidates) != 1:
+        return None, f"{where}: {why}; skipped (healer stages only check)"
+    return candidates[0], note
 
 
 def _remote(url: str, hooks: list[dict[str, object]]) -> tuple[list[Candidate], list[str]]:

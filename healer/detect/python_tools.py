@@ -38,7 +38,8 @@ def python_stage(tool: str, args: Sequence[str] = (), *, mypy_targets: Sequence[
     if tool == "ruff":
         return Stage(
             name="ruff",
-            run=_line("ruff", "check", *extra, "."),
+            # --no-fix: a project setting `fix = true` would otherwise make the check rewrite files.
+            run=_line("ruff", "check", "--no-fix", *extra, "."),
             kind="lint",
             inputs=(*PYTHON_FILES, "**/*.ipynb", *_CONFIGS["ruff"]),
             versions=("ruff --version",),

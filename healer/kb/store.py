@@ -23,6 +23,12 @@ class StoreError(HealerError):
     """The knowledge base file cannot be used."""
 
 
+def _is_corruption(error: sqlite3.DatabaseError) -> bool:
+    """Only a damaged file is moved aside; every other error leaves it where it is."""
+    text = str(error).lower()
+    return any(sign in text for sign in ("file is not a database", "malformed", "file is encrypted"))
+
+
 def _v1(db: Any) -> None:
     db["stage_results"].create(
         {
@@ -86,6 +92,8 @@ class Store:
         self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise StoreError(f"the knowledge base {self.path} is a folder, not a file; point HEALER_DB at a file")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -93,14 +101,10 @@ class Store:
         try:
             return self._connect()
         except sqlite3.DatabaseError as error:
-            if not self.path.exists() or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
-                raise StoreError(f"cannot open the knowledge base {self.path}: {error}") from None
-            # A damaged file must not make every later run fail the same way:
-            # keep it for inspection and start with an empty one.
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            self.path.replace(aside)
-            for suffix in ("-wal", "-shm"):
-                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            if not _is_corruption(error) or not self.path.is_file():
+                # Locked, full disk, read-only, no permission: the file is fine, the moment is not.
+                raise StoreError(f"cannot use the knowledge base {self.path}: {error}") from None
+            aside = self._move_aside()
             self.notices.append(
                 f"the knowledge base {self.path} was unreadable ({error}); moved it to {aside} and started a new one"
             )
@@ -109,17 +113,40 @@ class Store:
             except sqlite3.DatabaseError as again:
                 raise StoreError(f"cannot open the knowledge base {self.path}: {again}") from None
 
+    def _move_aside(self) -> Path:
+        """Keep a damaged file (and its journal) for inspection, so later runs do not fail the same way."""
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = self.path.with_name(self.path.name + suffix)
+                if source.exists():
+                    source.replace(aside.with_name(aside.name + suffix))
+        except OSError as error:
+            raise StoreError(
+                f"the knowledge base {self.path} is unreadable and cannot be moved aside: {error.strerror}"
+            ) from None
+        return aside
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the knowledge base {self.path} was written by a newer healer (schema {version}, this healer "
+                    f"knows {SCHEMA_VERSION}); upgrade healer or set HEALER_DB to another file"
+                )
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(
+                    f"{self.path} is an SQLite database that healer did not create; set HEALER_DB to another file"
+                )
             if version < SCHEMA_VERSION:
                 self._migrate(conn, version)
             elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError:
+        except BaseException:
             conn.close()
             raise
         return conn

@@ -55,7 +55,12 @@ class OutputCapture:
         """Keep `data`; return the lines it completes."""
         self.total += len(data)
         if self._spool is None and self.total > self.memory_limit and self.log_path is not None:
-            self._start_spool()
+            try:
+                self._start_spool()
+            except OSError:
+                # A read-only git directory (some CI checkouts): keep head and tail only.
+                self.log_path = None
+                self._spool = None
         if self._spool is None:
             if self.log_path is None and self.total > self.memory_limit:
                 self._keep_bounded(data)
@@ -76,13 +81,19 @@ class OutputCapture:
         self._push_tail(data)
 
     def _start_spool(self) -> None:
+        """Move what is kept so far into the log file; on failure nothing has changed."""
         assert self.log_path is not None
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._spool_tmp = self.log_path.with_name(f".{self.log_path.name}.{os.getpid()}.tmp")
-        self._spool = self._spool_tmp.open("wb")
+        temporary = self.log_path.with_name(f".{self.log_path.name}.{os.getpid()}.tmp")
         kept = b"".join(self._chunks)
-        self._chunks = []
-        self._spool.write(kept)
+        spool = temporary.open("wb")
+        try:
+            spool.write(kept)
+        except OSError:
+            spool.close()
+            temporary.unlink(missing_ok=True)
+            raise
+        self._spool, self._spool_tmp, self._chunks = spool, temporary, []
         self._head = kept[: self.head_size]
         self._push_tail(kept[self.head_size :])
 

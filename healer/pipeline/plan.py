@@ -12,7 +12,7 @@ class UnknownStage(HealerError):
     pass
 
 
-def select(config: Config, names: Sequence[str] | None) -> list[Stage]:
+def select_stages(config: Config, names: Sequence[str] | None) -> list[Stage]:
     """The asked-for stages plus their transitive `needs`, in configuration order."""
     if not names:
         return list(config.stages)
@@ -28,7 +28,8 @@ def select(config: Config, names: Sequence[str] | None) -> list[Stage]:
 
             close = difflib.get_close_matches(name, list(by_name), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            known = ", ".join(by_name) or "none"
+            names = list(by_name)
+            known = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "") or "none"
             raise UnknownStage(f"no stage named '{name}'{hint}; the stages are: {known}")
         wanted.add(name)
         todo.extend(by_name[name].needs)

@@ -10,6 +10,7 @@ once and never needs a lock.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import threading
@@ -33,7 +34,7 @@ from healer.pipeline.events import (
 )
 from healer.pipeline.gate import evaluate
 from healer.pipeline.output import OutputCapture
-from healer.pipeline.plan import select
+from healer.pipeline.plan import select_stages
 from healer.pipeline.result import GateResult, RunResult, StageResult, Status
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ Sink = Callable[[Event], None]
 POLL_SECONDS = 0.05
 ORPHAN_GRACE = 1.0
 READ_SIZE = 65536
+READ_WAIT_MS = 100
 CACHED_OUTPUT_LIMIT = 1024 * 1024
 
 
@@ -57,12 +59,14 @@ class RunOptions(NamedTuple):
     prepend_path: tuple[str, ...] = ()
     env: Mapping[str, str] | None = None
     """The environment stages start from; the process's own when None."""
+    notices: tuple[str, ...] = ()
+    """Things the caller wants reported with the run (shown first, kept in the result)."""
 
 
 class _Active:
     """A running stage, as the scheduling thread tracks it."""
 
-    __slots__ = ("cancelled", "exited_at", "kill_at", "proc", "stage", "started", "thread", "timed_out")
+    __slots__ = ("cancelled", "drain", "exited_at", "kill_at", "proc", "stage", "started", "thread", "timed_out")
 
     def __init__(self, stage: Stage, thread: threading.Thread, started: float) -> None:
         self.stage = stage
@@ -73,6 +77,8 @@ class _Active:
         self.cancelled = False
         self.kill_at: float | None = None
         self.exited_at: float | None = None
+        self.drain = False
+        """Read what the pipe still holds, then stop: a process outside the group may keep it open forever."""
 
 
 class _Shared:
@@ -107,7 +113,7 @@ class _Run:
     ) -> None:
         self.config = config
         self.root = root
-        self.stages = select(config, names)
+        self.stages = select_stages(config, names)
         self.options = options
         self.store = store
         self.sink = sink
@@ -116,8 +122,9 @@ class _Run:
         self.shared = _Shared()
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
-        self.notices: list[str] = list(store.notices) if store else []
+        self.notices: list[str] = [*options.notices, *(store.notices if store else ())]
         self._tree: WorkTree | None = None
+        self._closing = False
 
     # -- the loop ------------------------------------------------------------
 
@@ -192,8 +199,9 @@ class _Run:
                     self._finish(_from_cache(stage, hit, key))
                     return
         self.sink(StageStarted(stage.name, stage.command_line()))
-        if not cwd.is_dir():
-            self._finish(_error(stage, f"the stage's folder {stage.cwd} does not exist", "missing-folder"))
+        problem = _folder_problem(self.root, cwd, stage.cwd)
+        if problem:
+            self._finish(_error(stage, problem, "bad-folder"))
             return
         log_path = None if self.options.log_dir is None else self.options.log_dir / f"{stage.name}.log"
         _ = self.events  # made here, on the scheduling thread, before a stage thread could race to make it
@@ -268,12 +276,16 @@ class _Run:
                 active.exited_at = now
             if active.exited_at is not None and now - active.exited_at > ORPHAN_GRACE:
                 process.signal_group(proc, signal.SIGKILL)
+                # Whatever still holds the output open escaped the group (setsid): stop waiting for it.
+                active.drain = True
 
     def _shutdown(self, interrupted: bool) -> None:
+        self._closing = True
         with self.shared.lock:
             actives = list(self.shared.active.values())
         for active in actives:
             active.cancelled = interrupted or active.cancelled
+            active.drain = True
             if active.proc is not None:
                 process.signal_group(active.proc, signal.SIGTERM)
         deadline = time.monotonic() + process.GRACE_SECONDS
@@ -301,7 +313,12 @@ class _Run:
 
     def _finish(self, result: StageResult) -> None:
         self.results[result.name] = result
-        self.sink(StageFinished(result))
+        try:
+            self.sink(StageFinished(result))
+        except Exception:
+            if not self._closing:
+                raise
+            # Ending the processes matters more than telling a consumer that has failed.
 
     def _remember(self, result: StageResult) -> None:
         stage = next(s for s in self.stages if s.name == result.name)
@@ -352,7 +369,13 @@ class _Run:
         capture = OutputCapture(log_path)
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
         while True:
+            if not poller.poll(READ_WAIT_MS):
+                if active.drain:
+                    break
+                continue
             try:
                 data = os.read(fd, READ_SIZE)
             except OSError:
@@ -398,6 +421,17 @@ class _Run:
                 found = (*found, _healer_diagnostic(stage, "gate", gate.problem))
         passed = code == 0 and (gate is None or gate.passed)
         return base._replace(status="passed" if passed else "failed", diagnostics=found, gate=gate)
+
+
+def _folder_problem(root: Path, cwd: Path, configured: str | None) -> str | None:
+    if not cwd.exists():
+        return f"the stage's folder {configured} does not exist"
+    if not cwd.is_dir():
+        return f"the stage's folder {configured} is not a folder"
+    # A symlink could lead a stage out of the repository it is meant to check.
+    if cwd.resolve() != root.resolve() and root.resolve() not in cwd.resolve().parents:
+        return f"the stage's folder {configured} leads outside the repository (to {cwd.resolve()})"
+    return None
 
 
 def _past(status: str) -> str:

@@ -12,6 +12,7 @@ from healer.pipeline.result import RunResult, StageResult
 RUN_SCHEMA = "healer.run/1"
 STAGES_SCHEMA = "healer.stages/1"
 OUTPUT_TAIL_LINES = 100
+OUTPUT_LINE_LIMIT = 4000
 
 
 def _stage_result(result: StageResult) -> dict[str, Any]:
@@ -27,10 +28,15 @@ def _stage_result(result: StageResult) -> dict[str, Any]:
         "reason": result.reason,
         "gate": None if result.gate is None else result.gate.to_dict(),
         "diagnostics": [d.to_dict() for d in result.diagnostics],
-        "output_tail": result.output.splitlines()[-OUTPUT_TAIL_LINES:],
+        "output_tail": [_bounded(line) for line in result.output.splitlines()[-OUTPUT_TAIL_LINES:]],
         "output_bytes": result.output_bytes,
         "log_path": result.log_path,
     }
+
+
+def _bounded(line: str) -> str:
+    # One line of a binary dump can be megabytes; the full output is in the log file.
+    return line if len(line) <= OUTPUT_LINE_LIMIT else line[:OUTPUT_LINE_LIMIT] + "…"
 
 
 def run_document(run: RunResult) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from healer.pipeline.events import Event, Notice, RunFinished, RunStarted, StageFinished, StageOutput, StageStarted
 from healer.pipeline.result import StageResult
 from healer.render.report import duration, failure_details, summary
+from healer.render.text import clean_line
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -30,7 +31,9 @@ class LiveDisplay:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Notice):
-            self.console.print(f"[yellow]healer:[/] {event.message}", highlight=False)
+            from rich.text import Text
+
+            self.console.print(Text.assemble(("healer: ", "yellow"), clean_line(event.message)))
         elif isinstance(event, RunStarted):
             from rich.live import Live
 
@@ -41,8 +44,9 @@ class LiveDisplay:
             self.started[event.stage] = time.monotonic()
         elif isinstance(event, StageOutput):
             for line in reversed(event.lines):
-                if line.strip():
-                    self.last_line[event.stage] = line.strip()
+                shown = clean_line(line, 200).strip()
+                if shown:
+                    self.last_line[event.stage] = shown
                     break
         elif isinstance(event, StageFinished):
             self.results[event.result.name] = event.result
@@ -70,7 +74,7 @@ class LiveDisplay:
                 status = "timed out" if result.timed_out else result.status
                 label = f"{status}{' (cached)' if result.cached else ''}"
                 time_text = "" if result.status == "skipped" else duration(result.duration)
-                note = result.reason or ""
+                note = Text(clean_line(result.reason or "", 200))
                 table.add_row(
                     Text(SYMBOL[result.status], style=STYLE[result.status]),
                     Text(name, style="bold"),
@@ -84,7 +88,7 @@ class LiveDisplay:
                     Text(name, style="bold"),
                     Text("running", style="cyan"),
                     duration(now - self.started[name]),
-                    self.last_line.get(name, ""),
+                    Text(self.last_line.get(name, "")),
                 )
             else:
                 table.add_row(Text("·", style="dim"), Text(name), Text("pending", style="dim"), "", "")

@@ -6,6 +6,7 @@ from typing import TextIO
 
 from healer.pipeline.events import Event, Notice, RunFinished, StageFinished, StageStarted
 from healer.render.report import report, stage_line
+from healer.render.text import clean_line
 
 
 class PlainDisplay:
@@ -15,9 +16,9 @@ class PlainDisplay:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Notice):
-            self._write(f"healer: {event.message}")
+            self._write(f"healer: {clean_line(event.message)}")
         elif isinstance(event, StageStarted) and self.verbose:
-            self._write(f"{event.stage} started: {event.command}")
+            self._write(clean_line(f"{event.stage} started: {event.command}"))
         elif isinstance(event, StageFinished):
             self._write(stage_line(event.result))
         elif isinstance(event, RunFinished):

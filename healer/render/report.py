@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from healer.pipeline.result import RunResult, StageResult
+from healer.render.text import clean_line
 
 TAIL_LINES = 15
 MAX_DIAGNOSTICS = 50
@@ -26,29 +27,29 @@ def status_word(result: StageResult) -> str:
 
 def stage_line(result: StageResult) -> str:
     time = "" if result.status == "skipped" else f" in {duration(result.duration)}"
-    reason = f": {result.reason}" if result.reason and result.status in ("skipped", "error") else ""
+    reason = f": {clean_line(result.reason)}" if result.reason and result.status in ("skipped", "error") else ""
     return f"{result.name} {status_word(result)}{time}{reason}"
 
 
 def failure_details(result: StageResult) -> list[str]:
     """The diagnostics of a failed stage, or the end of its output when nothing was parsed."""
     kind = "" if result.kind == result.name else f" ({result.kind})"
-    lines = [f"--- {result.name}{kind}: {result.command}"]
+    lines = [clean_line(f"--- {result.name}{kind}: {result.command}")]
     located = [d for d in result.diagnostics if d.file or d.tool != "healer"]
     for diag in result.diagnostics[:MAX_DIAGNOSTICS]:
         where = diag.location()
         code = f" [{diag.code}]" if diag.code else ""
         prefix = f"{where}: " if where else ""
-        lines.append(f"  {prefix}{diag.message}{code}")
+        lines.append(clean_line(f"  {prefix}{diag.message}{code}"))
         if diag.suggestion:
-            lines.append(f"      suggestion: {diag.suggestion}")
+            lines.append(clean_line(f"      suggestion: {diag.suggestion}"))
     hidden = len(result.diagnostics) - MAX_DIAGNOSTICS
     if hidden > 0:
         lines.append(f"  ... and {hidden} more (healer run --json shows all)")
     if not located and result.output.strip():
         tail = result.output.rstrip().splitlines()[-TAIL_LINES:]
         lines.append("  last lines of output:")
-        lines.extend(f"  | {line}" for line in tail)
+        lines.extend(f"  | {clean_line(line)}" for line in tail)
     if result.log_path:
         lines.append(f"  full output: {result.log_path}")
     return lines

@@ -54,11 +54,17 @@ class WorkTree:
 
 
 def read_worktree(root: Path) -> WorkTree:
-    """List the working tree in one git call, without refreshing or writing the index."""
+    """List the working tree in one git call, without refreshing or writing the index.
+
+    Initialised submodules are listed too, their paths prefixed with the
+    submodule's: their files are content a stage can read, and a dirty
+    submodule must change the cache key as much as a dirty file does.
+    """
     out = git(["ls-files", "-z", "-t", "-s", "-m", "-o", "-d", "--exclude-standard", "--full-name"], root)
     known: dict[str, str] = {}
     dirty: set[str] = set()
     removed: set[str] = set()
+    submodules: list[str] = []
     for record in out.split(b"\0"):
         if not record:
             continue
@@ -71,15 +77,22 @@ def read_worktree(root: Path) -> WorkTree:
         meta, _, raw_path = record[2:].partition(b"\t")
         path = os.fsdecode(raw_path)
         mode, sha, stage = meta.split(b" ")
-        if tag == b"R":
+        if mode == b"160000":
+            known[path] = "commit:" + sha.decode()
+            if path not in submodules:
+                submodules.append(path)
+        elif tag == b"R":
             removed.add(path)
         elif tag == b"C" or stage != b"0":
             dirty.add(path)
-        elif mode == b"160000":
-            known[path] = "commit:" + sha.decode()
         else:
             known[path] = sha.decode()
     for path in dirty | removed:
         known.pop(path, None)
     dirty -= removed
+    for path in submodules:
+        if (root / path / ".git").exists():
+            inner = read_worktree(root / path)
+            known.update({f"{path}/{name}": content for name, content in inner.known.items()})
+            dirty.update(f"{path}/{name}" for name in inner.dirty)
     return WorkTree(root=root, known=known, dirty=dirty)

@@ -213,3 +213,24 @@ def test_the_cache_is_shared_between_clones_of_the_same_content(repo: Repo, tmp_
     with Store() as store:
         result = run_pipeline(load_config(clone), clone, store=store)
     assert result.stages[0].cached
+
+
+def test_editing_a_file_inside_a_submodule_invalidates(repo: Repo, tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    from ..conftest import git
+
+    git(inner, "init", "-q", "-b", "main")
+    (inner / "in.txt").write_text("one\n")
+    git(inner, "add", "-A")
+    git(inner, "commit", "-q", "-m", "inner")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "sm")
+    repo.commit("add submodule")
+    repo.config('[stages.read]\nrun = ["cat", "sm/in.txt"]\ninputs = ["sm/**"]\n')
+    assert go(repo).stages[0].output == "one\n"
+    assert go(repo).stages[0].cached
+    (repo.path / "sm" / "in.txt").write_text("two\n")
+    fresh = go(repo).stages[0]
+    assert not fresh.cached and fresh.output == "two\n"
+    (repo.path / "sm" / "new.txt").write_text("untracked in the submodule\n")
+    assert not go(repo).stages[0].cached

@@ -51,7 +51,7 @@ def test_demo_refuses_a_folder_in_use(tmp_path: Path, healer: RunHealer) -> None
     (busy / "precious.txt").write_text("keep me")
     result = healer("demo", "--dir", str(busy), cwd=tmp_path)
     assert result.code == 2
-    assert "already exists and is not empty" in result.err
+    assert "already exists and is not an empty folder" in result.err
     assert (busy / "precious.txt").read_text() == "keep me"
 
 
@@ -78,3 +78,11 @@ def test_rerunning_the_kept_demo_is_served_from_the_cache(tmp_path: Path, healer
     again = healer("run", "--json", cwd=where, timeout=300)
     assert again.code == 1
     assert all(stage["cached"] for stage in json.loads(again.out)["stages"])
+
+
+def test_demo_into_an_impossible_place_is_one_line(tmp_path: Path, healer: RunHealer) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = healer("demo", "--dir", str(blocker / "sub"), cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("healer: cannot create the demo folder") and "Traceback" not in result.err

@@ -39,3 +39,27 @@ def test_doctor_names_a_broken_configuration(repo: Repo, healer: RunHealer) -> N
     result = healer("doctor")
     assert result.code == 1
     assert "BAD  configuration" in result.out and "stages.a.run" in result.out
+
+
+def test_doctor_never_runs_the_projects_own_scripts(repo: Repo, healer: RunHealer, tmp_path: Path) -> None:
+    witness = tmp_path / "ran.txt"
+    script = repo.write("deploy.sh", f'#!/bin/sh\necho "ran: $*" >> {witness}\n')
+    script.chmod(0o755)
+    repo.config('[stages.deploy]\nrun = "./deploy.sh --prod"\n')
+    result = healer("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(result.out)["checks"]}
+    assert checks["stage deploy"]["ok"] and "a program of the repository" in checks["stage deploy"]["detail"]
+    assert not witness.exists()
+
+
+def test_doctor_checks_executable_bit_folders_and_cwd(repo: Repo, healer: RunHealer) -> None:
+    repo.write("noexec.sh", "#!/bin/sh\n")
+    (repo.path / "adir").mkdir()
+    repo.write("afile", "x")
+    repo.config(
+        '[stages.noexec]\nrun = "./noexec.sh"\n[stages.dir]\nrun = "./adir"\n[stages.cwd]\nrun = "true"\ncwd = "afile"\n'
+    )
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json").out)["checks"]}
+    assert not checks["stage noexec"]["ok"] and "not executable" in checks["stage noexec"]["detail"]
+    assert not checks["stage dir"]["ok"] and "is a folder" in checks["stage dir"]["detail"]
+    assert not checks["stage cwd"]["ok"] and "not a folder" in checks["stage cwd"]["detail"]

@@ -191,3 +191,79 @@ def test_help_on_every_command(healer: RunHealer) -> None:
     assert "exit codes" in top.out
     version = healer("--version")
     assert version.out.startswith("healer ")
+
+
+def test_an_unusable_knowledge_base_is_left_alone_and_the_run_goes_on(
+    repo: Repo, healer: RunHealer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    repo.config('[stages.ok]\nrun = "true"\n')
+    result = healer("run", "--json", env={"HEALER_DB": str(folder)})
+    assert result.code == 0
+    document = json.loads(result.out)
+    assert "is a folder, not a file" in document["notices"][0] and "running without the cache" in document["notices"][0]
+    assert (folder / "keep.txt").read_text() == "mine"
+    assert not list(tmp_path.glob("a-folder.corrupt-*"))
+
+
+def test_a_foreign_or_newer_database_is_not_touched(repo: Repo, healer: RunHealer, tmp_path: Path) -> None:
+    import sqlite3
+
+    foreign = tmp_path / "someone-elses.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    repo.config('[stages.ok]\nrun = "true"\n')
+    before = foreign.read_bytes()
+    first = healer("run", env={"HEALER_DB": str(foreign)})
+    assert first.code == 0 and "healer did not create" in first.out
+    assert foreign.read_bytes() == before
+    second = healer("run", env={"HEALER_DB": str(newer)})
+    assert second.code == 0 and "written by a newer healer (schema 99" in second.out
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_corrupt_database_is_moved_aside_intact(repo: Repo, healer: RunHealer, tmp_path: Path) -> None:
+    db = tmp_path / "kb.db"
+    damaged = b"garbage" * 200
+    db.write_bytes(damaged)
+    repo.config('[stages.ok]\nrun = "true"\n')
+    assert healer("run", env={"HEALER_DB": str(db)}).code == 0
+    (moved,) = tmp_path.glob("kb.db.corrupt-*")
+    assert moved.read_bytes() == damaged
+
+
+NASTY = (
+    '[stages."markup"]\nrun = ["sh", "-c", "echo \'closing [/bold] tag in [/usr/lib]\'; exit 1"]\n'
+    '[stages.escapes]\nrun = ["printf", "\\\\033[2J\\\\033]0;title\\\\007cleared\\\\a\\\\n"]\n'
+    '[stages.wide]\nrun = ["sh", "-c", "head -c 100000 /dev/zero | tr \'\\\\\\\\0\' x; exit 1"]\n'
+)
+
+
+def test_stage_output_cannot_drive_the_terminal(repo: Repo) -> None:
+    repo.config(NASTY)
+    screen = run_in_terminal(repo, "run")
+    assert "closing [/bold] tag in [/usr/lib]" in screen  # shown literally, not as markup
+    assert "\x1b[2J" not in screen and "\x1b]0;title" not in screen and "\x07" not in screen
+    assert "Pipeline failed" in screen
+    assert "more characters]" in screen  # the 100,000-character line is cut
+
+
+def test_plain_output_is_clean_and_bounded(repo: Repo, healer: RunHealer) -> None:
+    repo.config(NASTY)
+    result = healer("run")
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    assert max(len(line) for line in result.out.splitlines()) < 1200
+    document = json.loads(healer("run", "--json").out)
+    wide = next(stage for stage in document["stages"] if stage["name"] == "wide")
+    assert len(wide["output_tail"][-1]) <= 4001
+
+
+def test_a_command_that_looks_like_markup(repo: Repo) -> None:
+    repo.config('[stages.odd]\nrun = ["sh", "-c", "exit 1", "[/x]"]\n')
+    screen = run_in_terminal(repo, "run")
+    assert "Pipeline failed" in screen and "MarkupError" not in screen

@@ -168,3 +168,49 @@ def test_broken_pyproject_is_an_error_even_without_healer_table(repo: Repo) -> N
     with pytest.raises(ConfigError) as caught:
         load_config(repo.path)
     assert caught.value.path == str(Path(repo.path / "pyproject.toml"))
+
+
+def test_line_numbers_point_into_the_right_stage(repo: Repo) -> None:
+    problem = error(repo, '[stages.a]\nrun = "true"\ncwd = "x"\n\n[stages.b]\nkind = "lint"\nrun = 5\n')
+    assert (problem.key, problem.line) == ("stages.b.run", 7)
+    problem = error(repo, '[stages.a]\nrun = "true"\ncwd = "x"\n[stages.b]\nrun = "true"\ncwd = "/abs"\n')
+    assert (problem.key, problem.line) == ("stages.b.cwd", 6)
+
+
+def test_line_numbers_in_pyproject_and_for_nested_tables(repo: Repo) -> None:
+    text = '[project]\nname = "x"\n[tool.healer]\njob = 1\n[tool.healer.stages.a]\nrun = "x"\n[tool.healer.stages.a.gate]\nmetric = "coverage"\nmin = "high"\n'
+    problem = error(repo, text, pyproject=True)
+    assert (problem.key, problem.line) == ("tool.healer.job", 4)
+    repo.write("pyproject.toml", text.replace("job = 1\n", ""))
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo.path)
+    assert (caught.value.key, caught.value.line) == ("tool.healer.stages.a.gate.min", 8)
+
+
+@pytest.mark.parametrize("pattern", ["[z-a]", "[]", "[!]", ""])
+def test_invalid_input_globs_are_refused_up_front(repo: Repo, pattern: str) -> None:
+    problem = error(repo, f'[stages.a]\nrun = "true"\ninputs = ["*.py", "{pattern}"]\n')
+    assert problem.key == "stages.a.inputs"
+
+
+def test_infinite_timeout_is_refused(repo: Repo) -> None:
+    assert error(repo, '[stages.a]\nrun = "true"\ntimeout = inf\n').key == "stages.a.timeout"
+
+
+def test_byte_order_mark_is_accepted(repo: Repo) -> None:
+    (repo.path / "healer.toml").write_bytes(b'\xef\xbb\xbf[stages.a]\nrun = "true"\n')
+    assert load_config(repo.path).names == ("a",)
+
+
+def test_healer_toml_that_is_a_folder_is_an_error(repo: Repo) -> None:
+    (repo.path / "healer.toml").mkdir()
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo.path)
+    assert "is not a file" in str(caught.value)
+
+
+def test_messages_for_odd_shapes(repo: Repo) -> None:
+    problem = error(repo, "[tool]\nhealer = 3\n", pyproject=True)
+    assert problem.key == "tool.healer" and problem.problem == "expected a table, got number 3"
+    problem = error(repo, "[stages]\n")
+    assert problem.problem.startswith("no stages configured")

@@ -7,7 +7,6 @@ from healer.detect.commands import (
     make_targets,
     needs_shell,
     parser_for,
-    rewrites_files,
     simple_commands,
     tools_in,
 )
@@ -65,28 +64,6 @@ def test_simple_commands_split_on_shell_operators() -> None:
 
 def test_unbalanced_quotes_do_not_crash() -> None:
     assert tools_in("pytest -k 'broken") == {"pytest"}
-
-
-@pytest.mark.parametrize(
-    ("command", "rewrites"),
-    [
-        ("ruff check --fix .", True),
-        ("ruff check .", False),
-        ("ruff format .", True),
-        ("ruff format --check .", False),
-        ("black .", True),
-        ("black --check --diff .", False),
-        ("isort src", True),
-        ("isort --check-only --diff .", False),
-        ("isort -c .", False),
-        ("prettier --write .", True),
-        ("prettier --check .", False),
-        ("eslint --fix .", True),
-        ("mypy .", False),
-    ],
-)
-def test_rewrites_files(command: str, rewrites: bool) -> None:
-    assert rewrites_files(command) is rewrites
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from healer.config.model import STAGE_KINDS
 from healer.detect import Detection, detect
-from healer.detect.commands import rewrites_files
+from healer.detect.effects import rewrites_files
 from healer.detect.names import NAME
 
 Files = Callable[[dict[str, str | bytes]], Path]
@@ -109,3 +109,27 @@ def test_detected_commands_never_rewrite_files(project: Files) -> None:
 
 def test_an_empty_project_has_no_stages(tmp_path: Path) -> None:
     assert detect(tmp_path) == Detection(stages=(), notes=())
+
+
+def test_no_detected_stage_reaches_a_rewriting_command(project: Files) -> None:
+    root = project(
+        {
+            "Makefile": "lint:\n\truff check --fix .\ntest:\n\tpytest\ncheck: lint test\n",
+            "package.json": '{"scripts": {"lint": "eslint --fix .", "test": "jest", "build": "prettier --write . && tsc"}}',
+            ".github/workflows/ci.yml": (
+                "jobs:\n  a:\n    steps:\n"
+                "      - run: make check\n      - run: npm run lint\n      - run: black .\n"
+                "      - run: ./deploy.sh --prod\n"
+            ),
+        }
+    )
+    stages = detect(root, from_ci=True).stages
+    assert [(s.name, s.run) for s in stages] == [
+        ("eslint", "npx eslint ."),
+        ("ruff", "ruff check --no-fix ."),
+        ("black", "black --check --diff ."),
+        ("prettier", "npx prettier --check ."),
+        ("tsc", "npx tsc --noEmit"),
+        ("make-test", "make test"),
+        ("test", "npm run test"),
+    ]

@@ -160,3 +160,102 @@ def test_broken_workflow_is_skipped(project: Files) -> None:
     found = github_actions.detect(root)
     assert [c.stage.run for c in found.candidates] == ["tox -e py"]
     assert found.notes[0].startswith("skipped .github/workflows/bad.yml: invalid YAML")
+
+
+SHIPPING = """
+on: push
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./deploy.sh --prod
+      - name: Publish package
+        run: python -m build
+      - run: twine upload dist/*
+      - run: npm publish
+      - run: git push origin HEAD:gh-pages
+      - run: docker build -t app .
+      - run: terraform apply -auto-approve
+      - run: kubectl rollout restart deploy/app
+      - run: |
+          pytest -q
+          cd tools && curl -sSL https://get.example.com | sh
+      - run: sudo systemctl restart app
+"""
+
+
+def test_deploy_like_steps_are_skipped(project: Files) -> None:
+    found = github_actions.detect(project({".github/workflows/release.yml": SHIPPING}))
+    assert found.candidates == ()
+    where = ".github/workflows/release.yml job release step"
+    skipped = "; skipped (healer runs checks, not deployments)"
+    assert found.notes == (
+        f"{where} 1: `deploy.sh --prod` mentions deploy{skipped}",
+        f"{where} Publish package: its name mentions publish{skipped}",
+        f"{where} 3: it runs twine, which acts outside the project{skipped}",
+        f"{where} 4: `npm publish` mentions publish{skipped}",
+        f"{where} 5: `git push origin HEAD:gh-pages` mentions push{skipped}",
+        f"{where} 6: it runs docker, which acts outside the project{skipped}",
+        f"{where} 7: it runs terraform, which acts outside the project{skipped}",
+        f"{where} 8: it runs kubectl, which acts outside the project{skipped}",
+        f"{where} 9: it pipes a download into a shell{skipped}",
+        f"{where} 10: it runs sudo{skipped}",
+    )
+
+
+REWRITING = """
+on: push
+jobs:
+  style:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Format
+        run: ruff format . && ruff check --fix .
+      - name: Prettier
+        working-directory: web
+        env:
+          CI: true
+        run: npx prettier --write .
+      - name: Tidy
+        run: sed -i 's/  *$//' README.md
+      - run: make lint
+      - run: npm run format
+      - run: npm test
+"""
+
+
+def test_rewriting_steps_become_check_only_stages_or_are_skipped(project: Files) -> None:
+    root = project(
+        {
+            ".github/workflows/style.yml": REWRITING,
+            "Makefile": "lint:\n\tblack .\n",
+            "package.json": '{"scripts": {"format": "prettier --check .", "test": "jest"}}',
+        }
+    )
+    found = github_actions.detect(root)
+    stages = [(c.stage.name, c.stage.run, c.stage.cwd, c.stage.env) for c in found.candidates]
+    assert stages == [
+        ("ruff", "ruff check --no-fix .", None, ()),
+        ("ruff-format", "ruff format --check --diff .", None, ()),
+        ("prettier", "npx prettier --check .", "web", (("CI", "true"),)),
+        ("black", "black --check --diff .", None, ()),
+        ("npm", "npm run format", None, ()),
+        ("npm", "npm test", None, ()),
+    ]
+    where = ".github/workflows/style.yml job style step"
+    assert found.notes[0] == f"ruff, ruff-format: {where} Format (`ruff format .` rewrites files; checking instead)"
+    assert f"{where} Tidy: `sed -i 's/  *$//' README.md` edits files in place; skipped (healer stages only check)" in (
+        found.notes
+    )
+    assert f"black: {where} 4 (`black .` rewrites files; checking instead)" in found.notes
+    # The script's body was read: `npm run format` checks here, whatever its name says.
+    assert found.candidates[-2].stage.versions == ("node_modules/.bin/prettier --version",)
+    assert found.candidates[-1].stage.versions == ("node_modules/.bin/jest --version",)
+
+
+def test_ci_stages_declare_the_versions_of_the_tools_they_run(project: Files) -> None:
+    stages = by_name(github_actions.detect(project({".github/workflows/ci.yml": WORKFLOW})))
+    assert stages["lint"].versions == ("ruff --version",)
+    assert stages["type-check"].versions == ("mypy --version",)
+    assert stages["eslint"].versions == ("node_modules/.bin/eslint --version",)
+    assert stages["build"].versions == ("python -m build --version",)

@@ -137,3 +137,59 @@ def test_broken_package_json_is_skipped(project: Files) -> None:
     assert found.notes[0].startswith("skipped package.json: invalid JSON")
     root = project({"package.json": "[1, 2]"})
     assert javascript.detect(root).notes == ("skipped package.json: not a JSON object",)
+
+
+def test_rewriting_scripts_become_check_only_stages(project: Files) -> None:
+    package = {
+        "scripts": {
+            "lint": "npm run lint:js",
+            "lint:js": "prettier --write . && eslint .",
+            "typecheck": "tsc --noEmit && git add -A",
+            "test": "jest",
+            "pretest": "npm run fix",
+            "fix": "eslint --fix .",
+        }
+    }
+    found = javascript.detect(project({"package.json": json.dumps(package)}))
+    assert [(c.stage.name, c.stage.run, c.origin) for c in found.candidates] == [
+        ("eslint", "npx eslint .", "package.json script 'lint'"),
+        ("prettier", "npx prettier --check .", "package.json script 'lint'"),
+        ("eslint", "npx eslint .", "package.json script 'test'"),
+        ("tsc", "npx tsc --noEmit", "package.json script 'typecheck'"),
+    ]
+    assert (
+        "eslint, prettier: package.json script 'lint' (`prettier --write .` rewrites files; checking instead)"
+    ) in found.notes
+    assert "eslint: package.json script 'test' (`eslint --fix .` rewrites files; checking instead)" in found.notes
+    assert all(not c.stage.run.startswith("npm") for c in found.candidates)
+
+
+def test_rewriting_script_without_a_known_check_is_skipped(project: Files) -> None:
+    package = {"scripts": {"test": "node gen.js && git commit -am snapshot && node test.js"}}
+    found = javascript.detect(project({"package.json": json.dumps(package)}))
+    assert found.candidates == ()
+    assert (
+        "package.json script 'test': `git commit -am snapshot` changes the git repository; "
+        "skipped (healer stages only check)"
+    ) in found.notes
+
+
+def test_script_stages_declare_the_versions_of_the_tools_they_run(project: Files) -> None:
+    root = project(
+        {
+            "package.json": json.dumps(PACKAGE),
+            "pnpm-lock.yaml": PNPM_LOCK,
+            "tsconfig.json": "{}",
+        }
+    )
+    stages = by_name(root)
+    assert stages["lint"].versions == ("node_modules/.bin/eslint --version",)
+    assert stages["build"].versions == ("node_modules/.bin/tsc --version",)  # vite: not a check healer knows
+    assert stages["test"].versions == ("node_modules/.bin/vitest --version",)
+    assert stages["tsc"].versions == ("node_modules/.bin/tsc --version",)
+
+
+def test_versions_follow_the_scripts_a_script_runs(project: Files) -> None:
+    package = {"scripts": {"typecheck": "npm run check:types", "check:types": "vue-tsc --noEmit"}}
+    stage = by_name(project({"package.json": json.dumps(package)}))["typecheck"]
+    assert stage.versions == ("node_modules/.bin/vue-tsc --version",)

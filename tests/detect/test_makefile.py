@@ -96,3 +96,77 @@ def test_makefile_without_check_targets(project: Files) -> None:
 def test_non_utf8_makefile_is_skipped(project: Files) -> None:
     found = makefile.detect(project({"Makefile": b"lint:\n\techo \xe9\n"}))
     assert found == Found(notes=("skipped Makefile: not UTF-8 (byte 12)",))
+
+
+REWRITING = """
+PYTHON ?= python3
+.PHONY: lint test check fmt
+lint:
+\truff check --fix .
+\t$(MAKE) fmt
+fmt:
+\truff format .
+test:
+\t$(PYTHON) -m pytest -q
+check: lint test
+"""
+
+
+def test_rewriting_targets_become_the_check_only_stages_of_their_tools(project: Files) -> None:
+    found = makefile.detect(project({"Makefile": REWRITING}))
+    runs = [(c.stage.name, c.stage.run, c.origin) for c in found.candidates]
+    assert runs == [
+        ("ruff", "ruff check --no-fix .", "Makefile target lint"),
+        ("ruff-format", "ruff format --check --diff .", "Makefile target lint"),
+        ("test", "make test", "Makefile target test"),
+        ("pytest", "pytest -q", "Makefile target check"),
+        ("ruff", "ruff check --no-fix .", "Makefile target check"),
+        ("ruff-format", "ruff format --check --diff .", "Makefile target check"),
+    ]
+    assert found.notes[0] == (
+        "ruff, ruff-format: Makefile target lint (`ruff check --fix .` rewrites files; checking instead)"
+    )
+    # The replacements do not claim the target: whatever runs `make lint` still rewrites.
+    assert all("make:lint" not in c.covers for c in found.candidates)
+
+
+def test_rewrites_reached_through_prerequisites_and_make_calls_are_caught(project: Files) -> None:
+    root = project(
+        {"Makefile": "test: format\n\tpytest\nformat:\n\tisort .\nlint:\n\t$(MAKE) -C . style\nstyle:\n\tblack .\n"}
+    )
+    found = makefile.detect(root)
+    assert {(c.origin, c.stage.run) for c in found.candidates} == {
+        ("Makefile target lint", "black --check --diff ."),
+        ("Makefile target test", "isort --check-only --diff ."),
+        ("Makefile target test", "pytest -q"),
+    }
+
+
+def test_rewriting_target_without_a_known_check_is_skipped(project: Files) -> None:
+    found = makefile.detect(project({"Makefile": "lint:\n\tsed -i 's/\\t/    /' src/*.c\n\tgit add -A\n"}))
+    assert found.candidates == ()
+    assert found.notes == (
+        "Makefile target lint: `sed -i 's/\\t/    /' 'src/*.c'` edits files in place; skipped (healer stages only check)",
+    )
+
+
+def test_detected_make_stages_never_rewrite_files(project: Files) -> None:
+    root = project({"Makefile": REWRITING})
+    rules = makefile.read_rules(root)
+    assert rules is not None
+    for stage in detect(root).stages:
+        target = stage.command_line().removeprefix("make ")
+        assert target == stage.command_line() or makefile.rewrite_in(rules, target) is None
+
+
+def test_make_stages_declare_the_versions_of_the_tools_they_run(project: Files) -> None:
+    stages = {c.stage.name: c.stage for c in makefile.detect(project({"Makefile": MAKEFILE})).candidates}
+    assert stages["lint"].versions == ("ruff --version", "python3 -m mypy --version")
+    assert stages["test"].versions == ("python3 -m pytest --version",)
+    assert stages["check"].versions == ("ruff --version", "python3 -m mypy --version", "python3 -m pytest --version")
+
+
+def test_variables_are_expanded_with_their_makefile_values(project: Files) -> None:
+    rules = makefile.parse((project({"Makefile": MAKEFILE}) / "Makefile").read_text(encoding="utf-8"))
+    assert rules.variables == {"PYTHON": "python3", "SRC": "src tests", "PYTHONDONTWRITEBYTECODE": "1"}
+    assert makefile.expand(rules, "$(PYTHON) -m mypy $(SRC) $(OTHER)") == "python3 -m mypy src tests other"

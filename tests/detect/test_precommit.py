@@ -93,7 +93,7 @@ def test_local_and_well_known_hooks(project: Files) -> None:
         "shellcheck-scripts",
         "black",
     ]
-    assert stages["ruff"].run == "ruff check --select I ."
+    assert stages["ruff"].run == "ruff check --no-fix --select I ."
     assert stages["ruff-format"].run == "ruff format --check --diff ."
     assert stages["mypy"].run == "mypy --ignore-missing-imports ."
     assert stages["pytest-fast"].run == "pytest -q -m 'not slow'"
@@ -261,3 +261,28 @@ def test_broken_config_is_skipped(project: Files) -> None:
     found = precommit.detect(root)
     assert found.candidates == ()
     assert found.notes == (".pre-commit-config.yaml: an entry of repos has no repo; skipped",)
+
+
+def test_local_hooks_that_rewrite_are_checked_or_skipped(project: Files) -> None:
+    config = """
+        repos:
+          - repo: local
+            hooks:
+              - id: prettier
+                entry: npx prettier --write
+                language: system
+              - id: stage-lockfile
+                entry: git add uv.lock
+                language: system
+              - id: upgrade
+                entry: pyupgrade --py311-plus
+                language: system
+    """
+    found = precommit.detect(project({".pre-commit-config.yaml": config}))
+    assert [(c.stage.name, c.stage.run) for c in found.candidates] == [("prettier", "npx prettier --check .")]
+    where = "local hook {!r} in .pre-commit-config.yaml"
+    assert found.notes == (
+        f"prettier: {where.format('prettier')} (`prettier --write` rewrites files; checking instead)",
+        f"{where.format('stage-lockfile')}: `git add uv.lock` changes the git repository; skipped (healer stages only check)",
+        f"{where.format('upgrade')}: `pyupgrade --py311-plus` rewrites files; skipped (healer stages only check)",
+    )

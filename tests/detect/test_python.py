@@ -6,7 +6,7 @@ from pathlib import Path
 from healer.config.model import Stage
 from healer.detect import python
 from healer.detect.candidate import Found
-from healer.detect.commands import rewrites_files
+from healer.detect.effects import rewrites_files
 from healer.detect.python_tools import TOOL_KEYS, python_stage
 
 Files = Callable[[dict[str, str | bytes]], Path]
@@ -51,7 +51,7 @@ def test_pyproject_sections_and_dependencies(project: Files) -> None:
     found = python.detect(project({"pyproject.toml": PYPROJECT}))
     by_name = stages(found)
     assert list(by_name) == ["ruff", "ruff-format", "mypy", "pytest"]
-    assert by_name["ruff"].run == "ruff check ."
+    assert by_name["ruff"].run == "ruff check --no-fix ."
     assert by_name["ruff"].fix == "ruff check --fix ."
     assert by_name["ruff-format"].run == "ruff format --check --diff ."
     assert by_name["ruff-format"].fix == "ruff format ."

@@ -320,3 +320,43 @@ def test_sigterm_is_handled_like_an_interrupt(repo: Repo, tmp_path: Path) -> Non
 
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups are POSIX")
+
+
+def test_a_detached_process_holding_the_output_does_not_hang_the_run(repo: Repo, tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    # setsid leaves the stage's process group, so nothing healer may kill; it keeps stdout open.
+    command = f"setsid sh -c 'echo $$ > {pids}; sleep 60' & echo started"
+    began = time.monotonic()
+    result, _ = run(repo, f'[stages.daemon]\nrun = ["sh", "-c", "{command}"]\n')
+    assert time.monotonic() - began < 15
+    assert result.stages[0].status == "passed"
+    assert result.stages[0].output.startswith("started")
+    if pids.exists():
+        os.kill(int(pids.read_text()), signal.SIGKILL)
+
+
+def test_a_cwd_that_leads_outside_the_repository_is_refused(repo: Repo, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    os.symlink(outside, repo.path / "lnk")
+    repo.write("afile", "x")
+    result, _ = run(repo, '[stages.out]\nrun = "true"\ncwd = "lnk"\n[stages.file]\nrun = "true"\ncwd = "afile"\n')
+    out, file = result.stages
+    assert out.status == "error" and "leads outside the repository" in (out.reason or "")
+    assert file.status == "error" and "is not a folder" in (file.reason or "")
+
+
+def test_a_failing_consumer_still_ends_every_stage(repo: Repo, tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    repo.config(
+        f'[stages.slow]\nrun = ["sh", "-c", "trap \\"\\" TERM; sleep 300 & echo $! >> {pids}; wait"]\n'
+        '[stages.quick]\nrun = ["sh", "-c", "sleep 0.3"]\n'
+    )
+
+    def sink(event: Event) -> None:
+        if isinstance(event, StageFinished):
+            raise BrokenPipeError("the reader went away")
+
+    with pytest.raises(BrokenPipeError):
+        run_pipeline(load_config(repo.path), repo.path, sink=sink)
+    assert wait_dead(int(pids.read_text().split()[0]), seconds=10)
