@@ -253,14 +253,17 @@ def test_huge_output_is_spooled_and_memory_stays_bounded(repo: Repo, tmp_path: P
     repo.config(f'[stages.flood]\nrun = ["{PY}", "{writer}"]\n')
     probe = tmp_path / "probe.py"
     probe.write_text(
-        "import json, resource, sys\n"
+        "import json, sys\n"
         "from pathlib import Path\n"
         "from healer.config.load import load_config\n"
         "from healer.pipeline.runner import RunOptions, run_pipeline\n"
         "root = Path(sys.argv[1])\n"
         "r = run_pipeline(load_config(root), root, options=RunOptions(log_dir=root / '.git/healer/logs'))\n"
         "s = r.stages[0]\n"
-        "print(json.dumps({'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so the probe would inherit
+        # the peak of the (large) test worker it was forked from.
+        "peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "print(json.dumps({'rss_kb': peak,"
         " 'bytes': s.output_bytes, 'kept': len(s.output), 'log': s.log_path, 'tail': s.output[-20:]}))\n"
     )
     import json
