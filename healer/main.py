@@ -142,6 +142,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
 
+    hooks = ("pre-commit", "pre-push")
+    install = commands.add_parser(
+        "install",
+        help="install healer's git hooks",
+        description="Install pre-commit and pre-push hooks (small POSIX sh shims that call this healer). "
+        "An existing hook is kept and runs first; `healer uninstall` puts it back. Honours core.hooksPath.",
+    )
+    install.add_argument(
+        "--hook", dest="hooks", action="append", choices=hooks, help="only this hook (repeatable; default: both)"
+    )
+    uninstall = commands.add_parser(
+        "uninstall",
+        help="remove healer's git hooks",
+        description="Remove healer's hooks and put back any hook they had replaced.",
+    )
+    uninstall.add_argument(
+        "--hook", dest="hooks", action="append", choices=hooks, help="only this hook (repeatable; default: both)"
+    )
+    hook = commands.add_parser(
+        "hook",
+        help="run a git hook's checks (called by the installed hooks)",
+        description="What the installed hooks run. pre-commit checks the staged content; pre-push checks the "
+        "content of every pushed commit (refs on standard input, as git passes them). HEALER_SKIP=1 skips.",
+    )
+    hook.add_argument("name", choices=hooks, help="which hook")
+    hook.add_argument("args", nargs="*", help="the arguments git passes to the hook")
+    hook.add_argument("--json", action="store_true", help="print one JSON document per checked snapshot")
+
     demo = commands.add_parser(
         "demo",
         help="run healer on its bundled sample project",

@@ -8,7 +8,7 @@ import healer
 from healer.config.model import Stage
 from healer.digest import new_digest
 from healer.globs import matcher
-from healer.snapshot.worktree import WorkTree
+from healer.snapshot.manifest import Manifest
 
 
 def definition(stage: Stage) -> str:
@@ -17,12 +17,12 @@ def definition(stage: Stage) -> str:
     return repr(stage)
 
 
-def input_paths(stage: Stage, tree: WorkTree) -> list[str]:
+def input_paths(stage: Stage, tree: Manifest) -> list[str]:
     matches = matcher(stage.inputs)
     return [path for path in tree.paths() if matches(path)]
 
 
-def stage_key(stage: Stage, tree: WorkTree, env: Mapping[str, str], tools: Sequence[str]) -> str:
+def stage_key(stage: Stage, tree: Manifest, env: Mapping[str, str], tools: Sequence[str]) -> str:
     digest = new_digest()
     # healer's own version: a new release may parse the same output differently.
     digest.update(f"healer {healer.__version__}\n".encode())

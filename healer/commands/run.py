@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -15,9 +17,33 @@ from healer.workspace import Workspace, open_workspace
 if TYPE_CHECKING:
     import argparse
 
+    from healer.kb.store import Store
+
 
 def _terminate_as_interrupt(_sig: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def open_store(notices: list[str]) -> Store | None:
+    """The knowledge base, or None with a notice saying why the run goes on without the cache."""
+    from healer.kb.store import Store, StoreError  # not for --no-cache: sqlite3 costs start-up time
+
+    try:
+        return Store()
+    except StoreError as error:
+        # Checking matters more than caching: say why, and run without the cache.
+        notices.append(f"{error}; running without the cache")
+        return None
+
+
+@contextmanager
+def terminated_as_interrupt() -> Iterator[None]:
+    """A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too, like Ctrl-C."""
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_workspace(
@@ -31,27 +57,20 @@ def run_workspace(
     record: bool | None = None,
 ) -> RunResult:
     """Run the pipeline; `use_cache` reads cached results, `record` (default: same) stores new ones."""
-    # A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too.
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
+    with terminated_as_interrupt():
         options = RunOptions(
             jobs=jobs, use_cache=use_cache, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path
         )
         if not (use_cache if record is None else record):
             # --no-cache bypasses the cache both ways: nothing read, nothing written.
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
-        from healer.kb.store import Store, StoreError  # not for --no-cache: sqlite3 costs start-up time
-
-        try:
-            store = Store()
-        except StoreError as error:
-            # Checking matters more than caching: say why, and run without the cache.
-            uncached = options._replace(notices=(f"{error}; running without the cache",))
-            return run_pipeline(workspace.config, workspace.root, names=stages, options=uncached, sink=sink)
+        notices: list[str] = []
+        store = open_store(notices)
+        options = options._replace(notices=tuple(notices))
+        if store is None:
+            return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
         with store:
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def emit(run: RunResult, *, as_json: bool) -> None:

@@ -26,7 +26,7 @@ RACY_SECONDS = 2.0
 
 
 def _stamp(root: Path) -> tuple[Any, ...] | None:
-    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields]
+    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields, Config._fields]
     now = time.time()
     for name in FILES:
         try:
@@ -64,7 +64,9 @@ def recall(root: Path, state_dir: Path) -> Config | None:
         if data["stamp"] != stamp:
             return None
         stages = tuple(_unpack(values) for values in data["stages"])
-        return Config(stages=stages, source=data["source"], path=Path(data["path"]), jobs=data["jobs"])
+        return Config(
+            stages=stages, source=data["source"], path=Path(data["path"]), jobs=data["jobs"], links=tuple(data["links"])
+        )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
@@ -79,6 +81,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "source": config.source,
         "path": str(config.path),
         "jobs": config.jobs,
+        "links": list(config.links),
         "stages": [_pack(stage) for stage in config.stages],
     }
     target = state_dir / MEMO

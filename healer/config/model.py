@@ -111,6 +111,8 @@ class Config(NamedTuple):
     jobs: int | None = None
     notes: tuple[str, ...] = ()
     """Remarks from detection (what was found and where), shown by `healer stages`."""
+    links: tuple[str, ...] = ()
+    """Untracked paths (a virtualenv, node_modules) made visible in the shadow tree where hooks run."""
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

@@ -15,7 +15,7 @@ from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs")
+TOP_KEYS = ("stages", "jobs", "link")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache",
@@ -271,6 +271,12 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     if jobs is not None:
         positive = lambda x: isinstance(x, int) and not isinstance(x, bool) and x > 0  # noqa: E731
         _expect(v, "jobs", jobs, positive, "a positive whole number")
+    links = data.get("link", [])
+    _expect(v, "link", links, _is_str_list, "an array of paths")
+    for link in links:
+        inside = link.strip("/") and not Path(link).is_absolute() and ".." not in Path(link).parts
+        if not inside:
+            raise v.fail("link", f"{link!r} is not a path inside the repository")
     raw_stages = data.get("stages")
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
@@ -279,4 +285,4 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command")
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
-    return Config(stages=stages, source=str(path), path=path, jobs=jobs)
+    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links))

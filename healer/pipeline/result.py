@@ -70,9 +70,11 @@ class RunResult(NamedTuple):
     def outcome(self) -> Literal["passed", "failed", "interrupted"]:
         if self.interrupted:
             return "interrupted"
-        if all(stage.status == "passed" for stage in self.stages):
-            return "passed"
-        return "failed"
+        # A stage skipped because a need failed comes with that failure; one skipped
+        # because nothing it reads changed is no failure at all.
+        if any(stage.status in ("failed", "error", "cancelled") for stage in self.stages):
+            return "failed"
+        return "passed"
 
     @property
     def exit_code(self) -> int:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import queue
 
     from healer.kb.store import CachedResult, Store
-    from healer.snapshot.worktree import WorkTree
+    from healer.snapshot.manifest import Manifest
 
 Sink = Callable[[Event], None]
 POLL_SECONDS = 0.05
@@ -61,6 +61,11 @@ class RunOptions(NamedTuple):
     """The environment stages start from; the process's own when None."""
     notices: tuple[str, ...] = ()
     """Things the caller wants reported with the run (shown first, kept in the result)."""
+    manifest: Callable[[], Manifest] | None = None
+    """Produces the content being checked (for cache keys), only if a key is needed;
+    the working tree at `root` when None."""
+    touched: frozenset[str] | None = None
+    """Paths that changed (a commit's or a push's); stages whose inputs match none are not run."""
 
 
 class _Active:
@@ -123,7 +128,8 @@ class _Run:
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
         self.notices: list[str] = [*options.notices, *(store.notices if store else ())]
-        self._tree: WorkTree | None = None
+        self._tree: Manifest | None = None
+        self.unaffected: set[str] = set()
         self._closing = False
 
     # -- the loop ------------------------------------------------------------
@@ -176,17 +182,32 @@ class _Run:
                 self._launch(stage)
         return waiting
 
+    def _affected(self, stage: Stage) -> bool:
+        touched = self.options.touched
+        if touched is None:
+            return True
+        from healer.globs import matcher
+
+        matches = matcher(stage.inputs)
+        return any(matches(path) for path in touched)
+
     def _blocker(self, stage: Stage) -> str | None:
         """None when the stage can start, "wait" while a need runs, else why it is skipped."""
         for need in stage.needs:
             done = self.results.get(need)
             if done is None:
                 return "wait"
-            if done.status != "passed":
+            if done.status != "passed" and need not in self.unaffected:
                 return f"needs '{need}', which {_past(done.status)}"
         return None
 
     def _launch(self, stage: Stage) -> None:
+        if not self._affected(stage):
+            # Before any cache lookup: an untouched stage costs no hashing at all.
+            self.unaffected.add(stage.name)
+            reason = "none of its inputs changed"
+            self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
+            return
         env = stage_env(stage, self.options.env, self.options.prepend_path)
         cwd = self.root / stage.cwd if stage.cwd else self.root
         if stage.cache and self.store is not None:
@@ -219,7 +240,7 @@ class _Run:
         from healer.snapshot.worktree import read_worktree
 
         if self._tree is None:
-            self._tree = read_worktree(self.root)
+            self._tree = self.options.manifest() if self.options.manifest else read_worktree(self.root)
         return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
 
     @property

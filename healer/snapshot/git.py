@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from healer.errors import HealerError
@@ -20,20 +20,21 @@ class GitError(HealerError):
     """git failed, or is missing, or this is not a repository."""
 
 
-def _env() -> dict[str, str]:
+def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["GIT_OPTIONAL_LOCKS"] = "0"
     env["LC_ALL"] = "C"
+    env.update(extra or {})
     return env
 
 
-def git(args: Sequence[str], cwd: Path, *, check: bool = True) -> bytes:
-    """Run `git ARGS` in `cwd` and return its standard output."""
+def git(args: Sequence[str], cwd: Path, *, check: bool = True, env: Mapping[str, str] | None = None) -> bytes:
+    """Run `git ARGS` in `cwd` and return its standard output; `env` adds to the environment."""
     try:
         done = subprocess.run(
             ["git", *args],
             cwd=cwd,
-            env=_env(),
+            env=_env(env),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,

@@ -1,4 +1,4 @@
-"""The working tree as a manifest of paths to content hashes, read through git's stat cache."""
+"""The working tree as a manifest, read through git's stat cache without writing anything."""
 
 from __future__ import annotations
 
@@ -6,54 +6,10 @@ import os
 from pathlib import Path
 
 from healer.snapshot.git import git
+from healer.snapshot.manifest import Manifest
 
 
-def blob_hash(data: bytes) -> str:
-    """The git blob id of `data`, so clean files and dirty files hash alike."""
-    import hashlib  # only for modified or untracked files; clean ones come hashed from git
-
-    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
-    digest.update(data)
-    return digest.hexdigest()
-
-
-def hash_path(path: Path) -> str | None:
-    """The blob id of a file as it is on disk now (symlinks by their target), None if gone."""
-    try:
-        if path.is_symlink():
-            return blob_hash(os.fsencode(os.readlink(path)))
-        return blob_hash(path.read_bytes())
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-
-
-class WorkTree:
-    """Tracked files with their index hashes, plus the paths whose content must be hashed."""
-
-    def __init__(self, root: Path, known: dict[str, str], dirty: set[str]) -> None:
-        self.root = root
-        self.known = known
-        """Path to blob id, for files whose working-tree content equals the index."""
-        self.dirty = dirty
-        """Modified, unmerged and untracked (not ignored) files: hashed on demand."""
-        self._hashed: dict[str, str | None] = {}
-        self._paths: list[str] | None = None
-
-    def paths(self) -> list[str]:
-        if self._paths is None:
-            self._paths = sorted(self.known.keys() | self.dirty)
-        return self._paths
-
-    def content_id(self, path: str) -> str | None:
-        """The blob id of `path` in the working tree, None if it does not exist."""
-        if path in self.known:
-            return self.known[path]
-        if path not in self._hashed:
-            self._hashed[path] = hash_path(self.root / path)
-        return self._hashed[path]
-
-
-def read_worktree(root: Path) -> WorkTree:
+def read_worktree(root: Path, *, submodules: bool = True) -> Manifest:
     """List the working tree in one git call, without refreshing or writing the index.
 
     Initialised submodules are listed too, their paths prefixed with the
@@ -64,7 +20,7 @@ def read_worktree(root: Path) -> WorkTree:
     known: dict[str, str] = {}
     dirty: set[str] = set()
     removed: set[str] = set()
-    submodules: list[str] = []
+    submodule_paths: list[str] = []
     for record in out.split(b"\0"):
         if not record:
             continue
@@ -79,8 +35,8 @@ def read_worktree(root: Path) -> WorkTree:
         mode, sha, stage = meta.split(b" ")
         if mode == b"160000":
             known[path] = "commit:" + sha.decode()
-            if path not in submodules:
-                submodules.append(path)
+            if path not in submodule_paths:
+                submodule_paths.append(path)
         elif tag == b"R":
             removed.add(path)
         elif tag == b"C" or stage != b"0":
@@ -90,9 +46,9 @@ def read_worktree(root: Path) -> WorkTree:
     for path in dirty | removed:
         known.pop(path, None)
     dirty -= removed
-    for path in submodules:
+    for path in submodule_paths if submodules else ():
         if (root / path / ".git").exists():
             inner = read_worktree(root / path)
             known.update({f"{path}/{name}": content for name, content in inner.known.items()})
             dirty.update(f"{path}/{name}" for name in inner.dirty)
-    return WorkTree(root=root, known=known, dirty=dirty)
+    return Manifest(root=root, known=known, dirty=dirty)

@@ -6,7 +6,8 @@ import hashlib
 import os
 import subprocess
 
-from healer.snapshot.worktree import blob_hash, read_worktree
+from healer.snapshot.manifest import blob_hash
+from healer.snapshot.worktree import read_worktree
 
 from ..conftest import Repo
 

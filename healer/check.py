@@ -1,0 +1,41 @@
+"""Checking a snapshot: run the pipeline where the snapshot's content is.
+
+The working tree is checked in place. An index or commit snapshot is checked
+in place too when the working tree holds exactly its content; otherwise in the
+shadow tree, so the user's files are never touched and never read by mistake.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from healer.pipeline.result import RunResult
+from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.snapshot.snapshot import Snapshot, manifest_of, matches_worktree
+
+if TYPE_CHECKING:
+    from healer.kb.store import Store
+    from healer.workspace import Workspace
+
+
+def check_snapshot(
+    workspace: Workspace,
+    snapshot: Snapshot,
+    *,
+    sink: Sink,
+    store: Store | None,
+    options: RunOptions | None = None,
+    names: list[str] | None = None,
+) -> RunResult:
+    root = workspace.root
+    base = (options or RunOptions())._replace(touched=snapshot.touched, log_dir=workspace.state_dir / "logs")
+    nothing_to_run = snapshot.touched is not None and not snapshot.touched
+    if snapshot.tree is None or nothing_to_run or matches_worktree(snapshot, root):
+        here = base._replace(manifest=lambda: manifest_of(snapshot, root, root))
+        return run_pipeline(workspace.config, root, names=names, options=here, store=store, sink=sink)
+    from healer.snapshot.shadow import Shadow
+
+    assert snapshot.tree is not None
+    with Shadow(root, workspace.state_dir).checkout(snapshot.tree, workspace.config.links) as shadow:
+        there = base._replace(manifest=lambda: manifest_of(snapshot, root, shadow))
+        return run_pipeline(workspace.config, shadow, names=names, options=there, store=store, sink=sink)

@@ -1,0 +1,118 @@
+"""The shadow work tree: a persistent checkout of a snapshot inside the git directory.
+
+Checks of the index or of a pushed commit cannot run in the user's working
+tree (it holds other content) and must never change it. They run here
+instead: `.git/healer/shadow/`, with its own index file, moved from one tree to
+the next by `git read-tree -m -u`, which rewrites only the files that differ,
+so tools' caches in the shadow (mypy, ruff, pytest) stay warm between runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from healer.errors import HealerError
+from healer.snapshot.git import GitError, git
+
+LOCK_WAIT_SECONDS = 120.0
+
+
+class Shadow:
+    def __init__(self, root: Path, state_dir: Path) -> None:
+        self.root = root
+        self.dir = state_dir / "shadow"
+        self.index = state_dir / "shadow.index"
+        self.tree_file = state_dir / "shadow.tree"
+        self.lock_file = state_dir / "shadow.lock"
+
+    @contextmanager
+    def checkout(self, tree: str, links: Sequence[str] = ()) -> Iterator[Path]:
+        """Hold the shadow at `tree` for the duration of the block; yields its folder."""
+        self._guard()  # before anything writes: read-tree -u and clean both change files
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._sync(tree, links)
+            self._link(links)
+            yield self.dir
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # Several healers may share one repository (watch, a hook, the TUI):
+        # one at a time moves and uses the shadow.
+        with open(self.lock_file, "a") as handle:
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise HealerError(
+                            f"another healer has held the shadow tree {self.dir} for {LOCK_WAIT_SECONDS:g}s; "
+                            "try again when it is done"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _git(self, *args: str) -> bytes:
+        # --work-tree and a private index: git touches only the shadow and its index.
+        return git(["--work-tree", str(self.dir), *args], self.root, env={"GIT_INDEX_FILE": str(self.index)})
+
+    def _sync(self, tree: str, links: Sequence[str]) -> None:
+        current = self.tree_file.read_text().strip() if self.tree_file.exists() and self.index.exists() else None
+        try:
+            if current is None:
+                self._git("read-tree", "--reset", "-u", tree)
+            elif current != tree:
+                self._git("read-tree", "-m", "-u", current, tree)
+        except GitError:
+            # The shadow was changed behind our back (a stage wrote into it): start over from the tree.
+            self._git("read-tree", "--reset", "-u", tree)
+        self._restore_modified()
+        self._remove_strays(links)
+        temporary = self.tree_file.with_name(f".{self.tree_file.name}.{os.getpid()}")
+        temporary.write_text(tree + "\n")
+        os.replace(temporary, self.tree_file)
+
+    def _restore_modified(self) -> None:
+        """Put back tracked files a previous stage modified or deleted in the shadow."""
+        changed = self._git("diff-files", "--name-only", "-z")
+        paths = [os.fsdecode(path) for path in changed.split(b"\0") if path]
+        if paths:
+            self._git("checkout-index", "-f", "-q", "--", *paths)
+
+    def _remove_strays(self, links: Sequence[str]) -> None:
+        """Untracked, not-ignored files left by earlier stages would be seen as content; ignored caches stay."""
+        keep = [arg for name in links for arg in ("-e", f"/{name.strip('/')}")]
+        self._git("clean", "-f", "-d", "-q", *keep)
+
+    def _guard(self) -> None:
+        """Syncing writes and deletes files: prove it can only ever happen in healer's own folder."""
+        shadow = self.dir.resolve()
+        work_tree = self.root.resolve()
+        if shadow == work_tree or shadow in work_tree.parents or self.dir.name != "shadow":
+            raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not healer's")
+        if not any(part == "healer" for part in shadow.parts[-2:-1]):
+            raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not inside healer's state folder")
+
+    def _link(self, links: Sequence[str]) -> None:
+        """Make untracked folders the tools need (a virtualenv, node_modules) visible in the shadow."""
+        for name in links:
+            source = self.root / name
+            target = self.dir / name
+            if not source.exists() or (target.exists() and not target.is_symlink()):
+                continue  # missing in the work tree, or tracked content of the snapshot
+            if target.is_symlink() and os.readlink(target) == str(source):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            target.symlink_to(source, target_is_directory=source.is_dir())
