@@ -92,7 +92,7 @@ def installed_bin() -> Path:
     )
     pip = [str(where / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "--no-deps", *map(str, wheels.glob("healer-*.whl"))], **quiet)  # type: ignore[call-overload]
-    subprocess.run([*pip, "sqlite-utils", "rich", "pre-commit"], **quiet)  # type: ignore[call-overload]
+    subprocess.run([*pip, "sqlite-utils", "rich", "pre-commit", "lefthook"], **quiet)  # type: ignore[call-overload]
     _INSTALLED.append(where / "venv" / "bin")
     return _INSTALLED[0]
 
@@ -104,6 +104,10 @@ def healer_argv(*args: str) -> list[str]:
 
 def pre_commit_argv(*args: str) -> list[str]:
     return [str(installed_bin() / "pre-commit"), *args]
+
+
+def lefthook_argv(*args: str) -> list[str]:
+    return [str(installed_bin() / "lefthook"), *args]
 
 
 def age(path: Path, seconds: float = 3600) -> None:

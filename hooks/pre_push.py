@@ -37,14 +37,21 @@ def parse_refs(text: str) -> list[PushedRef]:
     return refs
 
 
-def refs_from_framework(env: Mapping[str, str]) -> list[PushedRef]:
-    """Under the pre-commit framework, pre-push hooks get the push in environment variables."""
+def refs_from_framework(root: Path, env: Mapping[str, str]) -> list[PushedRef]:
+    """Under the pre-commit framework, pre-push hooks get the push in environment variables.
+
+    The framework sets PRE_COMMIT_FROM_REF/TO_REF only when both ends are known;
+    for a branch whose history is new to the remote it sets only the branch
+    names, and that push must still be checked: the local branch's tip is.
+    """
+    local = env.get("PRE_COMMIT_LOCAL_BRANCH")
+    remote = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
     to_ref = env.get("PRE_COMMIT_TO_REF")
+    if not to_ref and local:
+        to_ref = git(["rev-parse", "--verify", "-q", f"{local}^{{commit}}"], root, check=False).decode().strip()
     if not to_ref:
         return []
-    local = env.get("PRE_COMMIT_LOCAL_BRANCH", "HEAD")
-    remote = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
-    return [PushedRef(local, to_ref, remote, env.get("PRE_COMMIT_FROM_REF") or ZERO)]
+    return [PushedRef(local or "HEAD", to_ref, remote, env.get("PRE_COMMIT_FROM_REF") or ZERO)]
 
 
 def base_for(root: Path, ref: PushedRef, remote: str | None) -> str | None:

@@ -17,7 +17,7 @@ from healer.errors import HealerError
 from healer.kb.location import database_path
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import end_group, resolve
-from healer.snapshot.git import git, git_dir, repo_root
+from healer.snapshot.git import repo_root
 
 if TYPE_CHECKING:
     import argparse
@@ -73,15 +73,19 @@ def _stage_check(stage: Stage, root: Path, seen: dict[str, str]) -> Check:
 
 
 def _hooks(root: Path) -> Check:
-    configured = git(["config", "--get", "core.hooksPath"], root, check=False).decode().strip()
-    hooks = (root / configured) if configured else git_dir(root) / "hooks"
-    installed = [
-        name for name in ("pre-commit", "pre-push")
-        if (hooks / name).is_file() and "healer" in (hooks / name).read_text("utf-8", "replace")
-    ]  # fmt: skip
+    from healer.hooks.location import hooks_directory, husky_script
+    from healer.hooks.shim import MARKER
+
+    hooks = hooks_directory(root)
+    installed = []
+    for name in ("pre-commit", "pre-push"):
+        husky = husky_script(hooks, name)
+        places = [hooks / name, hooks / f"{name}.legacy", *([husky] if husky else [])]
+        if any(place.is_file() and MARKER in place.read_text("utf-8", "replace") for place in places):
+            installed.append(name)
     if installed:
         return Check("git hooks", True, f"healer runs on {', '.join(installed)} ({hooks})")
-    return Check("git hooks", True, "not installed (healer runs when you call it)")
+    return Check("git hooks", True, "not installed (healer runs when you call it; `healer install` adds the hooks)")
 
 
 def checks(start: Path) -> list[Check]:

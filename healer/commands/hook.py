@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from healer.check import check_snapshot
 from healer.commands.display import display_for
 from healer.commands.run import emit, open_store, terminated_as_interrupt
+from healer.errors import HealerError
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
 from healer.snapshot.snapshot import Snapshot
@@ -29,7 +30,11 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]
 
     # git gives the refs on standard input; a person running this by hand has a terminal there.
     text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-    refs = parse_refs(text) or refs_from_framework(os.environ)
+    refs = parse_refs(text) or refs_from_framework(workspace.root, os.environ)
+    if not refs:
+        raise HealerError(
+            "pre-push: no refs to check; git passes them on standard input as '<ref> <sha> <ref> <sha>' lines"
+        )
     remote = args.args[0] if args.args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
     return push_snapshots(workspace.root, refs, remote)
 

@@ -22,10 +22,19 @@ def test_doctor_reports_tools_with_versions(repo: Repo, healer: RunHealer) -> No
 
 def test_doctor_sees_installed_hooks(repo: Repo, healer: RunHealer) -> None:
     repo.config('[stages.ok]\nrun = "true"\n')
-    hook = repo.path / ".git" / "hooks" / "pre-commit"
-    hook.write_text("#!/bin/sh\nexec healer hook pre-commit\n")
+    assert (
+        "not installed"
+        in {c["name"]: c for c in json.loads(healer("doctor", "--json").out)["checks"]}["git hooks"]["detail"]
+    )
+    assert healer("install", "--hook", "pre-push").code == 0
     checks = {c["name"]: c for c in json.loads(healer("doctor", "--json").out)["checks"]}
-    assert "pre-commit" in checks["git hooks"]["detail"]
+    assert checks["git hooks"]["detail"].startswith("healer runs on pre-push (")
+    # From a linked worktree the hooks are the main repository's.
+    repo.commit("first")
+    worktree = repo.path.parent / "linked"
+    repo.git("worktree", "add", "-q", str(worktree))
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json", cwd=worktree).out)["checks"]}
+    assert checks["git hooks"]["detail"].startswith("healer runs on pre-push (")
 
 
 def test_doctor_outside_a_repository(tmp_path: Path, healer: RunHealer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -227,3 +228,25 @@ def test_hook_in_ci_without_terminal(repo: Repo, healer: RunHealer) -> None:
     assert result.code == 1
     assert "\x1b" not in result.out + result.err
     assert "nobad FAILED" in result.out
+
+
+def test_pre_push_under_the_pre_commit_framework_environment(repo: Repo, tmp_path: Path) -> None:
+    """The framework passes the push in PRE_COMMIT_* variables, and none of FROM/TO for a new history."""
+    staged_repo(repo)
+    remote_for(repo, tmp_path)
+    repo.git("checkout", "-q", "--orphan", "fresh")
+    repo.write("a.txt", "BAD\n")
+    repo.commit("a new root commit")
+    env = {**os.environ, "PRE_COMMIT": "1", "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/fresh",
+           "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/fresh", "PRE_COMMIT_REMOTE_NAME": "origin"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "healer", "hook", "pre-push"], cwd=repo.path, env=env, input="",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "fresh at" in done.stderr
+
+
+def test_pre_push_without_any_refs_says_so(repo: Repo) -> None:
+    staged_repo(repo)
+    done = hook(repo, "pre-push", "origin", "url", stdin="")
+    assert done.returncode == 2 and "no refs to check" in done.stderr

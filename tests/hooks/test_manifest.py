@@ -1,0 +1,69 @@
+"""`.pre-commit-hooks.yaml`: valid for the framework, and healer runs through it from a local checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import Repo
+
+ROOT = Path(__file__).resolve().parents[2]
+PRE_COMMIT = shutil.which("pre-commit", path=os.path.dirname(sys.executable))
+needs_pre_commit = pytest.mark.skipif(
+    PRE_COMMIT is None, reason="pre-commit is not installed beside the test interpreter"
+)
+
+
+@needs_pre_commit
+def test_manifest_is_valid() -> None:
+    assert PRE_COMMIT is not None
+    done = subprocess.run(
+        [PRE_COMMIT, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@needs_pre_commit
+@pytest.mark.skipif(
+    os.environ.get("HEALER_OFFLINE_TESTS") == "1",
+    reason="pip-installs healer and its dependencies from the package index (about 40 s)",
+)
+def test_healer_runs_through_the_framework_from_a_local_checkout(repo: Repo, tmp_path: Path) -> None:
+    assert PRE_COMMIT is not None
+    # The checkout as it is now (tracked and untracked, not ignored), committed in a scratch repository:
+    # the framework clones a repository at a commit, and try-repo only carries tracked changes.
+    source = tmp_path / "healer-src"
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        target = source / os.fsdecode(name)
+        if (ROOT / os.fsdecode(name)).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / os.fsdecode(name), target)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+        subprocess.run(["git", *args], cwd=source, check=True, capture_output=True)
+    repo.config('[stages.words]\nrun = ["sh", "-c", "! grep -q forbidden app.txt"]\n')
+    repo.write("app.txt", "fine\n")
+    repo.commit("start")
+    repo.write("app.txt", "forbidden\n")
+    repo.git("add", "app.txt")  # the framework's pre-commit stage: healer checks what is staged
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_CACHE_DIR": os.environ.get("HEALER_PIP_CACHE", str(Path.home() / "pip-cache")),
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [PRE_COMMIT, "try-repo", str(source), "healer"],
+        cwd=repo.path, capture_output=True, text=True, env=env, timeout=900,
+    )  # fmt: skip
+    print(f"try-repo took {time.monotonic() - started:.1f} s")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "healer" in done.stdout and "Failed" in done.stdout
