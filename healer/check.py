@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.snapshot.manifest import Manifest
 from healer.snapshot.snapshot import Snapshot, manifest_of, matches_worktree
 
 if TYPE_CHECKING:
@@ -29,13 +30,16 @@ def check_snapshot(
 ) -> RunResult:
     root = workspace.root
     base = (options or RunOptions())._replace(touched=snapshot.touched, log_dir=workspace.state_dir / "logs")
-    nothing_to_run = snapshot.touched is not None and not snapshot.touched
-    if snapshot.tree is None or nothing_to_run or matches_worktree(snapshot, root):
+    if snapshot.tree is None or (snapshot.touched is not None and not snapshot.touched):
+        # The working tree, or nothing changed (every stage is skipped): no checkout needed.
         here = base._replace(manifest=lambda: manifest_of(snapshot, root, root))
+        return run_pipeline(workspace.config, root, names=names, options=here, store=store, sink=sink)
+    content = manifest_of(snapshot, root, root)
+    if matches_worktree(content, root):
+        here = base._replace(manifest=lambda: content)
         return run_pipeline(workspace.config, root, names=names, options=here, store=store, sink=sink)
     from healer.snapshot.shadow import Shadow
 
-    assert snapshot.tree is not None
     with Shadow(root, workspace.state_dir).checkout(snapshot.tree, workspace.config.links) as shadow:
-        there = base._replace(manifest=lambda: manifest_of(snapshot, root, shadow))
+        there = base._replace(manifest=lambda: Manifest(shadow, content.known, set()))
         return run_pipeline(workspace.config, shadow, names=names, options=there, store=store, sink=sink)

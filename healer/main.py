@@ -85,6 +85,16 @@ def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
     return SimpleNamespace(command="run", directory=directory, stages=stages, **found)
 
 
+def fast_hook_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """`healer hook pre-commit|pre-push [git's arguments]`, as the installed hooks call it, without argparse."""
+    if len(argv) < 2 or argv[0] != "hook" or argv[1] not in ("pre-commit", "pre-push"):
+        return None
+    rest = list(argv[2:])
+    if any(word.startswith("-") or not word for word in rest):
+        return None  # options, or anything unusual: argparse decides
+    return SimpleNamespace(command="hook", directory=None, name=argv[1], args=rest, json=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -184,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    args: argparse.Namespace | SimpleNamespace | None = fast_run_args(words)
+    args: argparse.Namespace | SimpleNamespace | None = fast_run_args(words) or fast_hook_args(words)
     if args is None:
         parser = build_parser()
         args = parser.parse_args(words)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from healer.snapshot.git import git
 from healer.snapshot.manifest import Manifest
-from healer.snapshot.tree import EMPTY_TREE, changed_paths, commit_exists, commit_tree, index_tree, tree_manifest
+from healer.snapshot.tree import (
+    changed_paths,
+    changed_since_head,
+    commit_exists,
+    commit_tree,
+    index_tree,
+    tree_manifest,
+)
 from healer.snapshot.worktree import read_worktree
 
 Kind = Literal["worktree", "index", "commit"]
@@ -29,9 +35,9 @@ def worktree_snapshot() -> Snapshot:
 
 def index_snapshot(root: Path, state_dir: Path) -> Snapshot:
     """What `git commit` would record now, and what it changes against HEAD."""
-    tree = index_tree(root, state_dir / "index.copy")
-    head = git(["rev-parse", "-q", "--verify", "HEAD^{tree}"], root, check=False).decode().strip() or EMPTY_TREE
-    return Snapshot("index", "the staged changes", tree, changed_paths(root, head, tree))
+    # state_dir is <git dir>/healer, so the git dir (and its default index) needs no git process.
+    tree = index_tree(root, state_dir.parent, state_dir / "index.copy")
+    return Snapshot("index", "the staged changes", tree, changed_since_head(root, tree))
 
 
 def commit_snapshot(root: Path, commit: str, base: str | None, label: str) -> Snapshot:
@@ -47,13 +53,11 @@ def manifest_of(snapshot: Snapshot, root: Path, run_root: Path) -> Manifest:
     return tree_manifest(root, snapshot.tree, run_root)
 
 
-def matches_worktree(snapshot: Snapshot, root: Path) -> bool:
-    """True when the working tree holds exactly the snapshot's content, so stages can run in place.
+def matches_worktree(manifest: Manifest, root: Path) -> bool:
+    """True when the working tree holds exactly a tree snapshot's content, so stages can run in place.
 
     Untracked (not ignored) files count as a difference: a test runner would
     collect an untracked test file that the commit does not contain.
     """
-    if snapshot.tree is None:
-        return True
     current = read_worktree(root, submodules=False)
-    return not current.dirty and current.known == tree_manifest(root, snapshot.tree, root).known
+    return not current.dirty and current.known == manifest.known

@@ -13,22 +13,22 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 ZERO = "0" * 40
 
 
-def index_file(root: Path) -> Path:
+def index_file(root: Path, git_dir: Path) -> Path:
     """The index a commit is being made from: git points hooks at it through GIT_INDEX_FILE."""
     configured = os.environ.get("GIT_INDEX_FILE")
     if configured:
         return Path(configured) if os.path.isabs(configured) else root / configured
-    return root / git(["rev-parse", "--git-path", "index"], root).decode().strip()
+    return git_dir / "index"
 
 
-def index_tree(root: Path, scratch: Path) -> str:
+def index_tree(root: Path, git_dir: Path, scratch: Path) -> str:
     """The tree the index would commit, computed from a copy so the index itself is never written.
 
     `git write-tree` on the real index would refresh its cache-tree extension,
     which rewrites the index file; a copy keeps the user's index byte-identical.
     Intent-to-add entries are left out, exactly as `git commit` leaves them out.
     """
-    source = index_file(root)
+    source = index_file(root, git_dir)
     scratch.parent.mkdir(parents=True, exist_ok=True)
     copy = scratch.with_name(f"{scratch.name}.{os.getpid()}")
     try:
@@ -66,9 +66,19 @@ def tree_manifest(root: Path, tree: str, run_root: Path) -> Manifest:
 
 
 def changed_paths(root: Path, base: str | None, tree: str) -> frozenset[str]:
-    """Paths whose content differs between `base` and `tree` (everything when there is no base)."""
+    """Paths whose content differs between `base` (a tree or commit) and `tree` (everything without a base)."""
     out = git(["diff-tree", "-r", "-z", "--name-only", "--no-renames", base or EMPTY_TREE, tree], root)
     return frozenset(os.fsdecode(path) for path in out.split(b"\0") if path)
+
+
+def changed_since_head(root: Path, tree: str) -> frozenset[str]:
+    """What a commit of `tree` would change; in a repository without commits, everything."""
+    try:
+        return changed_paths(root, "HEAD", tree)
+    except GitError:
+        if commit_exists(root, "HEAD"):
+            raise
+        return changed_paths(root, None, tree)
 
 
 def commit_exists(root: Path, sha: str) -> bool:

@@ -59,3 +59,16 @@ def test_cached_run_skips_argparse_toml_json_and_parsers(repo: Repo) -> None:
     for name in ("argparse", "tomllib", "dataclasses", "json", "shutil", "queue", "healer.diagnostics.diagnose"):
         assert name not in modules, name
     assert "sqlite3" in modules  # the cache lookup itself
+
+
+def test_pre_commit_hook_with_nothing_staged_stays_light(repo: Repo) -> None:
+    aged_config(repo)
+    repo.write("a.txt", "x\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo.path, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "one"], cwd=repo.path, check=True)
+    loaded(repo, "hook", "pre-commit")
+    modules = loaded(repo, "hook", "pre-commit")
+    top = {name.split(".")[0] for name in modules}
+    assert not top & NEVER
+    for name in ("argparse", "tomllib", "dataclasses", "json", "shutil", "queue", "healer.diagnostics.diagnose"):
+        assert name not in modules, name
