@@ -21,6 +21,17 @@ from healer.snapshot.git import GitError, git
 
 LOCK_WAIT_SECONDS = 120.0
 
+# The user's configuration must not reach outside the shadow through these commands:
+# submodule.recurse would make read-tree re-point the user's submodules at the shadow,
+# sparse checkout would leave files out, fsmonitor would ask the user's daemon about
+# a folder it does not watch, and a split index would write shared files into .git.
+ISOLATION = (
+    "-c", "submodule.recurse=false",
+    "-c", "core.sparseCheckout=false",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.splitIndex=false",
+)  # fmt: skip
+
 
 class Shadow:
     def __init__(self, root: Path, state_dir: Path) -> None:
@@ -65,9 +76,23 @@ class Shadow:
 
     def _git(self, *args: str) -> bytes:
         # --work-tree and a private index: git touches only the shadow and its index.
-        return git(["--work-tree", str(self.dir), *args], self.root, env={"GIT_INDEX_FILE": str(self.index)})
+        command = [*ISOLATION, "--work-tree", str(self.dir), *args]
+        return git(command, self.root, env={"GIT_INDEX_FILE": str(self.index)})
 
     def _sync(self, tree: str, links: Sequence[str]) -> None:
+        # Under our flock no other healer uses the private index, so a git lock file
+        # left on it can only be the remains of an interrupted run.
+        self.index.with_name(self.index.name + ".lock").unlink(missing_ok=True)
+        try:
+            self._move(tree, links)
+        except GitError:
+            # An interrupted run can leave the private index truncated or inconsistent
+            # with the files: forget it and check the tree out afresh.
+            self.index.unlink(missing_ok=True)
+            self.tree_file.unlink(missing_ok=True)
+            self._move(tree, links)
+
+    def _move(self, tree: str, links: Sequence[str]) -> None:
         current = self.tree_file.read_text().strip() if self.tree_file.exists() and self.index.exists() else None
         try:
             if current is None:
