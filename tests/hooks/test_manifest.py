@@ -34,7 +34,7 @@ def test_manifest_is_valid() -> None:
     os.environ.get("HEALER_OFFLINE_TESTS") == "1",
     reason="pip-installs healer and its dependencies from the package index (about 40 s)",
 )
-def test_healer_runs_through_the_framework_from_a_local_checkout(repo: Repo, tmp_path: Path) -> None:
+def test_both_hooks_run_through_the_framework_from_a_local_checkout(repo: Repo, tmp_path: Path) -> None:
     assert PRE_COMMIT is not None
     # The checkout as it is now (tracked and untracked, not ignored), committed in a scratch repository:
     # the framework clones a repository at a commit, and try-repo only carries tracked changes.
@@ -49,7 +49,13 @@ def test_healer_runs_through_the_framework_from_a_local_checkout(repo: Repo, tmp
             shutil.copy2(ROOT / os.fsdecode(name), target)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
         subprocess.run(["git", *args], cwd=source, check=True, capture_output=True)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True).stdout.strip()
     repo.config('[stages.words]\nrun = ["sh", "-c", "! grep -q forbidden app.txt"]\n')
+    # One config with both hooks: the framework installs healer's environment once and reuses it.
+    repo.write(
+        ".pre-commit-config.yaml",
+        f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: healer\n      - id: healer-pre-push\n",
+    )
     repo.write("app.txt", "fine\n")
     repo.commit("start")
     repo.write("app.txt", "forbidden\n")
@@ -59,11 +65,27 @@ def test_healer_runs_through_the_framework_from_a_local_checkout(repo: Repo, tmp
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
         "PIP_CACHE_DIR": os.environ.get("HEALER_PIP_CACHE", str(Path.home() / "pip-cache")),
     }
-    started = time.monotonic()
-    done = subprocess.run(
-        [PRE_COMMIT, "try-repo", str(source), "healer"],
-        cwd=repo.path, capture_output=True, text=True, env=env, timeout=900,
-    )  # fmt: skip
-    print(f"try-repo took {time.monotonic() - started:.1f} s")
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "healer" in done.stdout and "Failed" in done.stdout
+
+    def framework(*args: str) -> subprocess.CompletedProcess[str]:
+        started = time.monotonic()
+        done = subprocess.run(
+            [PRE_COMMIT, "run", *args], cwd=repo.path, capture_output=True, text=True, env=env, timeout=900
+        )
+        print(f"pre-commit run {' '.join(args)} took {time.monotonic() - started:.1f} s")
+        return done
+
+    committed = framework("healer")
+    assert committed.returncode == 1, committed.stdout + committed.stderr
+    assert "healer" in committed.stdout and "Failed" in committed.stdout
+    # The pre-push stage: the refs arrive as PRE_COMMIT_FROM_REF/TO_REF, and the pushed commit's
+    # content is what counts, not a fix that is only staged.
+    repo.git("commit", "-q", "--no-verify", "-m", "forbidden word committed")
+    base = repo.git("rev-parse", "HEAD~1").strip()
+    head = repo.git("rev-parse", "HEAD").strip()
+    repo.write("app.txt", "fine again\n")
+    repo.git("add", "app.txt")
+    pushed = framework("healer-pre-push", "--hook-stage", "pre-push", "--from-ref", base, "--to-ref", head)
+    assert pushed.returncode == 1, pushed.stdout + pushed.stderr
+    assert "push blocked" in pushed.stdout
+    clean = framework("healer-pre-push", "--hook-stage", "pre-push", "--from-ref", base, "--to-ref", base)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
