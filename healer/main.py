@@ -28,6 +28,7 @@ examples:
   healer run --json          one JSON document on stdout (docs/json.md)
   healer stages              show the pipeline healer resolved
   healer init                write the detected pipeline into pyproject.toml
+  healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
 
 exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted
