@@ -48,6 +48,8 @@ POLL_SECONDS = 0.05
 ORPHAN_GRACE = 1.0
 READ_SIZE = 65536
 READ_WAIT_MS = 100
+HARD_STOP_SECONDS = 5.0
+"""After an interrupt, how long past the kill to wait for a stage's thread before giving up on it."""
 CACHED_OUTPUT_LIMIT = 1024 * 1024
 
 
@@ -310,6 +312,7 @@ class _Run:
             if active.proc is not None:
                 process.signal_group(active.proc, signal.SIGTERM)
         deadline = time.monotonic() + process.GRACE_SECONDS
+        hard_stop = deadline + HARD_STOP_SECONDS
         while self.shared.active:
             try:
                 kind, name, payload = self._next_event() or ("", "", None)
@@ -323,11 +326,26 @@ class _Run:
                 if active.proc is not None:
                     process.signal_group(active.proc, signal.SIGKILL)
                 self._finish(payload)
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 with self.shared.lock:
                     for active in self.shared.active.values():
                         if active.proc is not None:
                             process.signal_group(active.proc, signal.SIGKILL)
+                    # An interrupt between registering a stage and starting its thread leaves
+                    # an entry no thread will ever report on; so does anything wedged past the hard stop.
+                    stuck = [
+                        name for name, active in self.shared.active.items()
+                        if active.thread.ident is None or now >= hard_stop
+                    ]  # fmt: skip
+                    for name in stuck:
+                        stage = self.shared.active.pop(name).stage
+                        result = StageResult(
+                            stage.name, stage.kind, "cancelled", stage.command_line(), reason="interrupted"
+                        )
+                        self.results[name] = result
+                for name in stuck:
+                    self._finish(self.results[name])
         for stage in self.stages:
             if stage.name not in self.results:
                 self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason="interrupted"))

@@ -363,3 +363,21 @@ def test_a_failing_consumer_still_ends_every_stage(repo: Repo, tmp_path: Path) -
     with pytest.raises(BrokenPipeError):
         run_pipeline(load_config(repo.path), repo.path, sink=sink)
     assert wait_dead(int(pids.read_text().split()[0]), seconds=10)
+
+
+def test_an_interrupt_before_a_stage_thread_starts_does_not_hang_shutdown(repo: Repo) -> None:
+    """A Ctrl-C landing between registering a stage and starting its thread: nothing will report on it."""
+    import threading
+
+    from healer.pipeline import runner
+
+    repo.config('[stages.a]\nrun = "true"\n')
+    config = load_config(repo.path)
+    run_state = runner._Run(config, repo.path, None, RunOptions(), None, lambda _e: None)
+    stage = config.stages[0]
+    never_started = threading.Thread(target=lambda: None)
+    run_state.shared.active[stage.name] = runner._Active(stage, never_started, time.monotonic())
+    began = time.monotonic()
+    run_state._shutdown(interrupted=True)
+    assert time.monotonic() - began < 10
+    assert run_state.results["a"].status == "cancelled"
