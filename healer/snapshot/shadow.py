@@ -94,6 +94,11 @@ class Shadow:
 
     def _move(self, tree: str, links: Sequence[str]) -> None:
         current = self.tree_file.read_text().strip() if self.tree_file.exists() and self.index.exists() else None
+        if current != tree:
+            # Forget where the shadow was before moving it: if this process dies mid-move
+            # (after git has switched the private index, before the new tree is recorded),
+            # the next run must not believe the shadow still holds the old tree.
+            self.tree_file.unlink(missing_ok=True)
         try:
             if current is None:
                 self._git("read-tree", "--reset", "-u", tree)

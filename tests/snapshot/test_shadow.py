@@ -130,3 +130,32 @@ def test_syncing_is_refused_outside_healers_folder(repo: Repo, tmp_path: Path) -
         pass
     assert (repo.path / "precious.txt").read_text() == "untracked work\n"
     assert (repo.path / "a.py").read_text() == "a = 2  # unsaved work\n"
+
+
+class Died(BaseException):
+    """Stands for the process being killed at a chosen moment."""
+
+
+def test_a_move_killed_half_way_is_never_mistaken_for_the_old_tree(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the safety suite: killed after git switched the private index, before healer recorded the tree."""
+    repo.write("a.txt", "on topic: XBADX\n")
+    repo.commit("topic")
+    topic = tree(repo)
+    (repo.path / "a.txt").unlink()
+    repo.write("b.txt", "on main\n")
+    repo.commit("main")
+    main = tree(repo)
+    shadow = make(repo)
+    with shadow.checkout(topic) as where:
+        assert (where / "a.txt").exists()
+
+    def die(_self: Shadow) -> None:
+        raise Died
+
+    monkeypatch.setattr(Shadow, "_restore_modified", die)  # read-tree has run; the kill lands next
+    with pytest.raises(Died), shadow.checkout(main):
+        pass
+    monkeypatch.undo()
+    with shadow.checkout(topic) as where:
+        assert (where / "a.txt").read_text() == "on topic: XBADX\n"
+        assert not (where / "b.txt").exists()
