@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from healer.config.model import Stage
 from healer.kb.store import Store
-from healer.pipeline.process import resolve
+from healer.pipeline.process import resolve, run_briefly
 
 VERSION_TIMEOUT = 30.0
 
@@ -82,12 +81,10 @@ def declared_version(command: str, env: Mapping[str, str], cwd: Path, store: Sto
         if known is not None:
             return known
     try:
-        done = subprocess.run(
-            argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL, capture_output=True,
-            timeout=VERSION_TIMEOUT, check=False,
-        )  # fmt: skip
-        output = (done.stdout + done.stderr).decode("utf-8", "replace").strip() + f" (exit {done.returncode})"
-    except (OSError, subprocess.TimeoutExpired) as error:
+        code, out, err = run_briefly(argv, cwd, env, timeout=VERSION_TIMEOUT)
+        text = (out + err).decode("utf-8", "replace").strip()
+        output = f"{text} (exit {code})" if code is not None else f"unavailable: no answer in {VERSION_TIMEOUT:g}s"
+    except OSError as error:
         output = f"unavailable: {error}"
     if store is not None:
         store.store_tool_version(command, identity, output)

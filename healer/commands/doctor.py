@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from healer.config.model import Stage
 from healer.errors import HealerError
 from healer.kb.location import database_path
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import end_group, resolve
+from healer.pipeline.process import resolve, run_briefly
 from healer.snapshot.git import repo_root
 
 if TYPE_CHECKING:
@@ -33,22 +32,14 @@ class Check:
 
 
 def _version(executable: str) -> str:
-    """`TOOL --version`, in its own process group so a timeout ends everything it started."""
     try:
-        process = subprocess.Popen(
-            [executable, "--version"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True,
-        )  # fmt: skip
+        code, out, err = run_briefly([executable, "--version"], timeout=VERSION_TIMEOUT)
     except OSError:
         return "version unknown"
-    try:
-        out, err = process.communicate(timeout=VERSION_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        end_group(process)
-        process.communicate()
+    if code is None:
         return "version unknown (no answer to --version)"
     text = (out or err).decode("utf-8", "replace").strip().splitlines()
-    return text[0] if text and process.returncode == 0 else "version unknown"
+    return text[0] if text and code == 0 else "version unknown"
 
 
 def _stage_check(stage: Stage, root: Path, seen: dict[str, str]) -> Check:

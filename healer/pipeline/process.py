@@ -61,6 +61,28 @@ def end_group(process: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) ->
     signal_group(process, signal.SIGKILL)
 
 
+def run_briefly(
+    argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None, *, timeout: float
+) -> tuple[int | None, bytes, bytes]:
+    """Run a short command (a `--version`) to completion: exit code (None on timeout), stdout, stderr.
+
+    Like a stage, it gets its own process group, so a timeout ends whatever it
+    started too, not only the direct child as subprocess.run's timeout would.
+    """
+    child = subprocess.Popen(
+        list(argv), cwd=cwd, env=None if env is None else dict(env), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        end_group(child)
+        out, err = child.communicate()
+        return None, out, err
+    signal_group(child, signal.SIGKILL)  # anything it left running in its group
+    return child.returncode, out, err
+
+
 def resolve(command: str, path: str | None) -> str | None:
     """Where `command` would be found on `path`, like the shell would look it up.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from healer.config.load import load_config
 from healer.kb.store import Store
 from healer.pipeline.result import RunResult
@@ -234,3 +236,24 @@ def test_editing_a_file_inside_a_submodule_invalidates(repo: Repo, tmp_path: Pat
     assert not fresh.cached and fresh.output == "two\n"
     (repo.path / "sm" / "new.txt").write_text("untracked in the submodule\n")
     assert not go(repo).stages[0].cached
+
+
+def test_a_versions_command_that_hangs_is_ended_with_its_children(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from healer.cache import tools
+
+    pids = tmp_path / "pids"
+    tool = tmp_path / "slowtool"
+    tool.write_text(f"#!/bin/sh\nsleep 300 & echo $! > {pids}\nwait\n")
+    tool.chmod(0o755)
+    monkeypatch.setattr(tools, "VERSION_TIMEOUT", 0.5)
+    repo.config(f'[stages.check]\nrun = "true"\nversions = ["{tool} --version"]\n')
+    result = go(repo)
+    assert result.stages[0].status == "passed"
+    with Store() as store:
+        (output,) = store.conn.execute("SELECT output FROM tool_versions").fetchone()
+    assert output == "unavailable: no answer in 0.5s"
+    from ..pipeline.test_runner import wait_dead
+
+    assert wait_dead(int(pids.read_text()))
