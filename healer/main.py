@@ -194,7 +194,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = sys.argv[1:] if argv is None else list(argv)
+    from healer import interrupt
+
+    interrupt.handle_ctrl_c()
+    try:
+        return _dispatch(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:
+        print("healer: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        # An interrupt landing inside the compiler or the import system comes out
+        # as another exception; it is still the user's Ctrl-C, not a crash.
+        if not interrupt.requested():
+            raise
+        print("healer: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(words: list[str]) -> int:
     args: argparse.Namespace | SimpleNamespace | None = fast_run_args(words) or fast_hook_args(words)
     if args is None:
         parser = build_parser()
@@ -216,9 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HealerError as error:
         print(f"healer: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("healer: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # The reader went away (`healer run | head`); nothing left to tell.
         devnull = os.open(os.devnull, os.O_WRONLY)

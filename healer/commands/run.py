@@ -6,10 +6,10 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from healer.commands.display import display_for, in_github_actions
+from healer.interrupt import raise_interrupt
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
 from healer.workspace import Workspace, open_workspace
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     import argparse
 
     from healer.kb.store import Store
-
-
-def _terminate_as_interrupt(_sig: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def open_store(notices: list[str]) -> Store | None:
@@ -39,7 +35,7 @@ def open_store(notices: list[str]) -> Store | None:
 @contextmanager
 def terminated_as_interrupt() -> Iterator[None]:
     """A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too, like Ctrl-C."""
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ def clean_line(text: str, limit: int = LINE_LIMIT) -> str:
         return text  # the common case, without loading the escape-sequence parser
     from healer.diagnostics.ansi import strip_ansi
 
-    line = re.sub(_CONTROLS, "\N{REPLACEMENT CHARACTER}", strip_ansi(text).replace("\n", " "))
+    line = re.sub(_CONTROLS, "\ufffd", strip_ansi(text).replace("\n", " "))
     if len(line) > limit:
         return f"{line[:limit]}… [{len(line) - limit} more characters]"
     return line

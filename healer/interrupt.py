@@ -1,0 +1,32 @@
+"""Ctrl-C and SIGTERM as one interrupt, remembered so that start-up code cannot disguise it.
+
+A KeyboardInterrupt raised while Python compiles or imports a module can
+surface as a different exception (a SyntaxError when it lands inside the
+compiler, an ImportError inside the import system). The flag lets the CLI
+recognise those as the interrupt they are and exit 130 quietly.
+"""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+_requested = False
+
+
+def requested() -> bool:
+    """Whether an interrupt has arrived in this process."""
+    return _requested
+
+
+def raise_interrupt(_sig: int, _frame: FrameType | None) -> None:
+    """Signal handler: remember the interrupt, then raise it as Ctrl-C does."""
+    global _requested
+    _requested = True
+    raise KeyboardInterrupt
+
+
+def handle_ctrl_c() -> None:
+    """Route SIGINT through `raise_interrupt` (unless the parent told us to ignore it)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, raise_interrupt)

@@ -1,0 +1,68 @@
+"""Ctrl-C or SIGTERM at any moment of start-up ends healer quietly with 130, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import healer.commands.doctor
+from healer import interrupt
+from healer.main import main
+
+
+def test_an_error_caused_by_the_interrupt_is_reported_as_the_interrupt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted_while_compiling(_args: object) -> int:
+        try:
+            interrupt.raise_interrupt(signal.SIGINT, None)
+        except KeyboardInterrupt:
+            # What the compiler does with an exception raised inside it.
+            raise SyntaxError("(unicode error) \\N escapes not supported") from None
+        return 0
+
+    monkeypatch.setattr(interrupt, "_requested", False)
+    monkeypatch.setattr(healer.commands.doctor, "execute", interrupted_while_compiling)
+    assert main(["doctor"]) == 130
+    assert capsys.readouterr().err == "healer: interrupted\n"
+
+
+def test_an_error_without_an_interrupt_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_args: object) -> int:
+        raise SyntaxError("a real bug")
+
+    monkeypatch.setattr(interrupt, "_requested", False)
+    monkeypatch.setattr(healer.commands.doctor, "execute", broken)
+    with pytest.raises(SyntaxError, match="a real bug"):
+        main(["doctor"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signals_during_start_up_never_print_a_traceback(sig: signal.Signals, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    (tmp_path / "repo" / "healer.toml").write_text('[stages.sleep]\nrun = "sleep 5"\n')
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+    # Delays spread over the whole start-up: imports, config, the stage itself.
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.2, 0.4):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "healer", "run", "--no-cache"],
+            cwd=tmp_path / "repo",
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        if "init_import_site" in err:
+            continue  # Python itself was still starting (site.py); no healer code had run yet
+        assert "Traceback" not in err, f"after {delay}s: {err}"
+        # Killed by SIGTERM before healer took it over is fine too; anything else is not.
+        assert proc.returncode in (130, -signal.SIGTERM, -signal.SIGINT), f"after {delay}s: {proc.returncode} {err}"
