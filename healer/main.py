@@ -28,6 +28,8 @@ examples:
   healer run --json          one JSON document on stdout (docs/json.md)
   healer stages              show the pipeline healer resolved
   healer init                write the detected pipeline into pyproject.toml
+  healer fix                 propose and verify fixes; --apply safe to apply them
+  healer undo                take back the last applied fix
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
 
@@ -180,6 +182,67 @@ def build_parser() -> argparse.ArgumentParser:
     hook.add_argument("name", choices=hooks, help="which hook")
     hook.add_argument("args", nargs="*", help="the arguments git passes to the hook")
     hook.add_argument("--json", action="store_true", help="print one JSON document per checked snapshot")
+
+    fix = commands.add_parser(
+        "fix",
+        help="propose, verify and (when asked) apply fixes",
+        description="Run the pipeline, propose fixes for its failures (rules, past fixes, a model when one is "
+        "configured), verify each in an isolated copy by rerunning the failing check, and show the verified "
+        "ones as diffs. Files change only with --apply, and only if they are still as the fix found them; "
+        "`healer undo` takes an applied fix back.",
+        epilog="exit codes: 0 everything passes (after applying), 1 failures remain, 2 usage or configuration "
+        "error, 130 interrupted",
+    )
+    fix.add_argument("stages", nargs="*", metavar="STAGE", help="stages to fix (with what they need); default: all")
+    fix.add_argument(
+        "--apply",
+        choices=("safe", "all"),
+        help="apply verified fixes: only those whose rule is classed safe, or all of them",
+    )
+    fix.add_argument("--dry-run", action="store_true", help="with --apply: say what would be applied, change nothing")
+    fix.add_argument("--offline", action="store_true", help="rules and past fixes only: no model, no network")
+    fix.add_argument("--all", dest="show_all", action="store_true", help="also show fixes that failed verification")
+    fix.add_argument("--rounds", type=_jobs, metavar="N", help="at most N rounds of fix and recheck (default: 5)")
+    fix.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="checks to run at once (default: CPU cores)")
+    fix.add_argument("--no-cache", action="store_true", help="rerun every stage even if its result is cached")
+    fix.add_argument("--json", action="store_true", help="print one JSON document (schema healer.fix/1)")
+
+    undo = commands.add_parser(
+        "undo",
+        help="take back an applied fix",
+        description="Restore the files an applied fix changed, byte for byte. Refuses if a file was edited "
+        "after the fix was applied. Without ID, the most recent fix still applied.",
+    )
+    undo.add_argument("id", nargs="?", metavar="ID", help="the fix to undo (as `healer log` shows it)")
+    undo.add_argument("--json", action="store_true", help="print what was restored as JSON")
+
+    log = commands.add_parser(
+        "log",
+        help="list applied fixes",
+        description="List the fixes applied in this repository, newest first, and whether each was undone.",
+    )
+    log.add_argument("-n", "--limit", type=_jobs, metavar="N", default=20, help="show at most N (default: 20)")
+    log.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    rules = commands.add_parser(
+        "rules",
+        help="list, show and try the fix rules",
+        description="The rules healer uses to propose fixes: built-in packs, and the repository's own in "
+        ".healer/rules/ (TOML or YAML), which can override or disable built-in ones by id.",
+    )
+    rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", required=True)
+    rules_list = rules_commands.add_parser("list", help="every rule in effect, with its source")
+    rules_list.add_argument("--json", action="store_true", help="print the rules as JSON")
+    rules_show = rules_commands.add_parser("show", help="one rule in full")
+    rules_show.add_argument("id", metavar="ID")
+    rules_show.add_argument("--json", action="store_true", help="print the rule as JSON")
+    rules_test = rules_commands.add_parser(
+        "test", help="does a rule match a tool's output, and what would it propose here"
+    )
+    rules_test.add_argument("id", metavar="ID")
+    rules_test.add_argument("logfile", metavar="LOGFILE", help="a file holding the tool's output ('-' for stdin)")
+    rules_test.add_argument("--parser", help="how to read LOGFILE (default: the rule's tool)")
+    rules_test.add_argument("--json", action="store_true", help="print matches and proposals as JSON")
 
     demo = commands.add_parser(
         "demo",

@@ -24,14 +24,14 @@ class Workspace:
         """healer's own files for this repository, inside the git directory, never in the work tree."""
 
 
-def _state_dir(root: Path) -> Path:
+def state_dir_of(root: Path) -> Path:
     dot_git = root / ".git"
     return (dot_git if (dot_git / "HEAD").is_file() else git_dir(root)) / "healer"
 
 
 def open_workspace(start: Path | None = None, *, require_stages: bool = True) -> Workspace:
     root = repo_root(start or Path.cwd())
-    state = _state_dir(root)
+    state = state_dir_of(root)
     config = recall(root, state)
     if config is None:
         from healer.config.load import load_config  # tomllib and validation, only on a memo miss

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from healer.commands.display import display_for
-from healer.commands.run import emit, run_workspace
+from healer.commands.fix import emit_report
+from healer.commands.run import open_store, run_workspace, terminated_as_interrupt
 from healer.errors import HealerError
+from healer.fixes.session import FixOptions, FixReport, fix_workspace
 from healer.pipeline.result import RunResult
 from healer.sample_project import create_sample_repo
-from healer.workspace import open_workspace
+from healer.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
     import argparse
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
 EXPECTED_FAILURES = {"lint", "format", "typecheck", "test"}
 
 
-def explain(run: RunResult, where: Path, kept: bool) -> list[str]:
+def explain(run: RunResult) -> list[str]:
+    """What the first check found, or why the demo cannot go on."""
     failed = [stage.name for stage in run.stages if stage.status == "failed"]
     broken = [stage for stage in run.stages if stage.status == "error"]
     lines = [""]
@@ -36,10 +39,29 @@ def explain(run: RunResult, where: Path, kept: bool) -> list[str]:
         f"({', '.join(failed) or 'none'}), with {len(run.diagnostics)} diagnostics parsed from the tools' output."
     )
     lines.append("Each diagnostic above names the stage, file, line, tool code and message.")
+    lines.append("")
+    lines.append("Now healer fixes them: rules propose, each fix is verified in an isolated copy, then applied.")
+    return lines
+
+
+def conclude(report: FixReport, where: Path, kept: bool) -> list[str]:
+    """The demo's summary: found, fixed, verified, time; and where to look next."""
+    verified = sum(len(one.verified) for one in report.rounds)
+    lines = [
+        "",
+        f"Summary: {report.found} failures found; {len(report.applied)} fixes applied, each verified first "
+        f"({verified} verified in all), in {len(report.rounds)} rounds, offline, in {report.duration:.1f}s.",
+    ]
+    if report.final.outcome == "passed":
+        lines.append("The pipeline now passes: every stage is green.")
+    else:
+        still = [stage.name for stage in report.final.stages if not stage.ok]
+        lines.append(f"Still failing: {', '.join(still)} (healer found no verified fix for what remains).")
     if kept:
         lines.append(f"The sample repository is kept at {where}. Try:")
-        lines.append(f"  healer -C {where} run        # again: unchanged stages come from the cache")
-        lines.append(f"  healer -C {where} stages     # the pipeline, from its pyproject.toml")
+        lines.append(f"  healer -C {where} log        # the fixes applied, newest first")
+        lines.append(f"  healer -C {where} undo       # take the last one back, byte for byte")
+        lines.append(f"  git -C {where} diff          # everything the fixes changed")
     else:
         lines.append("Run `healer demo --keep` to keep the sample repository and explore it.")
     return lines
@@ -63,17 +85,34 @@ def execute(args: argparse.Namespace) -> int:
         run = run_workspace(
             workspace, stages=None, jobs=None, use_cache=False, record=True, sink=sink, prepend_path=own_tools
         )
-        emit(run, as_json=args.json)
         if not args.json:
-            print("\n".join(explain(run, where, kept)))
+            print("\n".join(explain(run)), flush=True)
+        if run.interrupted:
+            return 130
+        if any(stage.status == "error" for stage in run.stages):
+            return 1
+        unexpected = {stage.name for stage in run.stages if stage.status != "failed"} & EXPECTED_FAILURES
+        if unexpected:
+            raise HealerError(f"the sample project unexpectedly passed {', '.join(sorted(unexpected))}; is it damaged?")
+        report = _fix(workspace, own_tools, quiet=args.json)
+        emit_report(report, as_json=args.json, show_all=False)
+        if not args.json:
+            print("\n".join(conclude(report, where, kept)))
     finally:
         if not kept:
             shutil.rmtree(where, ignore_errors=True)
-    if run.interrupted:
-        return 130
-    if any(stage.status == "error" for stage in run.stages):
-        return 1
-    unexpected = {stage.name for stage in run.stages if stage.status != "failed"} & EXPECTED_FAILURES
-    if unexpected:
-        raise HealerError(f"the sample project unexpectedly passed {', '.join(sorted(unexpected))}; is it damaged?")
-    return 0
+    return report.exit_code
+
+
+def _fix(workspace: Workspace, own_tools: tuple[str, ...], *, quiet: bool) -> FixReport:
+    def progress(message: str) -> None:
+        if not quiet:
+            print(f"healer demo: {message}", flush=True)
+
+    notices: list[str] = []
+    # A throwaway repository: every verified fix may be applied, not only those classed safe.
+    options = FixOptions(apply="all", offline="the demo runs offline", prepend_path=own_tools)
+    with terminated_as_interrupt():
+        return fix_workspace(
+            workspace, options, sink=lambda _event: None, progress=progress, open_store=lambda: open_store(notices)
+        )

@@ -81,7 +81,72 @@ def execute(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     failed = [(snapshot, run) for snapshot, run in results if run.outcome == "failed"]
-    if failed:
-        print(_verdict(args.name, failed), file=sys.stderr)
-        return 1
-    return 0
+    if not failed:
+        return 0
+    if args.name == "pre-commit" and not args.json:
+        snapshot, run = failed[0]
+        if _offer_fixes(workspace, snapshot, run):
+            return 0
+    print(_verdict(args.name, failed), file=sys.stderr)
+    return 1
+
+
+def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bool:
+    """List the verified fixes for the staged content; with `hook_apply = "safe"`, apply the safe ones.
+
+    True when fixes were applied (to the working tree and the index) and the
+    staged content now passes, so the commit can go on with them.
+    """
+    from healer.fixes.session import choose, fixes_for_tree
+    from healer.patch.apply import ApplyRefused, apply_patch
+
+    if snapshot.tree is None:
+        return False
+    say = sys.stderr
+    print("healer: looking for fixes (rules, verified in an isolated copy)...", file=say, flush=True)
+    with terminated_as_interrupt():
+        found = fixes_for_tree(
+            workspace, run, snapshot.tree, progress=lambda _m: None, open_store=lambda: open_store([])
+        )
+    verified = found.verified
+    if not verified:
+        print("healer: no verified fix available; `healer fix --all` shows what was tried", file=say)
+        return False
+    print(f"healer: {len(verified)} verified fix{'es' * (len(verified) != 1)} available:", file=say)
+    for patch in verified:
+        flags = f", {', '.join(patch.flags)}" if patch.flags else ""
+        print(f"  {patch.id}  {patch.title}  [{patch.safety}{flags}; {', '.join(patch.paths)}]", file=say)
+    if workspace.config.fix.hook_apply != "safe":
+        print(
+            "healer: review them with `healer tui` or `healer fix`, apply the safe ones with "
+            '`healer fix --apply safe` (or let this hook apply them: hook_apply = "safe" in [tool.healer.fix])',
+            file=say,
+        )
+        return False
+    applied = 0
+    for patch in choose(found.patches, "safe"):
+        try:
+            apply_patch(workspace.root, workspace.state_dir, patch, stage=True, settings=workspace.config.fix)
+        except ApplyRefused as error:
+            print(f"healer: not applied {patch.id}: {error}", file=say)
+            continue
+        applied += 1
+        print(
+            f"healer: applied {patch.id} ({patch.title}): changed {', '.join(patch.paths)} "
+            "in the working tree and the index; `healer undo` takes it back",
+            file=say,
+        )
+    if not applied:
+        return False
+    from healer.snapshot.snapshot import index_snapshot
+
+    again = index_snapshot(workspace.root, workspace.state_dir)
+    print(f"healer: checking {again.label} with the fixes", flush=True)
+    store = open_store([])
+    try:
+        with terminated_as_interrupt():
+            rerun = check_snapshot(workspace, again, sink=display_for(sys.stdout), store=store)
+    finally:
+        if store is not None:
+            store.close()
+    return rerun.outcome == "passed"

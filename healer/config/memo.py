@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import healer
-from healer.config.model import Config, Gate, Stage
+from healer.config.model import Config, FixSettings, Gate, Stage
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"
@@ -26,7 +26,7 @@ RACY_SECONDS = 2.0
 
 
 def _stamp(root: Path) -> tuple[Any, ...] | None:
-    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields, Config._fields]
+    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields]
     now = time.time()
     for name in FILES:
         try:
@@ -64,8 +64,14 @@ def recall(root: Path, state_dir: Path) -> Config | None:
         if data["stamp"] != stamp:
             return None
         stages = tuple(_unpack(values) for values in data["stages"])
+        fix = data["fix"]
         return Config(
-            stages=stages, source=data["source"], path=Path(data["path"]), jobs=data["jobs"], links=tuple(data["links"])
+            stages=stages,
+            source=data["source"],
+            path=Path(data["path"]),
+            jobs=data["jobs"],
+            links=tuple(data["links"]),
+            fix=FixSettings(tuple(fix[0]), *fix[1:]),
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -83,6 +89,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "jobs": config.jobs,
         "links": list(config.links),
         "stages": [_pack(stage) for stage in config.stages],
+        "fix": tuple(config.fix),
     }
     target = state_dir / MEMO
     try:

@@ -101,6 +101,23 @@ def _argv(run: tuple[str, ...] | str, shell: bool) -> list[str]:
     return shlex.split(run) if isinstance(run, str) else list(run)
 
 
+HookApply = Literal["off", "safe"]
+HOOK_APPLY: tuple[str, ...] = ("off", "safe")
+
+
+class FixSettings(NamedTuple):
+    """`[tool.healer.fix]`: the limits healer keeps to when it proposes and applies fixes."""
+
+    protected: tuple[str, ...] = ()
+    """Globs of files no fix may touch."""
+    max_file_bytes: int = 1048576
+    """A fix that would leave a file larger than this is refused."""
+    rounds: int = 5
+    """At most this many rounds of fix and recheck."""
+    hook_apply: str = "off"
+    """"safe": the pre-commit hook applies verified safe fixes and stages them; "off": it only reports."""
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -113,6 +130,7 @@ class Config(NamedTuple):
     """Remarks from detection (what was found and where), shown by `healer stages`."""
     links: tuple[str, ...] = ()
     """Untracked paths (a virtualenv, node_modules) made visible in the shadow tree where hooks run."""
+    fix: FixSettings = FixSettings()
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

@@ -10,17 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.model import STAGE_KINDS, Config, Gate, Stage
+from healer.config.model import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, Stage
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link")
+TOP_KEYS = ("stages", "jobs", "link", "fix")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
+FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply")
 
 # Metrics a gate can read without a pattern: the line each well-known tool prints.
 KNOWN_METRICS = {
@@ -233,6 +234,34 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     )
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fix(v: _Validator, raw: Any) -> FixSettings:
+    _expect(v, "fix", raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, FIX_KEYS, "fix")
+    defaults = FixSettings()
+    protected = raw.get("protected", [])
+    _expect(v, "fix.protected", protected, _is_str_list, "an array of globs")
+    for pattern in protected:
+        problem = check_glob(pattern)
+        if problem:
+            raise v.fail("fix.protected", problem)
+    max_file_bytes = raw.get("max_file_bytes", defaults.max_file_bytes)
+    _expect(
+        v, "fix.max_file_bytes", max_file_bytes, lambda x: _is_whole(x) and x > 0, "a positive whole number of bytes"
+    )
+    rounds = raw.get("rounds", defaults.rounds)
+    _expect(v, "fix.rounds", rounds, lambda x: _is_whole(x) and x >= 1, "a whole number of at least 1")
+    hook_apply = raw.get("hook_apply", defaults.hook_apply)
+    if hook_apply not in HOOK_APPLY:
+        close = _close(str(hook_apply), HOOK_APPLY)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail("fix.hook_apply", f"unknown value {hook_apply!r}{hint}; one of {', '.join(HOOK_APPLY)}")
+    return FixSettings(protected=tuple(protected), max_file_bytes=max_file_bytes, rounds=rounds, hook_apply=hook_apply)
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -285,4 +314,5 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command")
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
-    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links))
+    fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
+    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix)

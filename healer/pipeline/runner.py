@@ -68,6 +68,8 @@ class RunOptions(NamedTuple):
     the working tree at `root` when None."""
     touched: frozenset[str] | None = None
     """Paths that changed (a commit's or a push's); stages whose inputs match none are not run."""
+    cancel: threading.Event | None = None
+    """Set from another thread to stop the run as Ctrl-C would (signals reach only the main thread)."""
 
 
 class _Active:
@@ -280,6 +282,8 @@ class _Run:
 
     def _police(self) -> None:
         """Timeouts, and stages whose command exited but whose children hold the output open."""
+        if self.options.cancel is not None and self.options.cancel.is_set():
+            raise KeyboardInterrupt
         now = time.monotonic()
         with self.shared.lock:
             actives = list(self.shared.active.values())

@@ -34,12 +34,13 @@ ISOLATION = (
 
 
 class Shadow:
-    def __init__(self, root: Path, state_dir: Path) -> None:
+    def __init__(self, root: Path, state_dir: Path, name: str = "shadow") -> None:
+        """`name`: "shadow" for checks, "sandbox-N" for the copies fixes are made and verified in."""
         self.root = root
-        self.dir = state_dir / "shadow"
-        self.index = state_dir / "shadow.index"
-        self.tree_file = state_dir / "shadow.tree"
-        self.lock_file = state_dir / "shadow.lock"
+        self.dir = state_dir / name
+        self.index = state_dir / f"{name}.index"
+        self.tree_file = state_dir / f"{name}.tree"
+        self.lock_file = state_dir / f"{name}.lock"
 
     @contextmanager
     def checkout(self, tree: str, links: Sequence[str] = ()) -> Iterator[Path]:
@@ -129,7 +130,7 @@ class Shadow:
         """Syncing writes and deletes files: prove it can only ever happen in healer's own folder."""
         shadow = self.dir.resolve()
         work_tree = self.root.resolve()
-        if shadow == work_tree or shadow in work_tree.parents or self.dir.name != "shadow":
+        if shadow == work_tree or shadow in work_tree.parents or not _healers(self.dir.name):
             raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not healer's")
         if not any(part == "healer" for part in shadow.parts[-2:-1]):
             raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not inside healer's state folder")
@@ -146,3 +147,7 @@ class Shadow:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
             target.symlink_to(source, target_is_directory=source.is_dir())
+
+
+def _healers(name: str) -> bool:
+    return name == "shadow" or (name.startswith("sandbox-") and name[len("sandbox-") :].isdigit())

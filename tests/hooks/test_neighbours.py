@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from healer.hooks.install import install, uninstall
 
 from ..conftest import Repo

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from healer.hooks.install import install
 from healer.hooks.shim import read_shim, render
 

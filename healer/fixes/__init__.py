@@ -1,0 +1,1 @@
+"""Fixes: what fixers propose (patches), how candidates are verified, and the fix loop."""

@@ -1,0 +1,97 @@
+"""A fix as plain data: the edits it makes, where it came from, and what verification said.
+
+Edits carry whole file contents, before and after, rather than a diff: applying
+is then exact (line endings, encodings and trailing bytes stay as they are),
+checking that a file is still as it was is one comparison, and undo is the
+same operation reversed. The unified diff is derived for people and models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Safety = Literal["safe", "review", "risky"]
+SAFETY_CLASSES: tuple[str, ...] = ("safe", "review", "risky")
+
+Source = Literal["rule", "replay", "model"]
+
+Status = Literal["unverified", "verified", "failed", "unverifiable"]
+
+Flag = Literal["edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file"]
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    """One file's content before and after; None means the file does not exist on that side."""
+
+    path: str
+    """Relative to the repository root, with forward slashes."""
+    before: bytes | None
+    after: bytes | None
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    @property
+    def deleted(self) -> bool:
+        return self.after is None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What an action returns: edits and a one-line title ("import Decimal from decimal")."""
+
+    title: str
+    edits: tuple[FileEdit, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What an action returns when it must not edit: a finding to show, with where it is."""
+
+    kind: str
+    """"conflict-markers", "flaky", ... ."""
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Patch:
+    """A candidate fix: edits plus where it came from, how safe it is, and which failures it addresses."""
+
+    title: str
+    edits: tuple[FileEdit, ...]
+    source: Source
+    origin: str
+    """The rule id, the id of the replayed patch, or the model name."""
+    safety: Safety
+    confidence: float
+    stage: str
+    """The stage whose failure the patch addresses."""
+    fingerprints: tuple[str, ...] = ()
+    """The diagnostics it addresses."""
+    flags: tuple[str, ...] = ()
+    status: Status = "unverified"
+    detail: str | None = None
+    """Why verification failed or could not run, or the new output that failed."""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        """Stable across runs for the same edits: 12 hex digits of their hash."""
+        digest = hashlib.blake2b(digest_size=6)
+        for edit in sorted(self.edits, key=lambda e: e.path):
+            for part in (edit.path.encode(), edit.before, edit.after):
+                digest.update(b"\0" if part is None else b"\1%d\1" % len(part) + part)
+        return digest.hexdigest()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(edit.path for edit in self.edits)
+
+    def with_status(self, status: Status, detail: str | None = None) -> Patch:
+        return replace(self, status=status, detail=detail, extra=dict(self.extra))

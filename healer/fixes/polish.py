@@ -1,0 +1,74 @@
+"""Format a candidate's files the way the project formats them, so a good fix does not fail the format check.
+
+A rule that removes an import or inserts one leaves the blank lines around it
+as they fall; the project's formatter would then report the file. When the
+pipeline has a format stage with a `fix` command and the file was formatted
+before the candidate touched it, the formatter runs on the candidate's result
+in an isolated copy and the formatted content becomes the candidate. Files
+the format stage already reported are left as the rule made them: formatting
+them would mix an unrelated change into the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from pathlib import Path
+
+from healer.config.model import Config, Stage
+from healer.fixes.model import FileEdit, Patch
+from healer.globs import matcher
+from healer.pipeline.environment import stage_env
+from healer.pipeline.process import run_briefly
+from healer.pipeline.result import RunResult
+
+FORMAT_SECONDS = 60.0
+
+
+def formatter(config: Config) -> Stage | None:
+    """The pipeline's format stage that can also rewrite files, if there is one."""
+    return next((stage for stage in config.stages if stage.kind == "format" and stage.fix is not None), None)
+
+
+def polish(
+    patch: Patch,
+    config: Config,
+    run: RunResult,
+    scratch: Callable[[], AbstractContextManager[Path]] | None,
+    prepend_path: Sequence[str] = (),
+) -> Patch:
+    stage = formatter(config)
+    if stage is None or scratch is None or patch.stage == stage.name:
+        return patch
+    argv = stage.fix_argv()
+    reported = {d.file for result in run.stages if result.name == stage.name for d in result.diagnostics}
+    if argv is None or any(result.name == stage.name and result.status == "error" for result in run.stages):
+        return patch
+    inputs = matcher(stage.inputs)
+    chosen = [e for e in patch.edits if e.after is not None and e.path not in reported and inputs(e.path)]
+    if not chosen:
+        return patch
+    with scratch() as folder:
+        for edit in patch.edits:
+            target = folder / edit.path
+            if edit.after is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(edit.after)
+        cwd = folder / stage.cwd if stage.cwd else folder
+        try:
+            code, _out, _err = run_briefly(argv, cwd, stage_env(stage, None, prepend_path), timeout=FORMAT_SECONDS)
+        except OSError:
+            return patch  # the formatter is not installed: the format stage itself will say so
+        if code != 0:
+            return patch
+        formatted = {edit.path: (folder / edit.path).read_bytes() for edit in chosen}
+    edits = tuple(
+        FileEdit(edit.path, edit.before, formatted[edit.path]) if edit.path in formatted else edit
+        for edit in patch.edits
+    )
+    if edits == patch.edits:
+        return patch
+    return replace(patch, edits=edits)

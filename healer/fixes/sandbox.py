@@ -1,0 +1,62 @@
+"""Isolated, writable copies of a snapshot, where fixers run tools and candidates are verified.
+
+Each copy is a persistent shadow tree (`.git/healer/sandbox-N`), moved to the
+snapshot's tree by git plumbing, so tools' caches stay warm from one
+verification to the next and a copy costs only the files that differ. Writes
+in a copy never reach the user's files; the next checkout puts back whatever
+a fixer or a stage changed there.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from healer.snapshot.git import git
+from healer.snapshot.shadow import ISOLATION, Shadow
+from healer.snapshot.tree import index_file
+
+
+def worktree_tree(root: Path, state_dir: Path) -> str:
+    """The git tree of the working tree as it is now: tracked files as edited, plus untracked, not ignored ones.
+
+    Built in a copy of the index, so the user's index is never written; the
+    blobs of edited and untracked files are added to the object database
+    (unreferenced objects, which `git gc` prunes in time), as `git stash create` does.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    copy = state_dir / f"worktree.index.{os.getpid()}"
+    source = index_file(root, state_dir.parent)
+    try:
+        copy.write_bytes(source.read_bytes() if source.exists() else b"")
+        env = {"GIT_INDEX_FILE": str(copy)}
+        git([*ISOLATION, "add", "--all", "--ignore-errors", "--", "."], root, env=env)
+        return git(["write-tree"], root, env=env).decode().strip()
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+class Sandboxes:
+    """A pool of `size` copies of one tree; `copy()` lends one out, checked out afresh."""
+
+    def __init__(self, root: Path, state_dir: Path, tree: str, links: Sequence[str] = (), size: int = 1) -> None:
+        self.root = root
+        self.state_dir = state_dir
+        self.tree = tree
+        self.links = tuple(links)
+        self._free: queue.Queue[int] = queue.Queue()
+        for slot in range(max(1, size)):
+            self._free.put(slot)
+
+    @contextmanager
+    def copy(self) -> Iterator[Path]:
+        slot = self._free.get()
+        try:
+            shadow = Shadow(self.root, self.state_dir, f"sandbox-{slot}")
+            with shadow.checkout(self.tree, self.links) as folder:
+                yield folder
+        finally:
+            self._free.put(slot)

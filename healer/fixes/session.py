@@ -1,0 +1,296 @@
+"""The fix loop: check, propose, verify, apply when asked, and check again, for a bounded number of rounds.
+
+A fix often uncovers the next failure (an import error hides the test that
+would fail next), so with --apply the loop goes on while each round applies
+something, at most `rounds` times. Patches of one round that touch the same
+file cannot all apply (each was made from the file as it was): the most
+confident goes first, the others are made again from the new content next round.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from healer.fixes.candidates import Note, propose
+from healer.fixes.model import Patch
+from healer.fixes.sandbox import Sandboxes, worktree_tree
+from healer.fixes.verify import Baseline, Verdict, verify
+from healer.pipeline.result import RunResult
+from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.snapshot.tree import tree_manifest
+
+if TYPE_CHECKING:
+    from healer.kb.store import Store
+    from healer.rules.engine import RuleSet
+    from healer.workspace import Workspace
+
+ApplyMode = Literal["safe", "all"]
+
+# Flags that keep a patch out of `--apply safe` whatever its rule's class: a person should see these.
+REVIEW_FLAGS = frozenset({"edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "deletes-file"})
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    stages: tuple[str, ...] = ()
+    apply: ApplyMode | None = None
+    dry_run: bool = False
+    offline: str = "no model configured"
+    """Why no model is asked (--offline, HEALER_OFFLINE, none configured); nothing here opens a socket."""
+    rounds: int | None = None
+    jobs: int | None = None
+    use_cache: bool = True
+    prepend_path: tuple[str, ...] = ()
+
+
+@dataclass
+class Round:
+    number: int
+    run: RunResult
+    patches: list[Patch] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    applied: list[Patch] = field(default_factory=list)
+    chosen: list[Patch] = field(default_factory=list)
+    """The patches chosen for applying (with --dry-run: what would be applied)."""
+    refused: list[tuple[Patch, str]] = field(default_factory=list)
+    propose_seconds: float = 0.0
+    verify_seconds: float = 0.0
+
+    @property
+    def verified(self) -> list[Patch]:
+        return [patch for patch in self.patches if patch.status == "verified"]
+
+
+@dataclass
+class FixReport:
+    rounds: list[Round]
+    final: RunResult
+    duration: float
+    offline: str
+    dry_run: bool = False
+
+    @property
+    def interrupted(self) -> bool:
+        return self.final.interrupted
+
+    @property
+    def found(self) -> int:
+        """Failures the first check reported."""
+        return len(self.rounds[0].run.diagnostics) if self.rounds else 0
+
+    @property
+    def applied(self) -> list[Patch]:
+        return [patch for one in self.rounds for patch in one.applied]
+
+    @property
+    def exit_code(self) -> int:
+        return self.final.exit_code
+
+
+Progress = Callable[[str], None]
+
+
+def fix_workspace(
+    workspace: Workspace,
+    options: FixOptions,
+    *,
+    sink: Sink,
+    progress: Progress,
+    open_store: Callable[[], Store | None],
+) -> FixReport:
+    """Run the fix loop on the working tree; files change only when `options.apply` says so."""
+    from healer.rules.load import load_rules  # the rules are only needed once something fails
+
+    began = time.monotonic()
+    config = workspace.config
+    limit = options.rounds or config.fix.rounds
+    jobs = max(1, options.jobs or config.jobs or os.cpu_count() or 1)
+    names = list(options.stages) or None
+    run_options = RunOptions(
+        jobs=options.jobs,
+        use_cache=options.use_cache,
+        log_dir=workspace.state_dir / "logs",
+        prepend_path=options.prepend_path,
+    )
+    rules: RuleSet | None = None
+    rounds: list[Round] = []
+    store = open_store()
+    try:
+        final: RunResult | None = None
+        for number in range(1, limit + 1):
+            run = run_pipeline(config, workspace.root, names=names, options=run_options, store=store, sink=sink)
+            final = run
+            if run.interrupted or run.outcome == "passed":
+                break
+            if rules is None:
+                rules = load_rules(workspace.root)
+            current = Round(number, run)
+            rounds.append(current)
+            _propose_and_verify(workspace, current, rules, run_options, jobs, progress, open_store)
+            if options.apply is None:
+                break
+            current.chosen = choose(current.patches, options.apply)
+            if options.dry_run or not current.chosen:
+                break
+            _apply(workspace, current, progress)
+            if not current.applied:
+                break
+        else:
+            if rounds and rounds[-1].applied:
+                # The last round changed files: say where they stand now.
+                final = run_pipeline(config, workspace.root, names=names, options=run_options, store=store, sink=sink)
+        assert final is not None
+    finally:
+        if store is not None:
+            store.close()
+    return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run)
+
+
+def _propose_and_verify(
+    workspace: Workspace,
+    current: Round,
+    rules: RuleSet,
+    run_options: RunOptions,
+    jobs: int,
+    progress: Progress,
+    open_store: Callable[[], Store | None],
+) -> None:
+    tree = worktree_tree(workspace.root, workspace.state_dir)
+    sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=jobs)
+    _judge_round(workspace, current, rules, tree, workspace.root, sandboxes, run_options, jobs, progress, open_store)
+
+
+def fixes_for_tree(
+    workspace: Workspace,
+    run: RunResult,
+    tree: str,
+    *,
+    progress: Progress,
+    open_store: Callable[[], Store | None],
+    jobs: int | None = None,
+    prepend_path: tuple[str, ...] = (),
+) -> Round:
+    """Propose and verify fixes for a run of a git tree (the staged content, a pushed commit).
+
+    The rules read the content from a copy of the tree, never from the working
+    tree (which may hold other content); nothing the user owns is touched.
+    """
+    from healer.rules.load import load_rules
+
+    size = max(1, jobs or workspace.config.jobs or os.cpu_count() or 1)
+    run_options = RunOptions(jobs=1, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path)
+    # One copy more than the verifiers use: it holds the content the rules read.
+    sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=size + 1)
+    current = Round(1, run)
+    rules = load_rules(workspace.root)
+    with sandboxes.copy() as content:
+        _judge_round(workspace, current, rules, tree, content, sandboxes, run_options, size, progress, open_store)
+    return current
+
+
+def _judge_round(
+    workspace: Workspace,
+    current: Round,
+    rules: RuleSet,
+    tree: str,
+    content: Path,
+    sandboxes: Sandboxes,
+    run_options: RunOptions,
+    jobs: int,
+    progress: Progress,
+    open_store: Callable[[], Store | None],
+) -> None:
+    known = tree_manifest(workspace.root, tree, content).known
+    paths = sorted(known)
+    failures = len(current.run.diagnostics)
+    progress(f"round {current.number}: looking for fixes for {failures} failure{'s' * (failures != 1)}")
+    began = time.monotonic()
+    found = propose(
+        current.run,
+        workspace.config,
+        content,
+        rules,
+        settings=workspace.config.fix,
+        scratch=sandboxes.copy,
+        paths=lambda: paths,
+        prepend_path=run_options.prepend_path,
+    )
+    current.notes, current.errors = found.notes, found.errors
+    current.propose_seconds = time.monotonic() - began
+    pending = [patch for patch in found.patches if patch.status == "unverified"]
+    if pending:
+        progress(f"round {current.number}: verifying {len(pending)} candidate{'s' * (len(pending) != 1)}")
+    began = time.monotonic()
+    cancel = threading.Event()
+    baseline = Baseline(
+        run=current.run,
+        config=workspace.config,
+        known=known,
+        options=run_options._replace(jobs=1, cancel=cancel),
+        open_store=open_store,
+    )
+    verdicts: dict[str, Verdict] = {}
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="verify") as pool:
+        futures = {patch.id: pool.submit(verify, patch, baseline, sandboxes) for patch in pending}
+        try:
+            for patch_id, future in futures.items():
+                verdicts[patch_id] = future.result()
+        except BaseException:
+            # Ctrl-C reaches only this thread: stop the reruns in the others, then let it through.
+            cancel.set()
+            for future in futures.values():
+                future.cancel()
+            raise
+    current.verify_seconds = time.monotonic() - began
+    current.patches = [_judged(patch, verdicts.get(patch.id)) for patch in found.patches]
+
+
+def _judged(patch: Patch, verdict: Verdict | None) -> Patch:
+    if verdict is None:
+        return patch
+    judged = patch.with_status(verdict.status, verdict.detail)
+    judged.extra.update(
+        reruns=list(verdict.reruns),
+        verify_seconds=round(verdict.duration, 4),
+        tool_seconds=round(verdict.tool_seconds, 4),
+    )
+    return judged
+
+
+def choose(patches: Sequence[Patch], mode: ApplyMode) -> list[Patch]:
+    """The verified patches to apply this round: most confident first, no two touching the same file."""
+    taken: set[str] = set()
+    addressed: set[str] = set()
+    chosen = []
+    for patch in patches:
+        if patch.status != "verified":
+            continue
+        if mode == "safe" and (patch.safety != "safe" or REVIEW_FLAGS & set(patch.flags)):
+            continue
+        if taken & set(patch.paths) or (patch.fingerprints and set(patch.fingerprints) <= addressed):
+            continue
+        chosen.append(patch)
+        taken.update(patch.paths)
+        addressed.update(patch.fingerprints)
+    return chosen
+
+
+def _apply(workspace: Workspace, current: Round, progress: Progress) -> None:
+    from healer.patch.apply import ApplyRefused, apply_patch
+
+    for patch in current.chosen:
+        try:
+            apply_patch(workspace.root, workspace.state_dir, patch, settings=workspace.config.fix)
+            current.applied.append(patch)
+        except ApplyRefused as error:
+            current.refused.append((patch, str(error)))
+    if current.applied:
+        progress(f"round {current.number}: applied {len(current.applied)} fix{'es' * (len(current.applied) != 1)}")

@@ -1,0 +1,221 @@
+"""Verification: apply a candidate in an isolated copy and rerun what it could have broken.
+
+The failing subset first (for pytest, the failing node ids: the cheapest
+proof), then the whole stage, then every other stage whose inputs the patch
+touched. The verdict compares each rerun with the run the patch was made from:
+
+- a stage that passed must still pass;
+- a failing stage must lose at least one occurrence of every diagnostic the
+  patch addresses there, and gain no diagnostic it did not have, unless the
+  patch removed a *blocking* failure (a test module that could not be
+  imported, a type checker stopped by a syntax error): then the checks it
+  blocked run for the first time and what they find is reported as
+  uncovered, not held against the patch;
+- a stage that cannot run at all (a missing tool) makes the patch
+  unverifiable rather than failed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from healer.config.model import Config, Stage
+from healer.diagnostics.model import Diagnostic
+from healer.fixes.model import Patch, Status
+from healer.fixes.sandbox import Sandboxes
+from healer.globs import matcher
+from healer.pipeline.result import RunResult, StageResult
+from healer.pipeline.runner import RunOptions, run_pipeline
+from healer.snapshot.manifest import Manifest
+
+if TYPE_CHECKING:
+    from healer.kb.store import Store
+
+BLOCKING_MARKERS = ("prevented further checking", "error collecting", "errors during collection")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    """"verified", "failed" or "unverifiable"."""
+    detail: str | None
+    """Why it failed or could not be verified; what it uncovered when verified."""
+    reruns: tuple[str, ...]
+    """The stages rerun, in order (a subset run is named "<stage> (failing tests)")."""
+    duration: float
+    tool_seconds: float = 0.0
+    """Of `duration`, the time the rerun stages' commands took; the rest is healer's own overhead."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The run the candidates were made from, and where its content lives."""
+
+    run: RunResult
+    config: Config
+    known: dict[str, str]
+    """Blob ids of the snapshot's files (for cache keys in the copies)."""
+    options: RunOptions
+    open_store: Callable[[], Store | None] = lambda: None
+    """A store for this thread (SQLite connections stay in their thread), so reruns share the cache."""
+
+
+def affected_stages(config: Config, selected: Sequence[str], paths: Sequence[str]) -> list[str]:
+    """The selected stages whose inputs include one of `paths` (every stage without declared inputs)."""
+    names = []
+    for stage in config.stages:
+        if stage.name not in selected:
+            continue
+        matches = matcher(stage.inputs)
+        if not stage.inputs or any(matches(path) for path in paths):
+            names.append(stage.name)
+    return names
+
+
+def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes) -> Verdict:
+    """Apply `patch` in a copy of the snapshot and rerun the checks it concerns."""
+    began = time.monotonic()
+    store = baseline.open_store()
+    spent: list[float] = []
+    try:
+        verdict = _verify(patch, baseline, sandboxes, store, began, spent)
+        return replace(verdict, tool_seconds=sum(spent))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _verify(
+    patch: Patch, baseline: Baseline, sandboxes: Sandboxes, store: Store | None, began: float, spent: list[float]
+) -> Verdict:
+    def run(config: Config, folder: Path, names: Sequence[str], options: RunOptions) -> RunResult:
+        result = run_pipeline(config, folder, names=names, options=options, store=store)
+        spent.extend(stage.duration for stage in result.stages if not stage.cached)
+        return result
+
+    before = {stage.name: stage for stage in baseline.run.stages}
+    reruns: list[str] = []
+    with sandboxes.copy() as folder:
+        problem = _write(folder, patch)
+        if problem is not None:
+            return Verdict("unverifiable", problem, (), time.monotonic() - began)
+        manifest = _manifest(folder, baseline.known, patch)
+        options = baseline.options._replace(manifest=lambda: manifest, touched=None, notices=())
+        target = before.get(patch.stage)
+        subset = _failing_subset(baseline.config, target, patch)
+        if subset is not None:
+            reruns.append(f"{patch.stage} (failing tests)")
+            alone = Config(stages=(subset,), source="verify")
+            quick = run(alone, folder, [subset.name], options._replace(use_cache=False))
+            result = quick.stages[0]
+            if result.status == "error":
+                return Verdict("unverifiable", _why(result), tuple(reruns), time.monotonic() - began)
+            if result.status != "passed":
+                return Verdict("failed", _tail(result), tuple(reruns), time.monotonic() - began)
+        selected = [stage.name for stage in baseline.run.stages]
+        names = [patch.stage, *(n for n in affected_stages(baseline.config, selected, patch.paths) if n != patch.stage)]
+        reruns.extend(names)
+        after = run(baseline.config, folder, names, options)
+    uncovered: list[str] = []
+    for result in after.stages:
+        old = before.get(result.name)
+        if result.status == "error":
+            return Verdict("unverifiable", _why(result), tuple(reruns), time.monotonic() - began)
+        if result.status == "cancelled":
+            return Verdict("unverifiable", f"{result.name}: interrupted", tuple(reruns), time.monotonic() - began)
+        if old is None or result.status == "skipped":
+            continue
+        problem = _regression(old, result, patch, uncovered)
+        if problem is not None:
+            return Verdict("failed", problem, tuple(reruns), time.monotonic() - began)
+    detail = f"uncovered: {'; '.join(uncovered)}" if uncovered else None
+    return Verdict("verified", detail, tuple(reruns), time.monotonic() - began)
+
+
+def _regression(old: StageResult, new: StageResult, patch: Patch, uncovered: list[str]) -> str | None:
+    if old.status == "passed":
+        return None if new.status == "passed" else f"{new.name} passed before the fix and fails with it:\n{_tail(new)}"
+    if new.status == "passed":
+        return None
+    before = Counter(d.fingerprint for d in old.diagnostics)
+    after = Counter(d.fingerprint for d in new.diagnostics)
+    addressed = [fp for fp in patch.fingerprints if fp in before]
+    for fingerprint in addressed:
+        if after[fingerprint] >= before[fingerprint]:
+            still = next(d for d in new.diagnostics if d.fingerprint == fingerprint)
+            return f"{new.name} still reports {_describe(still)}"
+    new_ones = [d for d in new.diagnostics if d.fingerprint in (after - before)]
+    if not new_ones:
+        return None
+    if any(_blocking(d) and after[d.fingerprint] < before[d.fingerprint] for d in old.diagnostics):
+        uncovered.extend(f"{new.name}: {_describe(d)}" for d in new_ones[:5])
+        return None
+    return f"{new.name} reports something new with the fix: {_describe(new_ones[0])}"
+
+
+def _blocking(diagnostic: Diagnostic) -> bool:
+    """A failure that kept the tool from checking the rest (an import error at collection, a syntax error)."""
+    if diagnostic.node_id is not None and "::" not in diagnostic.node_id:
+        return True  # pytest could not collect the module at all
+    message = diagnostic.message.lower()
+    return any(marker in message for marker in BLOCKING_MARKERS) or (diagnostic.code or "").lower() == "syntax"
+
+
+def _failing_subset(config: Config, target: StageResult | None, patch: Patch) -> Stage | None:
+    """The failing tests alone, for a pytest stage whose failures the patch addresses."""
+    if target is None or target.status != "failed":
+        return None
+    stage = config.stage(patch.stage)
+    argv = stage.argv()
+    if stage.shell or not any(os.path.basename(word) in ("pytest", "py.test") or word == "pytest" for word in argv):
+        return None
+    addressed = [d for d in target.diagnostics if d.fingerprint in patch.fingerprints]
+    if any(_blocking(d) for d in addressed):
+        return None  # tests that could not even be collected will run for the first time: judge the whole stage
+    nodes = sorted({d.node_id for d in addressed if d.node_id})
+    if not nodes:
+        return None
+    return stage._replace(run=(*argv, *nodes), needs=(), cache=False, gate=None)
+
+
+def _write(folder: Path, patch: Patch) -> str | None:
+    """Put the patch's content in the copy; a file that differs there from the fix's `before` is a mismatch."""
+    for edit in patch.edits:
+        target = folder / edit.path
+        current = target.read_bytes() if target.is_file() else None
+        if current != edit.before:
+            return f"{edit.path} in the isolated copy differs from the content the fix was made from"
+    for edit in patch.edits:
+        target = folder / edit.path
+        if edit.after is None:
+            target.unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(edit.after)
+    return None
+
+
+def _manifest(folder: Path, known: dict[str, str], patch: Patch) -> Manifest:
+    changed = set(patch.paths)
+    return Manifest(folder, {p: b for p, b in known.items() if p not in changed}, changed)
+
+
+def _describe(diagnostic: Diagnostic) -> str:
+    where = diagnostic.location()
+    code = f" {diagnostic.code}" if diagnostic.code else ""
+    return f"{where}{code} {diagnostic.message}".strip()
+
+
+def _why(result: StageResult) -> str:
+    return f"{result.name} could not run: {result.reason or _tail(result)}"
+
+
+def _tail(result: StageResult, lines: int = 40) -> str:
+    text = result.output.rstrip().splitlines()
+    return "\n".join(text[-lines:])

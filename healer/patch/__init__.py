@@ -1,0 +1,1 @@
+"""Patches on the user's files: validation, atomic apply, the journal and undo."""

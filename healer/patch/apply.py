@@ -1,0 +1,96 @@
+"""Applying a patch to the user's files: only if they are exactly as the patch found them, journaled, atomic.
+
+Order matters for the first law. Everything is checked before anything is
+written; the journal entry, with every file's previous content, is on disk
+before the first file changes; each file is replaced whole. A process killed
+at any moment leaves each file old or new and an entry that `healer undo`
+can act on. Each file is compared once more just before it is replaced, and
+if the user saved it in between, the files already written are put back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from healer.config.model import FixSettings
+from healer.errors import HealerError
+from healer.fixes.model import Patch
+from healer.patch import files, journal
+from healer.patch.validate import validate
+
+
+class ApplyRefused(HealerError):
+    """The patch was not applied, and no file was changed."""
+
+
+@dataclass(frozen=True)
+class AppliedRecord:
+    id: str
+    title: str
+    seq: int
+    paths: tuple[str, ...]
+    flags: tuple[str, ...]
+    staged: bool
+
+
+def _changed(path: str) -> ApplyRefused:
+    return ApplyRefused(f"{path} changed since the fix was made; rerun `healer fix`")
+
+
+def apply_patch(
+    root: Path, state_dir: Path, patch: Patch, *, stage: bool = False, settings: FixSettings | None = None
+) -> AppliedRecord:
+    """Write `patch` to the files under `root`, record it for undo, and (with `stage`) add it to git's index."""
+    edits = tuple(edit for edit in patch.edits if edit.before != edit.after)
+    if not edits:
+        raise ApplyRefused(f"fix {patch.id} changes nothing")
+    validation = validate(edits, root, settings)
+    if validation.problems:
+        more = f" (and {len(validation.problems) - 1} more)" if len(validation.problems) > 1 else ""
+        raise ApplyRefused(f"refusing fix {patch.id}: {validation.problems[0]}{more}")
+    with journal.locked(state_dir):
+        modes: dict[str, int | None] = {}
+        for edit in edits:
+            if files.current(root, edit.path) != edit.before:
+                raise _changed(edit.path)
+            modes[edit.path] = files.mode_of(root, edit.path)
+        saved = tuple(
+            journal.JournalFile(edit.path, edit.before, journal.digest(edit.after), modes[edit.path]) for edit in edits
+        )
+        entry = journal.record(state_dir, patch, saved, staged=stage)
+        written: list[str] = []
+        for edit in edits:
+            files.sweep(root, edit.path)
+            if files.current(root, edit.path) != edit.before:
+                _roll_back(root, state_dir, entry, written)
+                raise _changed(edit.path)
+            if edit.after is None:
+                files.remove(root, edit.path)
+            else:
+                files.write(root, edit.path, edit.after, modes[edit.path])
+            written.append(edit.path)
+        entry = journal.mark(state_dir, entry, "applied")
+    paths = tuple(edit.path for edit in edits)
+    if stage:
+        _stage(root, paths)
+    return AppliedRecord(patch.id, patch.title, entry.seq, paths, validation.flags, stage)
+
+
+def _roll_back(root: Path, state_dir: Path, entry: journal.Entry, written: list[str]) -> None:
+    """Put back the files this apply already wrote, then drop its entry: net, nothing happened."""
+    by_path = {file.path: file for file in entry.files}
+    for path in reversed(written):
+        file = by_path[path]
+        if file.before is None:
+            files.remove(root, path)
+        else:
+            files.write(root, path, file.before, file.mode)
+    journal.forget(state_dir, entry)
+
+
+def _stage(root: Path, paths: tuple[str, ...]) -> None:
+    from healer.snapshot.git import git
+
+    # Literal pathspecs: a file named "*.py" must stage that file, not a glob's matches.
+    git(["add", "--", *paths], root, env={"GIT_LITERAL_PATHSPECS": "1"})

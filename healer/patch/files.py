@@ -1,0 +1,98 @@
+"""Reading and replacing the user's files, each change all or nothing.
+
+A file is replaced by writing a temporary file beside it (same folder, so the
+same file system), syncing it, and renaming it over the original: at every
+instant the path holds the whole old content or the whole new content.
+Temporary files left by a process killed mid-write carry a recognisable
+name, and are swept away by the next apply or undo of that path.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from healer.errors import HealerError
+
+TEMP_MARK = ".healer-tmp-"
+
+
+def current(root: Path, path: str) -> bytes | None:
+    """The file's content now, None if it does not exist; a link or a folder there is an error."""
+    target = root / path
+    try:
+        info = target.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise HealerError(f"{path} is not a regular file any more")
+    descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
+def mode_of(root: Path, path: str) -> int | None:
+    try:
+        return stat.S_IMODE((root / path).lstat().st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _temp_prefix(name: str) -> str:
+    return f".{name}{TEMP_MARK}"
+
+
+def write(root: Path, path: str, data: bytes, mode: int | None) -> None:
+    """Replace (or create) `path` with `data` atomically; `mode` None means a new file's default permissions."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}")
+    # 0o666 filtered by the umask, as any editor would create the file.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        try:
+            if mode is not None:
+                os.fchmod(descriptor, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    sync_folder(target.parent)
+
+
+def remove(root: Path, path: str) -> None:
+    target = root / path
+    target.unlink(missing_ok=True)
+    sync_folder(target.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def sweep(root: Path, path: str) -> None:
+    """Remove temporary files an interrupted write of `path` left beside it."""
+    target = root / path
+    prefix = _temp_prefix(target.name)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix):
+            (target.parent / name).unlink(missing_ok=True)

@@ -1,0 +1,74 @@
+"""Taking an applied patch back: every file byte for byte as it was, or nothing at all.
+
+A file is restored only while it still holds exactly what the patch wrote.
+If the user edited any of them afterwards, undo refuses before touching
+anything: their later work wins. An entry left "applying" by an interrupted
+apply is undone the same way; its files still as they were need nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from healer.errors import HealerError
+from healer.patch import files, journal
+from healer.patch.validate import path_problem
+
+
+class UndoRefused(HealerError):
+    """Nothing was undone, and no file was changed."""
+
+
+@dataclass(frozen=True)
+class UndoneRecord:
+    id: str
+    title: str
+    seq: int
+    restored: tuple[str, ...]
+    """Files put back as they were before the fix."""
+    unchanged: tuple[str, ...]
+    """Files the fix never got to write (an interrupted apply), or already put back."""
+
+
+def choose(state_dir: Path, id: str | None) -> journal.Entry:
+    """The entry `undo` would act on: by id prefix, or the most recent one still applied."""
+    if id is not None:
+        entry = journal.find(state_dir, id)
+        if not entry.undoable:
+            raise UndoRefused(f"fix {entry.id} ({entry.title}) was already undone")
+        return entry
+    for entry in journal.entries(state_dir):
+        if entry.undoable:
+            return entry
+    raise UndoRefused("nothing to undo: no applied fix in this repository (`healer log` lists them)")
+
+
+def undo(root: Path, state_dir: Path, id: str | None = None) -> UndoneRecord:
+    with journal.locked(state_dir):
+        entry = choose(state_dir, id)
+        restore: list[journal.JournalFile] = []
+        unchanged: list[str] = []
+        for file in entry.files:
+            problem = path_problem(root, file.path)
+            if problem is not None:
+                raise UndoRefused(f"cannot undo fix {entry.id}: {problem}")
+            now = files.current(root, file.path)
+            if now == file.before:
+                unchanged.append(file.path)
+            elif journal.digest(now) == file.after_sha:
+                restore.append(file)
+            else:
+                raise UndoRefused(
+                    f"{file.path} was edited after fix {entry.id} was applied; undo refused, nothing changed"
+                )
+        for file in restore:
+            files.sweep(root, file.path)
+            if file.before is None:
+                files.remove(root, file.path)
+            else:
+                files.write(root, file.path, file.before, file.mode)
+        for path in unchanged:
+            files.sweep(root, path)
+        journal.mark(state_dir, entry, "undone")
+    return UndoneRecord(entry.id, entry.title, entry.seq, tuple(f.path for f in restore), tuple(unchanged))

@@ -1,0 +1,100 @@
+"""`healer fix` for people: each round's candidates with status, source and coloured diff, then a summary."""
+
+from __future__ import annotations
+
+from healer.fixes.model import Patch
+from healer.fixes.session import FixReport, Round
+from healer.patch.diff import unified_diff
+
+_RESET = "\033[0m"
+_COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m", "d": "\033[1m"}
+_MARKS = {
+    "verified": "✔ verified",
+    "failed": "✘ failed",
+    "unverifiable": "? unverifiable",
+    "unverified": "· unverified",
+}
+
+
+def render_report(report: FixReport, *, colour: bool, show_all: bool) -> str:
+    lines: list[str] = []
+    for one in report.rounds:
+        lines.extend(_round(one, report, colour=colour, show_all=show_all))
+    lines.extend(_summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> list[str]:
+    counts = {status: sum(p.status == status for p in one.patches) for status in _MARKS}
+    found = len(one.run.diagnostics)
+    lines = [
+        "",
+        f"round {one.number}: {found} failure{'s' * (found != 1)}, {len(one.patches)} candidate fix"
+        f"{'es' * (len(one.patches) != 1)}: {counts['verified']} verified, {counts['failed']} failed, "
+        f"{counts['unverifiable']} unverifiable (proposing {one.propose_seconds:.1f}s, "
+        f"verifying {one.verify_seconds:.1f}s)",
+    ]
+    shown = [p for p in one.patches if show_all or p.status == "verified"]
+    for patch in shown:
+        lines.extend(_patch(patch, one, colour=colour))
+    hidden = len(one.patches) - len(shown)
+    if hidden:
+        lines.append(f"  ({hidden} candidate{'s' * (hidden != 1)} that did not verify; see them with --all)")
+    for note in one.notes:
+        where = f" at {note.report.file}:{note.report.line}" if note.report.file and note.report.line else ""
+        lines.append(f"  ! {note.report.kind}{where} ({note.stage}, rule {note.rule}): {note.report.message}")
+    for error in one.errors:
+        lines.append(f"  ! {error}")
+    for patch, reason in one.refused:
+        lines.append(f"  ✘ not applied {patch.id}: {reason}")
+    if one.chosen and report.dry_run:
+        lines.append(f"  would apply: {', '.join(p.id for p in one.chosen)} (--dry-run: nothing changed)")
+    for patch in one.applied:
+        lines.append(f"  ✔ applied {patch.id}: {patch.title} ({', '.join(patch.paths)})")
+    return lines
+
+
+def _patch(patch: Patch, one: Round, *, colour: bool) -> list[str]:
+    addresses = [d for d in one.run.diagnostics if d.fingerprint in patch.fingerprints]
+    flags = f" · flags: {', '.join(patch.flags)}" if patch.flags else ""
+    lines = [
+        "",
+        f"  {_MARKS[patch.status]}  {patch.title}",
+        f"    id {patch.id} · {patch.source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g}{flags}",
+    ]
+    if addresses:
+        first = addresses[0]
+        more = f" and {len(addresses) - 1} more" if len(addresses) > 1 else ""
+        lines.append(f"    fixes {first.stage}: {first.location()} {first.code or ''} {first.message}".rstrip() + more)
+    if patch.detail:
+        detail = patch.detail.splitlines()
+        lines.extend(f"    {line}" for line in detail[:12])
+        if len(detail) > 12:
+            lines.append(f"    … {len(detail) - 12} more lines")
+    lines.extend("    " + _paint(line, colour) for line in unified_diff(patch.edits).splitlines())
+    return lines
+
+
+def _paint(line: str, colour: bool) -> str:
+    if not colour:
+        return line
+    key = "d" if line.startswith(("diff ", "--- ", "+++ ")) else line[:1]
+    code = _COLOURS.get(key)
+    return f"{code}{line}{_RESET}" if code else line
+
+
+def _summary(report: FixReport) -> list[str]:
+    verified = sum(len(one.verified) for one in report.rounds)
+    applied = report.applied
+    outcome = {"passed": "every stage passes", "failed": "failures remain", "interrupted": "interrupted"}
+    lines = [
+        "",
+        f"healer fix: {report.found} failure{'s' * (report.found != 1)} found, {verified} verified "
+        f"fix{'es' * (verified != 1)}, {len(applied)} applied in {len(report.rounds)} "
+        f"round{'s' * (len(report.rounds) != 1)}; now {outcome[report.final.outcome]} ({report.duration:.1f}s)",
+    ]
+    if applied:
+        lines.append("Undo with `healer undo` (the last fix) or `healer undo ID`; `healer log` lists them.")
+    elif verified and not report.dry_run:
+        lines.append("Apply them with `healer fix --apply safe` (rules classed safe) or `--apply all`.")
+    return lines

@@ -1,0 +1,487 @@
+"""add-import: bind an undefined name by importing it from the one place it can come from.
+
+A name resolves when exactly one of these fits how the file uses it:
+- a standard-library module used as a module (`json.dumps` -> `import json`);
+- a well-known standard-library name (`Decimal` -> `from decimal import Decimal`), read from the
+  `__all__` (or public names) of a short list of everyday modules, then from the `__all__` of the
+  rest of the standard library, found by parsing sources rather than importing them;
+- a name defined at top level in exactly one non-test module of the project.
+
+Anything else is declined: an import that merely silences the checker while binding the wrong
+thing would pass verification, so ambiguity is never settled by guessing. Decisions:
+- typing's aliases lose to their real homes: `Callable` from collections.abc, `OrderedDict` from
+  collections, `Pattern` from re. Other collisions are ambiguous (`sleep`: time or asyncio?).
+- Usage settles what names alone cannot: `datetime.now()` imports the class, `datetime.timedelta`
+  the module; `time.sleep()` the module, a bare `time()` is ambiguous (time.time or datetime.time).
+- `date` is only exported by datetime, but like every lowercase one-word name (`count`, `field`,
+  `chain`) it is a likely variable too, so it must be called, decorate, or have a known attribute
+  used (`date.today()`) before it is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import importlib.util
+import io
+import re
+import sys
+import tokenize
+import types
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from healer.fixes.model import FileEdit, Proposal
+from healer.rules.context import ActionContext
+
+_UNDEFINED = (
+    re.compile(r"Undefined name `(?P<name>\w+)`"),  # ruff
+    re.compile(r"undefined name '(?P<name>\w+)'"),  # flake8
+    re.compile(r'^Name "(?P<name>\w+)" is not defined'),  # mypy
+    re.compile(r'^"(?P<name>\w+)" is not defined'),  # pyright
+    re.compile(r"^name '(?P<name>\w+)' is not defined"),  # NameError
+)
+
+_EVERYDAY = (
+    "dataclasses", "decimal", "fractions", "pathlib", "datetime", "collections", "collections.abc",
+    "typing", "enum", "functools", "itertools", "contextlib", "abc", "io", "math", "time", "copy",
+    "textwrap", "tempfile", "re", "json", "uuid", "string", "statistics", "pprint",
+)  # fmt: skip
+# Never proposed, but their exports make a name ambiguous (`sleep`, `Lock`, `run`, `copy`).
+_COMPETITORS = ("asyncio", "threading", "os", "os.path", "shutil", "subprocess", "logging", "sys", "operator")
+_LOSES_TO_OTHERS = "typing"
+# Importing these has side effects, or their exports (tkinter's `END`, turtle's `width`) would
+# claim ordinary names.
+_NEVER = frozenset(
+    {"antigravity", "this", "idlelib", "turtle", "turtledemo", "tkinter", "lib2to3", "test", "pydoc_data",
+     "ensurepip", "distutils", "__future__", "__main__", "curses", "msilib", "winreg", "winsound"}
+)  # fmt: skip
+_PROJECT_CACHE = "add-import:project-symbols"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    module: str
+    name: str | None
+    """None for `import module`."""
+    obj: Any = field(default=None, compare=False)
+    known: bool = field(default=False, compare=False)
+    """True when `obj` is the real object, so attribute uses can be checked against it."""
+
+    @property
+    def statement(self) -> str:
+        return f"import {self.module}" if self.name is None else f"from {self.module} import {self.name}"
+
+
+@dataclass
+class _Usage:
+    attributes: set[str] = field(default_factory=set)
+    called: bool = False
+
+
+def run(ctx: ActionContext) -> Proposal | None:
+    diagnostic = ctx.diagnostic
+    name = _undefined_name(diagnostic.message)
+    if name is None or diagnostic.file is None or not diagnostic.file.endswith((".py", ".pyi")):
+        return None
+    if len(name) < 2 or name.startswith("_") or hasattr(builtins, name):
+        return None
+    before = ctx.read(diagnostic.file)
+    if before is None:
+        return None
+    try:
+        text = before.decode("utf-8")
+        tree = ast.parse(text)
+    except (UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    if name in _bound_by_imports(tree):
+        return None  # Imported already (under TYPE_CHECKING, say): a different bug.
+    usage = _usage(text, name)
+    if usage is None:
+        return None
+    index = _project_index(ctx)
+    own_module = index.modules.get(diagnostic.file)
+    project = [_Candidate(module, name) for module in index.symbols.get(name, ()) if module != own_module]
+    stdlib = _stdlib_candidates(name, usage)
+    found = {*project, *stdlib}
+    if len(found) != 1:
+        return None
+    (chosen,) = found
+    after = _add_import(text, chosen, first_party=chosen in project, project_tops=index.tops)
+    if after is None:
+        return None
+    return Proposal(
+        title=chosen.statement,
+        edits=(FileEdit(path=diagnostic.file, before=before, after=after.encode("utf-8")),),
+    )
+
+
+def _undefined_name(message: str) -> str | None:
+    for pattern in _UNDEFINED:
+        match = pattern.search(message)
+        if match is not None:
+            return match["name"]
+    return None
+
+
+def _bound_by_imports(tree: ast.Module) -> set[str]:
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound
+
+
+def _usage(text: str, name: str) -> _Usage | None:
+    """How the file uses `name` outside attribute position: the attributes read from it, whether it is called."""
+    usage = _Usage()
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type not in _TRIVIA]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    for position, token in enumerate(tokens):
+        if token.type != tokenize.NAME or token.string != name:
+            continue
+        previous = tokens[position - 1].string if position else ""
+        if previous == ".":
+            continue
+        following = tokens[position + 1 : position + 3]
+        if (following and following[0].string == "(") or previous == "@":
+            usage.called = True
+        elif len(following) == 2 and following[0].string == "." and following[1].type == tokenize.NAME:
+            usage.attributes.add(following[1].string)
+    return usage
+
+
+_TRIVIA = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT})
+
+
+def _stdlib_candidates(name: str, usage: _Usage) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    if name in sys.stdlib_module_names and name not in _NEVER:
+        candidates.append(_Candidate(name, None, _import(name), known=_import(name) is not None))
+    everyday = _everyday().get(name, [])
+    candidates += [_Candidate(module, name, obj, known=True) for module, obj in everyday]
+    if not everyday and _looks_like_api(name):
+        candidates += [_Candidate(module, name) for module in _stdlib_all().get(name, ())]
+    candidates = [c for c in candidates if _fits(c, usage)]
+    if any(c.name is not None and c.name.islower() and c.name.isalnum() for c in candidates):
+        # A lowercase word (`count`, `date`) is a likely variable: demand evidence it is the API.
+        candidates = [c for c in candidates if c.name is None or usage.called or (usage.attributes and c.known)]
+    homes = {c.module for c in candidates}
+    competitors = {module for module, _ in _competitors().get(name, [])} - homes
+    if competitors and any(c.name is not None for c in candidates):
+        return []
+    if len(candidates) > 1:
+        candidates = [c for c in candidates if c.module != _LOSES_TO_OTHERS]
+    return candidates
+
+
+def _fits(candidate: _Candidate, usage: _Usage) -> bool:
+    if usage.called and isinstance(candidate.obj, types.ModuleType):
+        return False
+    if candidate.known and usage.attributes:
+        return all(hasattr(candidate.obj, attribute) for attribute in usage.attributes)
+    return True
+
+
+def _looks_like_api(name: str) -> bool:
+    # Only distinctive names come from the long tail of the standard library.
+    return any(c.isupper() for c in name) or "_" in name.strip("_")
+
+
+@cache
+def _import(module: str) -> Any:
+    if module.split(".")[0] in _NEVER:
+        return None
+    try:
+        return importlib.import_module(module)
+    except Exception:  # Any failure means "cannot check", never a crash of the round.
+        return None
+
+
+@cache
+def _exports(modules: tuple[str, ...]) -> dict[str, list[tuple[str, Any]]]:
+    homes: dict[str, list[tuple[str, Any]]] = {}
+    for module_name in modules:
+        module = _import(module_name)
+        if module is None:
+            continue
+        names = getattr(module, "__all__", None)
+        if names is None:
+            names = [n for n in vars(module) if not n.startswith("_") and _defined_in(module, n)]
+        for name in names:
+            homes.setdefault(name, []).append((module_name, getattr(module, name, None)))
+    return homes
+
+
+def _defined_in(module: types.ModuleType, name: str) -> bool:
+    # Without `__all__`, names a module merely imported (uuid's `Enum`) are not its exports.
+    value = getattr(module, name)
+    if isinstance(value, types.ModuleType):
+        return False
+    if not isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
+        return True  # Constants (`math.pi`) carry their type's module, not their own.
+    return str(value.__module__).lstrip("_") == module.__name__.lstrip("_")
+
+
+def _everyday() -> dict[str, list[tuple[str, Any]]]:
+    return _exports(_EVERYDAY)
+
+
+def _competitors() -> dict[str, list[tuple[str, Any]]]:
+    return _exports(_COMPETITORS)
+
+
+@cache
+def _stdlib_all() -> dict[str, tuple[str, ...]]:
+    """Every public top-level standard-library module's `__all__`, read from its source without importing it."""
+    homes: dict[str, list[str]] = {}
+    for module in sorted(sys.stdlib_module_names):
+        if module.startswith("_") or module in _NEVER:
+            continue
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            continue
+        origin = spec.origin if spec is not None else None
+        if not origin or not origin.endswith(".py"):
+            continue
+        try:
+            with open(origin, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+        except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+            continue
+        for name in _literal_all(tree):
+            homes.setdefault(name, []).append(module)
+    return {name: tuple(modules) for name, modules in homes.items()}
+
+
+def _literal_all(tree: ast.Module) -> list[str]:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            return [item for item in value if isinstance(item, str)]
+    return []
+
+
+@dataclass(frozen=True)
+class _ProjectIndex:
+    symbols: dict[str, list[str]]
+    """Top-level name to the modules defining it."""
+    modules: dict[str, str]
+    """Repository path to dotted module name."""
+    tops: frozenset[str]
+    """The project's top-level importable names (first-party)."""
+
+
+def _project_index(ctx: ActionContext) -> _ProjectIndex:
+    cached = ctx.cache.get(_PROJECT_CACHE)
+    if isinstance(cached, _ProjectIndex):
+        return cached
+    paths = [p for p in ctx.paths() if p.endswith(".py")]
+    packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
+    symbols: dict[str, list[str]] = {}
+    modules: dict[str, str] = {}
+    for path in paths:
+        module = _module_name(path, packages)
+        if module is None:
+            continue
+        modules[path] = module
+        if _is_test(path):
+            continue
+        content = ctx.read(path)
+        try:
+            tree = ast.parse(content or b"")
+        except (SyntaxError, ValueError):
+            continue
+        for name in _top_level_definitions(tree):
+            symbols.setdefault(name, []).append(module)
+    tops = frozenset(module.split(".")[0] for module in modules.values())
+    index = _ProjectIndex(symbols=symbols, modules=modules, tops=tops)
+    ctx.cache[_PROJECT_CACHE] = index
+    return index
+
+
+def _module_name(path: str, packages: set[str]) -> str | None:
+    """The dotted name a file imports as, from the nearest folder above its packages; None for scripts in odd places."""
+    parts = path[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    start = len(parts) - 1
+    while start > 0 and "/".join(parts[:start]) in packages:
+        start -= 1
+    base = parts[:start]
+    # Only the layouts whose import root is on sys.path when the project runs.
+    if base not in ([], ["src"]):
+        return None
+    name = ".".join(parts[start:])
+    return name if name and all(part.isidentifier() for part in parts[start:]) else None
+
+
+def _is_test(path: str) -> bool:
+    parts = path.split("/")
+    stem = parts[-1][: -len(".py")]
+    return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test") or "tests" in parts[:-1]
+
+
+def _top_level_definitions(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {name for name in names if not name.startswith("_")}
+
+
+# Placing the import: where isort/ruff's default layout would put it, so the fix adds no new lint.
+
+_SECTION_ORDER = {"future": 0, "stdlib": 1, "third": 2, "first": 3}
+
+
+def _add_import(text: str, chosen: _Candidate, *, first_party: bool, project_tops: frozenset[str]) -> str | None:
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    tree = ast.parse(text)
+    body = tree.body
+    start = 1 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else 0
+    header: list[ast.Import | ast.ImportFrom] = []
+    for node in body[start:]:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            break
+        header.append(node)
+    if chosen.name is not None:
+        merged = _merge(lines, header, chosen.module, chosen.name)
+        if merged is not None:
+            return merged
+    kind = "first" if first_party else "stdlib"
+    sections = _sections(lines, header, project_tops)
+    statement = chosen.statement + newline
+    key = (chosen.name is not None, chosen.module.lower())
+    same = [s for s in sections if {_kind(n, project_tops) for n in s} == {kind}]
+    if same:
+        section = same[0] if kind == "stdlib" else same[-1]
+        for node in section:
+            if _sort_key(node) > key:
+                return _insert(lines, _above_comments(lines, node.lineno - 1), [statement])
+        return _insert(lines, section[-1].end_lineno or section[-1].lineno, [statement])
+    later = [s for s in sections if _SECTION_ORDER[_kind(s[0], project_tops)] > _SECTION_ORDER[kind]]
+    if later:
+        at = _above_comments(lines, later[0][0].lineno - 1)
+        return _insert(lines, at, [statement, newline])
+    if sections:
+        return _insert(lines, sections[-1][-1].end_lineno or 0, [newline, statement])
+    return _new_block(lines, body, start, statement, newline)
+
+
+def _merge(lines: list[str], header: list[ast.Import | ast.ImportFrom], module: str, name: str) -> str | None:
+    # Extend a one-line `from module import a, b` rather than add a second line for the same module.
+    for node in header:
+        if not isinstance(node, ast.ImportFrom) or node.module != module or node.level != 0:
+            continue
+        if any(alias.name == name for alias in node.names):
+            return None
+        line = lines[node.lineno - 1]
+        match = re.fullmatch(r"(from\s+[\w.]+\s+import\s+)([\w ,]+?)(\s*(?:#.*)?)(\r?\n)?", line)
+        if node.end_lineno != node.lineno or match is None or any(a.asname for a in node.names):
+            continue
+        names = [alias.name for alias in node.names]
+        grown = [*names, name]
+        if names == sorted(names, key=_name_order):
+            grown.sort(key=_name_order)
+        lines = list(lines)
+        lines[node.lineno - 1] = match[1] + ", ".join(grown) + match[3] + (match[4] or "")
+        return "".join(lines)
+    return None
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    # isort's order-by-type: CONSTANTS, then Classes, then everything else.
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name
+
+
+def _sections(
+    lines: list[str], header: list[ast.Import | ast.ImportFrom], project_tops: frozenset[str]
+) -> list[list[ast.Import | ast.ImportFrom]]:
+    sections: list[list[ast.Import | ast.ImportFrom]] = []
+    previous_end = 0
+    for node in header:
+        gap = lines[previous_end : node.lineno - 1]
+        if not sections or any(not line.strip() for line in gap):
+            sections.append([node])
+        else:
+            sections[-1].append(node)
+        previous_end = node.end_lineno or node.lineno
+    return sections
+
+
+def _kind(node: ast.Import | ast.ImportFrom, project_tops: frozenset[str]) -> str:
+    if isinstance(node, ast.ImportFrom):
+        if node.level:
+            return "first"
+        top = (node.module or "").split(".")[0]
+    else:
+        top = node.names[0].name.split(".")[0]
+    if top == "__future__":
+        return "future"
+    if top in sys.stdlib_module_names:
+        return "stdlib"
+    return "first" if top in project_tops else "third"
+
+
+def _sort_key(node: ast.Import | ast.ImportFrom) -> tuple[bool, str]:
+    if isinstance(node, ast.ImportFrom):
+        return True, ("." * node.level + (node.module or "")).lower()
+    return False, node.names[0].name.lower()
+
+
+def _above_comments(lines: list[str], index: int) -> int:
+    # A comment right above an import belongs to it.
+    while index > 0 and lines[index - 1].lstrip().startswith("#"):
+        index -= 1
+    return index
+
+
+def _insert(lines: list[str], index: int, new: list[str]) -> str:
+    if index > 0 and not lines[index - 1].endswith("\n"):
+        lines = [*lines[: index - 1], lines[index - 1] + _newline_of(lines), *lines[index:]]
+    return "".join([*lines[:index], *new, *lines[index:]])
+
+
+def _newline_of(lines: list[str]) -> str:
+    return "\r\n" if any(line.endswith("\r\n") for line in lines) else "\n"
+
+
+def _new_block(lines: list[str], body: list[ast.stmt], start: int, statement: str, newline: str) -> str:
+    """The file's first import: after the docstring or leading comments, set off by blank lines."""
+    if start:
+        index = body[0].end_lineno or 0
+    else:
+        index = 0
+        while index < len(lines) and lines[index].lstrip().startswith("#"):
+            index += 1
+    before = [newline] if index > 0 else []
+    rest = lines[index:]
+    following = next((line for line in rest if line.strip()), None)
+    after: list[str] = []
+    if following is not None:
+        blank = len(rest) - len(_without_leading_blanks(rest))
+        wanted = 2 if re.match(r"(def|class|async\s+def)\b|@", following) else 1
+        after = [newline] * max(0, wanted - blank)
+    return _insert(lines, index, [*before, statement, *after])
+
+
+def _without_leading_blanks(rest: list[str]) -> list[str]:
+    index = 0
+    while index < len(rest) and not rest[index].strip():
+        index += 1
+    return rest[index:]

@@ -1,0 +1,144 @@
+"""fixture-typo: a test asks for a fixture that does not exist, and one available fixture is a near miss.
+
+pytest's error block names the place and the choices:
+
+    file /repo/tests/test_x.py, line 12
+      def test_fx(tmp_thng, capsys):
+    E       fixture 'tmp_thng' not found
+    >       available fixtures: cache, capsys, ..., tmp_thing, ...
+
+When exactly one available fixture is close (difflib), the parameter of that one function is
+renamed, with the uses of it in that function's body (a rename that left `tmp_thng` in the body
+would trade the setup error for a NameError). Nothing else in the file changes. A name requested
+another way (`usefixtures`, a fixture's own parameter elsewhere), no close match, several close
+matches, or a new name that the function already uses: None.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from typing import NamedTuple
+
+from healer.diagnostics.paths import relative_to_root
+from healer.fixes.model import FileEdit, Proposal
+from healer.rules.context import ActionContext
+
+_NOT_FOUND = re.compile(r"fixture '(?P<name>\w+)' not found")
+_PLACE = re.compile(r"file (?P<file>.+), line (?P<line>\d+)")
+_DEF = re.compile(r"\s*(?:async\s+)?def\s+(?P<function>\w+)\s*\(")
+_AVAILABLE = re.compile(r"[>\s]*available fixtures: (?P<names>.*)")
+_CUTOFF = 0.8
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _Request(NamedTuple):
+    file: str
+    line: int
+    function: str
+    available: list[str]
+
+
+def run(ctx: ActionContext) -> Proposal | None:
+    match = _NOT_FOUND.search(ctx.diagnostic.message)
+    if match is None:
+        return None
+    name = match["name"]
+    request = _request(ctx, name)
+    if request is None:
+        return None
+    close = difflib.get_close_matches(name, [f for f in request.available if f != name], n=2, cutoff=_CUTOFF)
+    if len(close) != 1:
+        return None
+    replacement = close[0]
+    before = ctx.read(request.file)
+    if before is None:
+        return None
+    try:
+        tree = ast.parse(before)
+    except (SyntaxError, ValueError):
+        return None
+    function = _function(tree, request)
+    spots = _spots(function, name, replacement) if function is not None else None
+    if not spots:
+        return None
+    lines = before.splitlines(keepends=True)
+    encoded, new = name.encode(), replacement.encode()
+    for row, column in sorted(spots, reverse=True):
+        line = lines[row - 1]
+        if line[column : column + len(encoded)] != encoded:
+            return None
+        lines[row - 1] = line[:column] + new + line[column + len(encoded) :]
+    return Proposal(
+        title=f"fixture {name} -> {replacement} in {request.function}",
+        edits=(FileEdit(path=request.file, before=before, after=b"".join(lines)),),
+    )
+
+
+def _request(ctx: ActionContext, name: str) -> _Request | None:
+    """The error block for this fixture in the output, preferring one in the diagnostic's file."""
+    rows = ctx.output.splitlines()
+    found: list[_Request] = []
+    for index, row in enumerate(rows):
+        if not (row.startswith("E") and f"fixture '{name}' not found" in row):
+            continue
+        place, function = None, None
+        for back in range(index - 1, max(-1, index - 60), -1):
+            function = function or _match_group(_DEF, rows[back], "function")
+            place = _PLACE.fullmatch(rows[back].strip())
+            if place is not None:
+                break
+        available = next((m["names"] for r in rows[index + 1 : index + 4] if (m := _AVAILABLE.match(r))), None)
+        if place is None or function is None or available is None:
+            continue
+        file = relative_to_root(place["file"], root=ctx.root, cwd=ctx.root)
+        names = [n.strip() for n in available.split(",") if n.strip()]
+        found.append(_Request(file, int(place["line"]), function, names))
+    wanted = _node_function(ctx.diagnostic.node_id)
+    preferred = [r for r in found if r.file == ctx.diagnostic.file and r.function == wanted]
+    preferred = preferred or [r for r in found if r.file == ctx.diagnostic.file] or found
+    return preferred[0] if len({(r.file, r.line) for r in preferred}) == 1 else None
+
+
+def _match_group(pattern: re.Pattern[str], text: str, group: str) -> str | None:
+    match = pattern.match(text)
+    return match[group] if match else None
+
+
+def _node_function(node_id: str | None) -> str | None:
+    if not node_id:
+        return None
+    return node_id.split("::")[-1].split("[", 1)[0]
+
+
+def _function(tree: ast.Module, request: _Request) -> Function | None:
+    """The def pytest pointed at: its first line (a decorator's, if any) is the reported line."""
+    named = [n for n in ast.walk(tree) if isinstance(n, Function) and n.name == request.function]
+    for node in named:
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        if first == request.line:
+            return node
+    return named[0] if len(named) == 1 else None
+
+
+def _spots(function: Function, name: str, replacement: str) -> list[tuple[int, int]]:
+    """Where `name` is the parameter and its uses in the body; empty when renaming is not safe."""
+    arguments = function.args
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    target = next((a for a in parameters if a.arg == name), None)
+    if target is None or any(a.arg == replacement for a in parameters):
+        return []
+    spots = [(target.lineno, target.col_offset)]
+    for statement in function.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id == replacement:
+                return []  # The new name already means something here.
+            if isinstance(node, Function | ast.Lambda | ast.ClassDef):
+                inner = node.args if not isinstance(node, ast.ClassDef) else None
+                if inner is not None and any(a.arg == name for a in [*inner.posonlyargs, *inner.args]):
+                    return []  # Shadowed inside: a textual rename would reach the wrong binding.
+            if isinstance(node, ast.Name) and node.id == name:
+                spots.append((node.lineno, node.col_offset))
+    return spots

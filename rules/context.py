@@ -1,0 +1,69 @@
+"""What an action sees: one diagnostic, the content that produced it, and its parameters.
+
+Actions never write into `root`: it may be the user's working tree. An action
+that needs to run a tool (a fixer, a formatter) asks for `scratch()`, an
+isolated writable copy of the same content, and returns the difference as edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from healer.config.model import Stage
+from healer.diagnostics.model import Diagnostic
+from healer.fixes.model import Proposal, Report
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    root: Path
+    """The folder holding the checked content (working tree or shadow tree). Read only."""
+    diagnostic: Diagnostic
+    params: Mapping[str, Any]
+    """The rule's action parameters."""
+    stage: Stage | None = None
+    """The stage that failed; None when a rule is tried on a log file (`healer rules test`)."""
+    output: str = ""
+    """The failing stage's whole output."""
+    diagnostics: Sequence[Diagnostic] = ()
+    """Every diagnostic of the same stage (an action may need its neighbours)."""
+    list_paths: Callable[[], Sequence[str]] | None = None
+    """The snapshot's files (repository-relative); walks `root` when None."""
+    scratch: Callable[[], AbstractContextManager[Path]] | None = None
+    """An isolated, writable copy of the content, for actions that run a tool; None where unavailable."""
+    python: str | None = None
+    """The interpreter the project's stages use, for questions only it can answer (installed packages)."""
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """Shared by the actions of one round (an index of project symbols, say), so each is built once."""
+
+    def read(self, path: str) -> bytes | None:
+        """The content of `path` (repository-relative), None if it does not exist or is not a file."""
+        target = self.root / path
+        try:
+            return target.read_bytes() if target.is_file() else None
+        except OSError:
+            return None
+
+    def paths(self) -> Sequence[str]:
+        if self.list_paths is not None:
+            return self.list_paths()
+        return sorted(_walk(self.root))
+
+
+def _walk(root: Path) -> Iterator[str]:
+    skip = {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if any(part in skip for part in relative.parts):
+            continue
+        if path.is_file():
+            yield relative.as_posix()
+
+
+ActionResult = Proposal | Report | None
+Action = Callable[[ActionContext], ActionResult]
+"""Every module in healer.rules.actions defines `run: Action`."""

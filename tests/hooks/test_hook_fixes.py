@@ -1,0 +1,61 @@
+"""A blocked commit lists the verified fixes; with hook_apply = "safe" it applies them, but only to clean files."""
+
+from __future__ import annotations
+
+from ..conftest import Repo, RunHealer
+from .helpers import run_git
+
+LINT = '[stages.lint]\nrun = "ruff check --no-fix --no-cache ."\ninputs = ["*.py"]\nparser = "ruff"\n'
+BROKEN = "import os\n\nVALUE = 1\n"
+FIXED = "\nVALUE = 1\n"
+
+
+def staged_breakage(repo: Repo, healer: RunHealer, config: str) -> None:
+    repo.config(config)
+    repo.write("app.py", "VALUE = 1\n")
+    repo.commit("start")
+    assert healer("install", "--hook", "pre-commit").code == 0
+    repo.write("app.py", BROKEN)
+    repo.git("add", "app.py")
+
+
+def test_a_blocked_commit_lists_the_fixes_and_touches_nothing(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT)
+    # git commit itself refreshes the index's stat data: compare its entries, as git would.
+    index_before = repo.git("ls-files", "--stage")
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad")
+    assert blocked.returncode == 1
+    assert "healer: 1 verified fix available:" in blocked.stderr
+    assert "ruff check --fix --select F401" in blocked.stderr
+    assert "review them with `healer tui` or `healer fix`" in blocked.stderr
+    assert blocked.stderr.rstrip().splitlines()[-1].startswith("healer: commit blocked")
+    assert (repo.path / "app.py").read_text() == BROKEN
+    assert repo.git("ls-files", "--stage") == index_before
+    assert repo.git("rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_hook_apply_safe_fixes_the_working_tree_and_the_index_and_commits(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    done = run_git(repo.path, "commit", "-q", "-m", "fixed on the way")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "changed app.py in the working tree and the index" in done.stderr
+    assert repo.git("show", "HEAD:app.py") == FIXED
+    assert (repo.path / "app.py").read_text() == FIXED
+    assert repo.git("status", "--porcelain") == ""
+    # The applied fix is in the journal: undo takes it back in the working tree.
+    assert healer("undo").code == 0
+    assert (repo.path / "app.py").read_text() == BROKEN
+
+
+def test_hook_apply_leaves_a_file_with_unstaged_changes_alone(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    unstaged = BROKEN + "OTHER = 2\n"
+    repo.write("app.py", unstaged)  # the user's next edit, not staged
+    # git commit itself refreshes the index's stat data: compare its entries, as git would.
+    index_before = repo.git("ls-files", "--stage")
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "not applied" in blocked.stderr and "app.py" in blocked.stderr
+    assert (repo.path / "app.py").read_text() == unstaged
+    assert repo.git("ls-files", "--stage") == index_before
+    assert repo.git("rev-list", "--count", "HEAD").strip() == "1"

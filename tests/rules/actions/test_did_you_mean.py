@@ -1,0 +1,185 @@
+"""did-you-mean on real tracebacks, pytest runs and mypy reports: one token changes, or nothing does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healer.fixes.model import Proposal
+from healer.rules.actions.did_you_mean import run
+
+from .helpers_python import MYPY, PYTEST, PYTHON, applied, check, pick, propose, rules_for, write
+
+PRICING = '''"""Prices."""
+
+import math
+
+
+def whole_units(amount: float) -> int:
+    return int(math.flor(amount))
+
+
+def stock(count: int) -> int:
+    valeu = count * 2
+    return value
+
+
+class Box:
+    def __init__(self) -> None:
+        self.width = 3
+
+    def area(self) -> int:
+        return self.widht * 2
+'''
+SCRIPTS = {
+    "units.py": "from pricing import whole_units\n\nprint(whole_units(2.7))\n",
+    "stock.py": "from pricing import stock\n\nprint(stock(2))\n",
+    "box.py": "from pricing import Box\n\nprint(Box().area())\n",
+}
+TESTS = "from pricing import Box, stock, whole_units\n\n\ndef test_units() -> None:\n    assert whole_units(2.7) == 2\n\n\ndef test_stock() -> None:\n    assert stock(2) == 4\n\n\ndef test_box() -> None:\n    assert Box().area() == 6\n"
+FIXES = {
+    "units.py": ("    return int(math.flor(amount))\n", "    return int(math.floor(amount))\n"),
+    "stock.py": ("    return value\n", "    return valeu\n"),
+    "box.py": ("        return self.widht * 2\n", "        return self.width * 2\n"),
+}
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_the_interpreters_suggestion_is_applied_to_the_reported_line(tmp_path: Path, script: str) -> None:
+    root = write(tmp_path / "p", {"pricing.py": PRICING, **SCRIPTS})
+    found, output = check(root, (PYTHON, script))
+    (error,) = found
+    assert error.suggestion is not None  # The traceback parser carried the interpreter's hint.
+    assert "python.did-you-mean" in rules_for(error)
+
+    result = propose(root, error, found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert [edit.path for edit in result.edits] == ["pricing.py"]
+    fixed = applied(root, result, tmp_path / "fixed")
+    old, new = FIXES[script]
+    assert (fixed / "pricing.py").read_text() == PRICING.replace(old, new)
+    assert check(fixed, (PYTHON, script))[0] == []
+
+
+def test_pytest_prints_no_suggestion_so_the_close_name_is_computed(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"pricing.py": PRICING, "test_pricing.py": TESTS})
+    found, output = check(root, PYTEST)
+    units = pick(found, code="AttributeError", node_id="test_pricing.py::test_units")
+    stock = pick(found, code="NameError")
+    box = pick(found, code="AttributeError", node_id="test_pricing.py::test_box")
+    assert units.suggestion is None and stock.suggestion is None
+
+    first = propose(root, units, found, output, run)
+    second = propose(root, stock, found, output, run)
+
+    assert propose(root, box, found, output, run) is None  # An object's class is not known statically.
+    assert isinstance(first, Proposal) and first.title == "flor -> floor"
+    assert isinstance(second, Proposal) and second.title == "value -> valeu"
+    fixed = applied(root, first, tmp_path / "fixed")
+    (fixed / "pricing.py").write_bytes((second.edits[0].after or b"").replace(b"math.flor(", b"math.floor("))
+    remaining, _ = check(fixed, PYTEST)
+    assert [d.node_id for d in remaining] == ["test_pricing.py::test_box"]
+
+
+def test_mypy_suggestions(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"pricing.py": PRICING})
+    found, output = check(root, (*MYPY, "pricing.py"))
+    typos = [d for d in found if d.code in ("attr-defined", "name-defined")]
+    assert len(typos) == 3 and all("maybe" in d.message or "did you mean" in d.message for d in typos)
+    assert all("python.did-you-mean.mypy" in rules_for(d) for d in typos)
+
+    fixed = tmp_path / "p"
+    for index, diagnostic in enumerate(typos):
+        result = propose(fixed, diagnostic, typos, output, run)
+        fixed = applied(fixed, result, tmp_path / f"fixed{index}")
+
+    assert (fixed / "pricing.py").read_text() == PRICING.replace("flor", "floor").replace(
+        "return value", "return valeu"
+    ).replace("widht", "width")
+    assert check(fixed, (*MYPY, "pricing.py"))[0] == []
+
+
+def test_cannot_import_name_from_a_project_module_reads_its_source(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/config.py": "def parse_config(text: str) -> dict[str, str]:\n    return {}\n\n\ndef parse_flags() -> None:\n    pass\n",
+        "test_config.py": "from pkg.config import parse_confg as parse\n\n\ndef test_parse() -> None:\n    assert parse('') == {}\n",
+    }
+    root = write(tmp_path / "p", files)
+    found, output = check(root, PYTEST)
+    error = pick(found, code="ImportError")
+
+    result = propose(root, error, found, output, run)
+
+    fixed = applied(root, result, tmp_path / "fixed")
+    assert (fixed / "test_config.py").read_text().startswith("from pkg.config import parse_config as parse\n")
+    assert check(fixed, PYTEST)[0] == []
+
+
+def test_cannot_import_name_from_the_standard_library(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"a.py": "from os.path import dirnam\n\nprint(dirnam('a/b'))\n"})
+    found, output = check(root, (PYTHON, "a.py"))
+
+    assert propose(root, found[0], found, output, run) is None  # The file uses `dirnam` too: one token would not do.
+
+    (root / "a.py").write_text("from os.path import dirnam as dirname\n\nprint(dirname('a/b'))\n")
+    found, output = check(root, (PYTHON, "a.py"))
+    result = propose(root, found[0], found, output, run)
+    assert isinstance(result, Proposal) and result.title == "dirnam -> dirname"
+    assert check(applied(root, result, tmp_path / "fixed"), (PYTHON, "a.py"))[0] == []
+
+
+def test_only_the_whole_token_and_only_the_attribute_change(tmp_path: Path) -> None:
+    source = "import math\n\n\ndef f(flor: float) -> int:\n    value = valu_total = 1\n    return int(math.flor(flor)) + valu + valu_total\n"
+    root = write(tmp_path / "p", {"m.py": source, "run.py": "from m import f\n\nf(1.5)\n"})
+    found, output = check(root, (PYTHON, "run.py"))
+
+    result = propose(root, found[0], found, output, run)
+
+    fixed = applied(root, result, tmp_path / "fixed")
+    assert (fixed / "m.py").read_text() == source.replace("math.flor(flor)", "math.floor(flor)")
+    found, output = check(fixed, (PYTHON, "run.py"))  # Now the NameError: `valu`, not `valu_total`.
+    result = propose(fixed, pick(found, code="NameError"), found, output, run)
+    fixed = applied(fixed, result, tmp_path / "fixed2")
+    assert (fixed / "m.py").read_text().endswith("return int(math.floor(flor)) + value + valu_total\n")
+    assert check(fixed, (PYTHON, "run.py"))[0] == []
+
+
+def test_crlf_is_kept(tmp_path: Path) -> None:
+    source = b"import math\r\n\r\n\r\ndef f(x: float) -> int:\r\n    return math.flor(x)\r\n"
+    root = write(tmp_path / "p", {"m.py": source, "run.py": "from m import f\n\nf(1.5)\n"})
+    found, output = check(root, (PYTHON, "run.py"))
+
+    result = propose(root, found[0], found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert result.edits[0].after == source.replace(b"flor", b"floor")
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("    return math.flor(x) + math.flor(x)\n", "two occurrences on the line"),
+        ("    y = math.flor\n    return y(x)\n", "the reported line is not the one with the token"),
+        ("    return getattr(math, 'flor')(x)\n", "the name is in a string, not a token"),
+    ],
+)
+def test_declines_when_the_token_is_not_on_the_line_exactly_once(tmp_path: Path, body: str, why: str) -> None:
+    source = f"import math\n\n\ndef f(x: float) -> int:\n{body}"
+    root = write(tmp_path / "p", {"m.py": source, "run.py": "from m import f\n\nf(1.5)\n"})
+    found, output = check(root, (PYTHON, "run.py"))
+    (error,) = found
+    if "not the one" in why:
+        error = error._replace(line=error.line + 1 if error.line else None)
+    assert error.suggestion == "floor", why
+
+    assert propose(root, error, found, output, run) is None, why
+
+
+def test_declines_a_name_with_no_close_match(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"test_a.py": "def test_a() -> None:\n    assert zzyzx_quux == 1\n"})
+    found, output = check(root, PYTEST)
+
+    assert propose(root, pick(found, code="NameError"), found, output, run) is None

@@ -1,0 +1,87 @@
+"""fixture-typo on real pytest output: rename the misspelt fixture parameter of that one test, or do nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healer.fixes.model import Proposal
+from healer.rules.actions.fixture_typo import run
+
+from .helpers_python import PYTEST, applied, check, pick, propose, rules_for, write
+
+CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef sample_order() -> dict[str, int]:\n    return {'qty': 2}\n"
+
+
+def test_the_parameter_and_its_uses_in_that_test_are_renamed(tmp_path: Path) -> None:
+    tests = (
+        "def test_total(sample_ordr: dict[str, int]) -> None:\n"
+        "    assert sample_ordr['qty'] == 2\n"
+        "\n\n"
+        "def test_other() -> None:\n"
+        "    sample_ordr = {'qty': 2}\n"  # Same spelling elsewhere: not this test's parameter.
+        "    assert sample_ordr\n"
+    )
+    root = write(tmp_path / "p", {"conftest.py": CONFTEST, "test_orders.py": tests})
+    found, output = check(root, PYTEST)
+    missing = pick(found, node_id="test_orders.py::test_total")
+    assert missing.message == "fixture 'sample_ordr' not found"
+    assert rules_for(missing, "test") == ["python.fixture-typo"]
+
+    result = propose(root, missing, found, output, run)
+
+    assert isinstance(result, Proposal)
+    fixed = applied(root, result, tmp_path / "fixed")
+    expected = tests.replace("sample_ordr", "sample_order", 2)
+    assert (fixed / "test_orders.py").read_text() == expected
+    assert check(fixed, PYTEST)[0] == []
+
+
+def test_a_decorated_method_in_a_class_with_crlf(tmp_path: Path) -> None:
+    tests = (
+        b"import pytest\r\n\r\n\r\n"
+        b"class TestOrders:\r\n"
+        b"    @pytest.mark.parametrize('n', [1, 2])\r\n"
+        b"    def test_qty(self, n: int,\r\n"
+        b"                 sample_oder: dict[str, int]) -> None:\r\n"
+        b"        assert sample_oder['qty'] * n >= n\r\n"
+    )
+    root = write(tmp_path / "p", {"conftest.py": CONFTEST, "test_orders.py": tests})
+    found, output = check(root, PYTEST)
+
+    result = propose(root, found[0], found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert result.edits[0].after == tests.replace(b"sample_oder", b"sample_order")
+    assert check(applied(root, result, tmp_path / "fixed"), PYTEST)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("conftest", "tests", "why"),
+    [
+        (CONFTEST, "def test_a(basket) -> None:\n    assert basket\n", "no available fixture is close"),
+        (
+            CONFTEST + "\n\n@pytest.fixture\ndef sample_orders() -> list[int]:\n    return []\n",
+            "def test_a(sample_orde) -> None:\n    assert sample_orde\n",
+            "two fixtures are close",
+        ),
+        (
+            CONFTEST,
+            "import pytest\n\n\n@pytest.mark.usefixtures('sample_ordr')\ndef test_a() -> None:\n    pass\n",
+            "requested by usefixtures, not a parameter",
+        ),
+        (
+            CONFTEST,
+            "def test_a(sample_ordr, sample_order) -> None:\n    assert sample_ordr\n",
+            "the new name is a parameter already",
+        ),
+    ],
+)
+def test_declines(tmp_path: Path, conftest: str, tests: str, why: str) -> None:
+    root = write(tmp_path / "p", {"conftest.py": conftest, "test_a.py": tests})
+    found, output = check(root, PYTEST)
+    (missing,) = found
+    assert "not found" in missing.message, why
+
+    assert propose(root, missing, found, output, run) is None, why
