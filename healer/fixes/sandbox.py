@@ -32,6 +32,12 @@ def worktree_tree(root: Path, state_dir: Path) -> str:
     source = index_file(root, state_dir.parent)
     try:
         copy.write_bytes(source.read_bytes() if source.exists() else b"")
+        if source.exists():
+            # Keep the index's own mtime: git treats an entry as "racily clean" (and rehashes the file)
+            # when the file is not older than the index. A newer mtime on the copy would make git trust
+            # the stat data of a file edited in the same second, same size, and miss the edit.
+            stat = source.stat()
+            os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         env = {"GIT_INDEX_FILE": str(copy)}
         git([*ISOLATION, "add", "--all", "--ignore-errors", "--", "."], root, env=env)
         return git(["write-tree"], root, env=env).decode().strip()

@@ -101,6 +101,10 @@ def _verify(
 
     before = {stage.name: stage for stage in baseline.run.stages}
     reruns: list[str] = []
+    if "adds-dependency" in patch.flags:
+        # The check can only pass once the package is installed, and healer installs nothing.
+        detail = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
+        return Verdict("unverifiable", detail, (), time.monotonic() - began)
     with sandboxes.copy() as folder:
         problem = _write(folder, patch)
         if problem is not None:
@@ -131,9 +135,9 @@ def _verify(
             return Verdict("unverifiable", f"{result.name}: interrupted", tuple(reruns), time.monotonic() - began)
         if old is None or result.status == "skipped":
             continue
-        problem = _regression(old, result, patch, uncovered)
-        if problem is not None:
-            return Verdict("failed", problem, tuple(reruns), time.monotonic() - began)
+        regression = _regression(old, result, patch, uncovered)
+        if regression is not None:
+            return Verdict("failed", regression, tuple(reruns), time.monotonic() - began)
     detail = f"uncovered: {'; '.join(uncovered)}" if uncovered else None
     return Verdict("verified", detail, tuple(reruns), time.monotonic() - began)
 

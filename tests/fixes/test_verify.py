@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from healer.config.load import load_config
 from healer.fixes.model import FileEdit, Patch
 from healer.fixes.sandbox import Sandboxes, worktree_tree
@@ -142,3 +144,11 @@ def test_affected_stages_follow_inputs(repo: Repo) -> None:
     assert affected_stages(config, names, ["README.md"]) == ["docs"]
     assert affected_stages(config, names, ["tests/test_x.py"]) == ["lint", "test"]  # "*.py" matches at any depth
     assert affected_stages(config, ["lint"], ["app.py"]) == ["lint"]
+
+
+def test_a_new_dependency_is_unverifiable_offline(repo: Repo) -> None:
+    baseline, sandboxes, run = setup(repo)
+    patch = patch_for(run, "lint", "app.py", APP, APP.replace("import os\n\n\n", ""))
+    verdict = verify(replace(patch, flags=("adds-dependency",)), baseline, sandboxes)
+    assert verdict.status == "unverifiable"
+    assert verdict.detail is not None and "installs nothing" in verdict.detail
