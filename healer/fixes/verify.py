@@ -103,8 +103,8 @@ def _verify(
     reruns: list[str] = []
     if "adds-dependency" in patch.flags:
         # The check can only pass once the package is installed, and healer installs nothing.
-        detail = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
-        return Verdict("unverifiable", detail, (), time.monotonic() - began)
+        why = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
+        return Verdict("unverifiable", why, (), time.monotonic() - began)
     with sandboxes.copy() as folder:
         problem = _write(folder, patch)
         if problem is not None:
