@@ -32,6 +32,7 @@ examples:
   healer undo                take back the last applied fix
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
+  healer stats               success rates, red-to-green times, fix acceptance (history, kb search: more)
 
 exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted
 """
@@ -46,6 +47,18 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _days(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -243,6 +256,56 @@ def build_parser() -> argparse.ArgumentParser:
     rules_test.add_argument("logfile", metavar="LOGFILE", help="a file holding the tool's output ('-' for stdin)")
     rules_test.add_argument("--parser", help="how to read LOGFILE (default: the rule's tool)")
     rules_test.add_argument("--json", action="store_true", help="print matches and proposals as JSON")
+
+    history = commands.add_parser(
+        "history",
+        help="recent runs and fixes of this repository",
+        description="Recent runs (time, trigger, snapshot, outcome, duration, failed stages) and fixes "
+        "(applied, undone) of this repository, from the knowledge base.",
+    )
+    history.add_argument("-n", "--limit", type=_jobs, metavar="N", default=20, help="show at most N of each")
+    history.add_argument("--all-repos", action="store_true", help="every repository in the knowledge base")
+    history.add_argument("--json", action="store_true", help="print runs and fixes as JSON")
+
+    stats = commands.add_parser(
+        "stats",
+        help="how checks and fixes have fared",
+        description="Per stage: success rate and mean time from red to green. Fixes: proposed, verified, "
+        "accepted, undone and the false-fix rate, by rule and by model. Flaky tests. Model cost.",
+    )
+    stats.add_argument("--all-repos", action="store_true", help="every repository in the knowledge base")
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+
+    kb = commands.add_parser(
+        "kb",
+        help="search, export, import and prune the knowledge base",
+        description="The knowledge base is one SQLite file ($HEALER_DB, else healer.db in the user data folder).",
+    )
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="SUBCOMMAND", required=True)
+    kb_search = kb_commands.add_parser("search", help="full-text search over diagnostics and patches")
+    kb_search.add_argument("text", metavar="TEXT", help="words that must all appear (message, file, code, diff...)")
+    kb_search.add_argument("-n", "--limit", type=_jobs, metavar="N", default=20, help="at most N hits of each kind")
+    kb_search.add_argument("--json", action="store_true", help="print the hits as JSON")
+    kb_export = kb_commands.add_parser("export", help="write every row as JSON lines (one object per row)")
+    kb_export.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
+    kb_export.add_argument("--json", action="store_true", help="accepted for symmetry: the export is JSON lines")
+    kb_import = kb_commands.add_parser(
+        "import", help="add the rows of an export that are not here yet (all or nothing)"
+    )
+    kb_import.add_argument("file", metavar="FILE", help="a file written by `healer kb export`")
+    kb_import.add_argument("--json", action="store_true", help="print what was added as JSON")
+    kb_prune = kb_commands.add_parser(
+        "prune",
+        help="apply the retention policy now",
+        description="Delete runs and their diagnostics older than --keep-days or beyond the newest --max-runs "
+        "of their repository, and undecided patches older than --keep-days. Decisions, the patches they "
+        "concern and model calls are kept four times as long. Runs once a day on its own with the defaults.",
+    )
+    kb_prune.add_argument("--keep-days", type=_days, metavar="N", default=90.0, help="default: 90")
+    kb_prune.add_argument("--max-runs", type=_jobs, metavar="N", default=20_000, help="per repository; default: 20000")
+    kb_prune.add_argument("--dry-run", action="store_true", help="say what would be deleted, delete nothing")
+    kb_prune.add_argument("--vacuum", action="store_true", help="also rewrite the file to give space back (slow)")
+    kb_prune.add_argument("--json", action="store_true", help="print what was deleted as JSON")
 
     demo = commands.add_parser(
         "demo",

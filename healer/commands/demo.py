@@ -83,7 +83,14 @@ def execute(args: argparse.Namespace) -> int:
         # The sample's tools are installed beside healer (the `demo` extra): use those first.
         own_tools = (os.path.dirname(sys.executable),)
         run = run_workspace(
-            workspace, stages=None, jobs=None, use_cache=False, record=True, sink=sink, prepend_path=own_tools
+            workspace,
+            stages=None,
+            jobs=None,
+            use_cache=False,
+            record=True,
+            sink=sink,
+            prepend_path=own_tools,
+            trigger="demo",
         )
         if not args.json:
             print("\n".join(explain(run)), flush=True)
@@ -111,7 +118,7 @@ def _fix(workspace: Workspace, own_tools: tuple[str, ...], *, quiet: bool) -> Fi
 
     notices: list[str] = []
     # A throwaway repository: every verified fix may be applied, not only those classed safe.
-    options = FixOptions(apply="all", offline="the demo runs offline", prepend_path=own_tools)
+    options = FixOptions(apply="all", offline="the demo runs offline", prepend_path=own_tools, trigger="demo")
     with terminated_as_interrupt():
         return fix_workspace(
             workspace, options, sink=lambda _event: None, progress=progress, open_store=lambda: open_store(notices)

@@ -12,11 +12,14 @@ from healer.commands.run import emit, open_store, terminated_as_interrupt
 from healer.errors import HealerError
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
+from healer.recording import record_run
 from healer.snapshot.snapshot import Snapshot
 from healer.workspace import NoStages, Workspace, open_workspace
 
 if TYPE_CHECKING:
     import argparse
+
+    from healer.fixes.session import Round
 
 SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1"
 
@@ -73,6 +76,7 @@ def execute(args: argparse.Namespace) -> int:
                 sink = (lambda _event: None) if args.json else display_for(sys.stdout)
                 options = RunOptions(notices=tuple(notices))
                 run = check_snapshot(workspace, snapshot, sink=sink, store=store, options=options)
+                record_run(store, workspace, run, trigger=args.name, snapshot=snapshot.kind, tree=snapshot.tree)
                 emit(run, as_json=args.json)
                 results.append((snapshot, run))
                 if run.interrupted:
@@ -89,6 +93,17 @@ def execute(args: argparse.Namespace) -> int:
             return 0
     print(_verdict(args.name, failed), file=sys.stderr)
     return 1
+
+
+def _remember(workspace: Workspace, found: Round) -> None:
+    """The candidates, their verdicts and the fixes applied, for history and replay."""
+    from healer.recording import record_round
+
+    store = open_store([])
+    if store is None:
+        return
+    with store:
+        record_round(store, workspace, None, found, via="hook")
 
 
 def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bool:
@@ -109,6 +124,8 @@ def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bo
             workspace, run, snapshot.tree, progress=lambda _m: None, open_store=lambda: open_store([])
         )
     verified = found.verified
+    if not verified or workspace.config.fix.hook_apply != "safe":
+        _remember(workspace, found)  # what was proposed and how it verified, applied or not
     if not verified:
         print("healer: no verified fix available; `healer fix --all` shows what was tried", file=say)
         return False
@@ -123,20 +140,20 @@ def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bo
             file=say,
         )
         return False
-    applied = 0
     for patch in choose(found.patches, "safe"):
         try:
             apply_patch(workspace.root, workspace.state_dir, patch, stage=True, settings=workspace.config.fix)
         except ApplyRefused as error:
             print(f"healer: not applied {patch.id}: {error}", file=say)
             continue
-        applied += 1
+        found.applied.append(patch)
         print(
             f"healer: applied {patch.id} ({patch.title}): changed {', '.join(patch.paths)} "
             "in the working tree and the index; `healer undo` takes it back",
             file=say,
         )
-    if not applied:
+    _remember(workspace, found)
+    if not found.applied:
         return False
     from healer.snapshot.snapshot import index_snapshot
 

@@ -51,8 +51,10 @@ def run_workspace(
     sink: Sink,
     prepend_path: tuple[str, ...] = (),
     record: bool | None = None,
+    trigger: str = "run",
 ) -> RunResult:
-    """Run the pipeline; `use_cache` reads cached results, `record` (default: same) stores new ones."""
+    """Run the pipeline; `use_cache` reads cached results, `record` (default: same) stores new ones
+    and the run's history (as `trigger`) in the knowledge base."""
     with terminated_as_interrupt():
         options = RunOptions(
             jobs=jobs, use_cache=use_cache, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path
@@ -66,7 +68,11 @@ def run_workspace(
         if store is None:
             return run_pipeline(workspace.config, workspace.root, names=stages, options=options, sink=sink)
         with store:
-            return run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
+            run = run_pipeline(workspace.config, workspace.root, names=stages, options=options, store=store, sink=sink)
+            from healer.recording import record_run
+
+            record_run(store, workspace, run, trigger=trigger)
+            return run
 
 
 def emit(run: RunResult, *, as_json: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from healer.patch.undo import undo
@@ -17,6 +18,7 @@ UNDO_SCHEMA = "healer.undo/1"
 def execute(args: argparse.Namespace) -> int:
     root, state_dir = locate()
     record = undo(root, state_dir, args.id)
+    _remember(root, record.id)
     if args.json:
         import json
 
@@ -36,3 +38,21 @@ def execute(args: argparse.Namespace) -> int:
             print(f"  {path} was already as before")
     sys.stdout.flush()
     return 0
+
+
+def _remember(root: Path, patch_id: str) -> None:
+    """An undone fix counts against its rule (the false-fix rate) and is never replayed again."""
+    from healer.commands.run import open_store
+    from healer.errors import HealerError
+    from healer.recording import record_decisions
+    from healer.workspace import open_workspace
+
+    try:
+        # After the files are restored: a configuration the fix broke must not stand in the way of undo.
+        workspace = open_workspace(root, require_stages=False)
+    except HealerError:
+        return
+    store = open_store([])
+    if store is not None:
+        with store:
+            record_decisions(store, workspace, [patch_id], "undone", "cli")

@@ -72,6 +72,7 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             jobs=data["jobs"],
             links=tuple(data["links"]),
             fix=FixSettings(tuple(fix[0]), *fix[1:]),
+            history=data["history"],
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -90,6 +91,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "links": list(config.links),
         "stages": [_pack(stage) for stage in config.stages],
         "fix": tuple(config.fix),
+        "history": config.history,
     }
     target = state_dir / MEMO
     try:

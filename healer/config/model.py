@@ -131,6 +131,9 @@ class Config(NamedTuple):
     links: tuple[str, ...] = ()
     """Untracked paths (a virtualenv, node_modules) made visible in the shadow tree where hooks run."""
     fix: FixSettings = FixSettings()
+    history: bool = True
+    """False: nothing about this repository's runs and fixes is recorded in the knowledge base
+    (the content-keyed result cache still is; it holds no history)."""
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

@@ -15,7 +15,7 @@ from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix")
+TOP_KEYS = ("stages", "jobs", "link", "fix", "history")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache",
@@ -306,6 +306,8 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         inside = link.strip("/") and not Path(link).is_absolute() and ".." not in Path(link).parts
         if not inside:
             raise v.fail("link", f"{link!r} is not a path inside the repository")
+    history = data.get("history", True)
+    _expect(v, "history", history, lambda x: isinstance(x, bool), "true or false")
     raw_stages = data.get("stages")
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
@@ -315,4 +317,4 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
     fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
-    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix)
+    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix, history=history)

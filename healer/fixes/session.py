@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -24,6 +24,7 @@ from healer.fixes.sandbox import Sandboxes, worktree_tree
 from healer.fixes.verify import Baseline, Verdict, verify
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.recording import record_round, record_run
 from healer.snapshot.tree import tree_manifest
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class FixOptions:
     jobs: int | None = None
     use_cache: bool = True
     prepend_path: tuple[str, ...] = ()
+    trigger: str = "fix"
+    """What the knowledge base records as the runs' trigger ("fix", "demo")."""
 
 
 @dataclass
@@ -129,24 +132,27 @@ def fix_workspace(
             run = run_pipeline(config, workspace.root, names=names, options=run_options, store=store, sink=sink)
             final = run
             if run.interrupted or run.outcome == "passed":
+                if number > 1 or run.outcome == "passed":
+                    record_run(store, workspace, run, trigger=options.trigger)
                 break
+            run_id = record_run(store, workspace, run, trigger=options.trigger)
             if rules is None:
                 rules = load_rules(workspace.root)
             current = Round(number, run)
             rounds.append(current)
-            _propose_and_verify(workspace, current, rules, run_options, jobs, progress, open_store)
-            if options.apply is None:
-                break
-            current.chosen = choose(current.patches, options.apply)
-            if options.dry_run or not current.chosen:
-                break
-            _apply(workspace, current, progress)
-            if not current.applied:
+            _propose_and_verify(workspace, current, rules, run_options, jobs, progress, open_store, store)
+            if options.apply is not None:
+                current.chosen = choose(current.patches, options.apply)
+                if not options.dry_run:
+                    _apply(workspace, current, progress)
+            record_round(store, workspace, run_id, current, via="cli")
+            if options.apply is None or options.dry_run or not current.applied:
                 break
         else:
             if rounds and rounds[-1].applied:
                 # The last round changed files: say where they stand now.
                 final = run_pipeline(config, workspace.root, names=names, options=run_options, store=store, sink=sink)
+                record_run(store, workspace, final, trigger=options.trigger)
         assert final is not None
     finally:
         if store is not None:
@@ -162,10 +168,13 @@ def _propose_and_verify(
     jobs: int,
     progress: Progress,
     open_store: Callable[[], Store | None],
+    store: Store | None,
 ) -> None:
     tree = worktree_tree(workspace.root, workspace.state_dir)
     sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=jobs)
-    _judge_round(workspace, current, rules, tree, workspace.root, sandboxes, run_options, jobs, progress, open_store)
+    _judge_round(
+        workspace, current, rules, tree, workspace.root, sandboxes, run_options, jobs, progress, open_store, store
+    )
 
 
 def fixes_for_tree(
@@ -191,8 +200,15 @@ def fixes_for_tree(
     sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=size + 1)
     current = Round(1, run)
     rules = load_rules(workspace.root)
-    with sandboxes.copy() as content:
-        _judge_round(workspace, current, rules, tree, content, sandboxes, run_options, size, progress, open_store)
+    store = open_store()
+    try:
+        with sandboxes.copy() as content:
+            _judge_round(
+                workspace, current, rules, tree, content, sandboxes, run_options, size, progress, open_store, store
+            )
+    finally:
+        if store is not None:
+            store.close()
     return current
 
 
@@ -207,6 +223,7 @@ def _judge_round(
     jobs: int,
     progress: Progress,
     open_store: Callable[[], Store | None],
+    store: Store | None,
 ) -> None:
     known = tree_manifest(workspace.root, tree, content).known
     paths = sorted(known)
@@ -224,8 +241,9 @@ def _judge_round(
         prepend_path=run_options.prepend_path,
     )
     current.notes, current.errors = found.notes, found.errors
+    candidates = _with_replays(found.patches, current.run, content, workspace, store)
     current.propose_seconds = time.monotonic() - began
-    pending = [patch for patch in found.patches if patch.status == "unverified"]
+    pending = [patch for patch in candidates if patch.status == "unverified"]
     if pending:
         progress(f"round {current.number}: verifying {len(pending)} candidate{'s' * (len(pending) != 1)}")
     began = time.monotonic()
@@ -250,7 +268,30 @@ def _judge_round(
                 future.cancel()
             raise
     current.verify_seconds = time.monotonic() - began
-    current.patches = [_judged(patch, verdicts.get(patch.id)) for patch in found.patches]
+    current.patches = [_judged(patch, verdicts.get(patch.id)) for patch in candidates]
+
+
+def _with_replays(
+    patches: list[Patch], run: RunResult, content: Path, workspace: Workspace, store: Store | None
+) -> list[Patch]:
+    """The rules' candidates plus past accepted fixes that still apply, ranked by past success."""
+    if store is None or not workspace.config.history:
+        return patches
+    from healer.fixes.replay import rank, replayed
+    from healer.patch.validate import validate
+
+    known = {patch.id: patch for patch in patches}
+    for past in replayed(store, run, content):
+        if past.id in known:
+            # A rule proposes exactly what was accepted before: one candidate, known to have worked.
+            known[past.id].extra["seen_before"] = past.extra["replayed_from"]
+            continue
+        checked = validate(past.edits, workspace.root, workspace.config.fix)
+        past = replace(past, flags=tuple(checked.flags))
+        if checked.problems:
+            past = past.with_status("failed", "refused: " + "; ".join(checked.problems))
+        known[past.id] = past
+    return rank(list(known.values()), run, store)
 
 
 def _judged(patch: Patch, verdict: Verdict | None) -> Patch:
@@ -261,16 +302,22 @@ def _judged(patch: Patch, verdict: Verdict | None) -> Patch:
         reruns=list(verdict.reruns),
         verify_seconds=round(verdict.duration, 4),
         tool_seconds=round(verdict.tool_seconds, 4),
+        resolved=verdict.resolved,
     )
     return judged
 
 
 def choose(patches: Sequence[Patch], mode: ApplyMode) -> list[Patch]:
-    """The verified patches to apply this round: most confident first, no two touching the same file."""
+    """The verified patches to apply this round: most resolving and confident first, no two touching one file."""
     taken: set[str] = set()
     addressed: set[str] = set()
     chosen = []
-    for patch in patches:
+    # Most diagnostics resolved first (a typo fixed where it was made beats one fixed where it is used),
+    # then the rule's confidence.
+    ranked = sorted(
+        patches, key=lambda p: (-int(p.extra.get("resolved", 0)), -float(p.extra.get("score", 0.5)), -p.confidence)
+    )
+    for patch in ranked:
         if patch.status != "verified":
             continue
         if mode == "safe" and (patch.safety != "safe" or REVIEW_FLAGS & set(patch.flags)):

@@ -51,6 +51,9 @@ class Verdict:
     duration: float
     tool_seconds: float = 0.0
     """Of `duration`, the time the rerun stages' commands took; the rest is healer's own overhead."""
+    resolved: int = 0
+    """Diagnostics of the rerun stages that are gone with the patch, less any that came: the better of two
+    verified patches for one file is the one that resolves more (a typo fixed at its source, not at a use)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ def _verify(
         if regression is not None:
             return Verdict("failed", regression, tuple(reruns), time.monotonic() - began)
     detail = f"uncovered: {'; '.join(uncovered)}" if uncovered else None
-    return Verdict("verified", detail, tuple(reruns), time.monotonic() - began)
+    resolved = sum(len(before[r.name].diagnostics) - len(r.diagnostics) for r in after.stages if r.name in before)
+    return Verdict("verified", detail, tuple(reruns), time.monotonic() - began, resolved=resolved)
 
 
 def _regression(old: StageResult, new: StageResult, patch: Patch, uncovered: list[str]) -> str | None:

@@ -7,16 +7,27 @@ hook that only needs one cache lookup, so the hot path uses sqlite3 alone.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from healer.errors import HealerError
 from healer.kb.location import database_path
+from healer.kb.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from healer.fixes.model import Patch
+    from healer.kb.records import PastFix, Rate, RunRecord
 
 BUSY_TIMEOUT_MS = 10_000
+PRUNE_EVERY = 86_400.0
+"""Retention runs on `record_run` at most once a day."""
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "CachedResult", "Store", "StoreError"]
 
 
 class StoreError(HealerError):
@@ -27,36 +38,6 @@ def _is_corruption(error: sqlite3.DatabaseError) -> bool:
     """Only a damaged file is moved aside; every other error leaves it where it is."""
     text = str(error).lower()
     return any(sign in text for sign in ("file is not a database", "malformed", "file is encrypted"))
-
-
-def _v1(db: Any) -> None:
-    db["stage_results"].create(
-        {
-            "key": str,
-            "repo": str,
-            "stage": str,
-            "status": str,
-            "exit_code": int,
-            "duration": float,
-            "output": str,
-            "output_bytes": int,
-            "diagnostics": str,
-            "gate": str,
-            "created": float,
-        },
-        pk="key",
-        if_not_exists=True,
-    )
-    db["stage_results"].create_index(["repo", "stage"], if_not_exists=True)
-    db["tool_versions"].create(
-        {"command": str, "identity": str, "output": str, "created": float},
-        pk=("command", "identity"),
-        if_not_exists=True,
-    )
-
-
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1,)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _json(text: str) -> Any:
@@ -155,6 +136,9 @@ class Store:
     def _migrate(conn: sqlite3.Connection, version: int) -> None:
         import sqlite_utils
 
+        if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            # Only a file without tables can still choose: pages freed by pruning go back to the system.
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
         db = sqlite_utils.Database(conn)
         conn.execute("BEGIN IMMEDIATE")
@@ -237,4 +221,268 @@ class Store:
         self.conn.execute(
             "INSERT OR REPLACE INTO tool_versions (command, identity, output, created) VALUES (?, ?, ?, ?)",
             (command, identity, output, time.time()),
+        )
+
+    # -- recording -------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the lock up front so a busy file waits instead of failing mid-way."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def record_run(self, run: RunRecord) -> int:
+        """Store a run, its stages and its diagnostics in one transaction; returns the run's id."""
+        with self.write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (uid, repo, trigger, snapshot, tree, started, duration, outcome)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (_uid(), run.repo, run.trigger, run.snapshot, run.tree, run.started, run.duration, run.outcome),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            if run.stages:
+                conn.executemany(
+                    "INSERT INTO run_stages (run_id, seq, repo, name, status, cached, duration, key, started)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (run_id, seq, run.repo, stage.name, stage.status, int(stage.cached), stage.duration,
+                         stage.key, run.started)
+                        for seq, stage in enumerate(run.stages)
+                    ],
+                )  # fmt: skip
+            if run.diagnostics:
+                conn.executemany(
+                    "INSERT INTO diagnostics (run_id, seq, stage, tool, file, line, col, code, message, severity,"
+                    " fingerprint, suggestion, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(run_id, seq, *diagnostic[:11]) for seq, diagnostic in enumerate(run.diagnostics)],
+                )
+                index_diagnostics(conn, run_id=run_id)
+            add_stage_totals(conn, [(run.repo, stage.name, stage.status, run.started) for stage in run.stages])
+        self.maybe_prune()
+        return run_id
+
+    def record_patches(self, repo: str, run_id: int | None, patches: Sequence[Patch]) -> None:
+        """Store proposed patches (once per repository and patch id) and one verification row for each."""
+        if not patches:
+            return
+        from healer.patch.diff import unified_diff
+
+        now = time.time()
+        rows = []
+        for patch in patches:
+            extra = patch.extra
+            classes = [str(name) for name in extra.get("classes") or ()]
+            rows.append((patch.id, patch, unified_diff(patch.edits), classes))
+        with self.write() as conn:
+            for patch_id, patch, diff, classes in rows:
+                conn.execute(
+                    "INSERT INTO patches (repo, patch_id, run_id, title, diff, source, origin, safety, confidence,"
+                    " stage, flags, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (repo, patch_id) DO NOTHING",
+                    (repo, patch_id, run_id, patch.title, diff, patch.source, patch.origin, patch.safety,
+                     float(patch.confidence), patch.stage, ",".join(patch.flags), now),
+                )  # fmt: skip
+                if patch.fingerprints:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO patch_fingerprints (repo, patch_id, fingerprint) VALUES (?, ?, ?)",
+                        [(repo, patch_id, fingerprint) for fingerprint in patch.fingerprints],
+                    )
+                    if not classes and run_id is not None:
+                        marks = ",".join("?" * len(patch.fingerprints))
+                        classes = [
+                            row[0]
+                            for row in conn.execute(
+                                f"SELECT DISTINCT tool || ':' || coalesce(code, '') FROM diagnostics"
+                                f" WHERE run_id = ? AND fingerprint IN ({marks})",
+                                (run_id, *patch.fingerprints),
+                            )
+                        ]
+                if classes:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO patch_classes (repo, patch_id, class) VALUES (?, ?, ?)",
+                        [(repo, patch_id, name) for name in classes],
+                    )
+                conn.execute(
+                    "INSERT INTO verifications (uid, repo, patch_id, run_id, status, detail, verify_seconds,"
+                    " tool_seconds, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (_uid(), repo, patch_id, run_id, patch.status, patch.detail,
+                     _seconds(patch.extra, "verify_seconds"), _seconds(patch.extra, "tool_seconds"), now),
+                )  # fmt: skip
+                refresh_patch(conn, repo, patch_id)
+
+    def record_decision(self, repo: str, patch_id: str, decision: str, via: str) -> None:
+        """accepted | rejected | edited | undone, made through cli | hook | tui."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO decisions (uid, repo, patch_id, decision, via, created) VALUES (?, ?, ?, ?, ?, ?)",
+                (_uid(), repo, patch_id, decision, via, time.time()),
+            )
+            refresh_patch(conn, repo, patch_id)
+
+    def record_flaky(self, repo: str, stage: str, node_id: str, message: str) -> None:
+        now = time.time()
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO flaky (repo, stage, node_id, message, count, first_seen, last_seen)"
+                " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (repo, stage, node_id)"
+                " DO UPDATE SET count = count + 1, message = excluded.message, last_seen = excluded.last_seen",
+                (repo, stage, node_id, message, now, now),
+            )
+
+    def record_model_call(
+        self,
+        repo: str,
+        *,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        cost: float | None,
+        latency: float,
+        prompt_hash: str,
+        ok: bool,
+    ) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO model_calls (uid, repo, model, prompt_tokens, completion_tokens, cost, latency,"
+                " prompt_hash, ok, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_uid(), repo, model, prompt_tokens, completion_tokens, cost, latency, prompt_hash, int(ok),
+                 time.time()),
+            )  # fmt: skip
+
+    # -- queries for fixers ------------------------------------------------------
+
+    def accepted_fixes(self, fingerprints: Collection[str], limit: int = 5) -> list[PastFix]:
+        """Accepted, not since undone patches addressing any of `fingerprints`, newest acceptance first.
+
+        From every repository: fingerprints do not depend on where a failure happened.
+        """
+        from healer.kb.records import PastFix
+
+        wanted = list(dict.fromkeys(fingerprints))
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(
+            "SELECT p.patch_id, p.repo, p.title, p.diff, p.source, p.origin, p.safety, p.confidence, p.stage,"
+            " p.accepted FROM (SELECT DISTINCT repo, patch_id FROM patch_fingerprints"
+            f" WHERE fingerprint IN ({marks})) f JOIN patches p ON p.repo = f.repo AND p.patch_id = f.patch_id"
+            " WHERE p.accepted IS NOT NULL ORDER BY p.accepted DESC LIMIT ?",
+            (*wanted, limit),
+        ).fetchall()
+        found = []
+        for patch_id, repo, title, diff, source, origin, safety, confidence, stage, accepted in rows:
+            prints = tuple(
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT fingerprint FROM patch_fingerprints WHERE repo = ? AND patch_id = ? ORDER BY fingerprint",
+                    (repo, patch_id),
+                )
+            )
+            found.append(
+                PastFix(patch_id, repo, title, diff, source, origin, safety, confidence, stage, prints, accepted)
+            )
+        return found
+
+    def rates(self, failure_classes: Collection[str]) -> dict[tuple[str, str], Rate]:
+        """(failure class, origin) -> how often such patches were proposed, verified, accepted and undone."""
+        from healer.kb.records import Rate
+
+        wanted = list(dict.fromkeys(failure_classes))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(
+            "SELECT c.class, p.origin, count(*), sum(p.verified), sum(p.accepted_ever), sum(p.undone_ever)"
+            " FROM patch_classes c JOIN patches p ON p.repo = c.repo AND p.patch_id = c.patch_id"
+            f" WHERE c.class IN ({marks}) GROUP BY c.class, p.origin",
+            wanted,
+        ).fetchall()
+        return {(name, origin): Rate(*counts) for name, origin, *counts in rows}
+
+    # -- retention -----------------------------------------------------------------
+
+    def maybe_prune(self, now: float | None = None) -> None:
+        """Apply the default retention policy if it has not run for a day (one indexed read otherwise)."""
+        now = time.time() if now is None else now
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'pruned'").fetchone()
+        if row is not None and now - float(row[0]) < PRUNE_EVERY:
+            return
+        from healer.kb.maintenance import prune
+
+        prune(self, now=now, automatic=True)
+
+
+def _uid() -> str:
+    """A natural key for an event row, so importing the same export twice adds nothing."""
+    return os.urandom(10).hex()
+
+
+def _seconds(extra: dict[str, Any], name: str) -> float | None:
+    value = extra.get(name)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def refresh_patch(conn: sqlite3.Connection, repo: str | None = None, patch_id: str | None = None) -> None:
+    """Recompute a patch's derived columns (every patch's, without an id) from its verifications and decisions."""
+    where = "WHERE repo = ? AND patch_id = ?" if patch_id is not None else ""
+    conn.execute(
+        "UPDATE patches SET"
+        " status = (SELECT v.status FROM verifications v WHERE v.repo = patches.repo AND v.patch_id = patches.patch_id"
+        "   ORDER BY v.created DESC, v.id DESC LIMIT 1),"
+        " verified = EXISTS (SELECT 1 FROM verifications v WHERE v.repo = patches.repo"
+        "   AND v.patch_id = patches.patch_id AND v.status = 'verified'),"
+        " accepted_ever = EXISTS (SELECT 1 FROM decisions d WHERE d.repo = patches.repo"
+        "   AND d.patch_id = patches.patch_id AND d.decision = 'accepted'),"
+        " undone_ever = EXISTS (SELECT 1 FROM decisions d WHERE d.repo = patches.repo"
+        "   AND d.patch_id = patches.patch_id AND d.decision = 'undone'),"
+        " accepted = (SELECT CASE WHEN a.t IS NOT NULL AND (u.t IS NULL OR u.t < a.t) THEN a.t END FROM"
+        "   (SELECT max(created) AS t FROM decisions d WHERE d.repo = patches.repo AND d.patch_id = patches.patch_id"
+        "     AND d.decision = 'accepted') a,"
+        "   (SELECT max(created) AS t FROM decisions d WHERE d.repo = patches.repo AND d.patch_id = patches.patch_id"
+        "     AND d.decision = 'undone') u) " + where,
+        (repo, patch_id) if patch_id is not None else (),
+    )
+
+
+def index_diagnostics(conn: sqlite3.Connection, *, run_id: int | None = None, first_id: int = 0) -> None:
+    """Add a run's diagnostics (or all from row `first_id` on) to the full-text index, in one statement."""
+    where, parameter = ("run_id = ?", run_id) if run_id is not None else ("id >= ?", first_id)
+    conn.execute(
+        "INSERT INTO diagnostics_fts (rowid, message, file, code, tool)"
+        f" SELECT id, message, file, code, tool FROM diagnostics WHERE {where}",
+        (parameter,),
+    )
+
+
+def add_stage_totals(conn: sqlite3.Connection, results: Sequence[tuple[str, str, str, float]]) -> None:
+    """Fold (repo, stage, status, started) results into `stage_totals`, in the order given.
+
+    A recovery is a green result after a red one; its time runs from the first red result of that streak.
+    In the SET clause, bare column names are the row's values before this update.
+    """
+    rows = []
+    for repo, name, status, started in results:
+        if status in ("passed", "failed", "error"):
+            red = int(status != "passed")
+            rows.append((repo, name, 1 - red, red, red, started if red else None, started))
+    if rows:
+        conn.executemany(
+            "INSERT INTO stage_totals (repo, name, runs, passed, failed, recoveries, red_to_green, last_red,"
+            " red_since, last_started) VALUES (?, ?, 1, ?, ?, 0, 0.0, ?, ?, ?)"
+            " ON CONFLICT (repo, name) DO UPDATE SET runs = runs + 1, passed = passed + excluded.passed,"
+            " failed = failed + excluded.failed,"
+            " recoveries = recoveries + (last_red AND NOT excluded.last_red),"
+            " red_to_green = red_to_green + CASE WHEN last_red AND NOT excluded.last_red"
+            "   THEN excluded.last_started - red_since ELSE 0.0 END,"
+            " red_since = CASE WHEN NOT excluded.last_red THEN NULL WHEN last_red THEN red_since"
+            "   ELSE excluded.last_started END,"
+            " last_red = excluded.last_red, last_started = excluded.last_started",
+            rows,
         )

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import ast
 import builtins
+import hashlib
 import importlib
 import importlib.util
 import io
+import os
 import re
 import sys
 import tokenize
 import types
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from healer.fixes.model import FileEdit, Proposal
@@ -237,7 +240,33 @@ def _competitors() -> dict[str, list[tuple[str, Any]]]:
 
 @cache
 def _stdlib_all() -> dict[str, tuple[str, ...]]:
-    """Every public top-level standard-library module's `__all__`, read from its source without importing it."""
+    """Every public top-level standard-library module's `__all__`, read from its source without importing it.
+
+    Parsing the whole standard library takes seconds; the result depends only on the
+    interpreter, so it is kept in the user's cache folder, one file per interpreter.
+    """
+    import json
+
+    key = hashlib.blake2b(f"{sys.version}\0{sys.prefix}\0{sys.base_prefix}".encode(), digest_size=8).hexdigest()
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    saved = cache_home / "healer" / f"stdlib-exports-{key}.json"
+    try:
+        loaded = json.loads(saved.read_text())
+        return {name: tuple(modules) for name, modules in loaded.items()}
+    except (OSError, ValueError, AttributeError):
+        pass
+    computed = _read_stdlib_all()
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        temporary = saved.with_name(f".{saved.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(computed))
+        os.replace(temporary, saved)
+    except OSError:
+        pass  # a read-only home: computed again next time, nothing lost
+    return computed
+
+
+def _read_stdlib_all() -> dict[str, tuple[str, ...]]:
     homes: dict[str, list[str]] = {}
     for module in sorted(sys.stdlib_module_names):
         if module.startswith("_") or module in _NEVER:

@@ -84,3 +84,16 @@ def test_the_memo_round_trips_fix_settings(repo: Repo) -> None:
     assert recalled == config
     assert recalled is not None and recalled.fix == FixSettings(("a/**",), 10, 3, "safe")
     assert isinstance(recalled.fix.protected, tuple)
+
+
+def test_history_opt_out_is_validated_and_memoised(repo: Repo) -> None:
+    age(repo.config('history = false\n[stages.ok]\nrun = "true"\n'))
+    config = load_config(repo.path)
+    assert config.history is False
+    state = repo.path / ".git" / "healer"
+    remember(repo.path, state, config)
+    recalled = recall(repo.path, state)
+    assert recalled is not None and recalled.history is False
+    repo.config('history = "no"\n[stages.ok]\nrun = "true"\n')
+    with pytest.raises(ConfigError, match=r"healer.toml:1: history: expected true or false"):
+        load_config(repo.path)
