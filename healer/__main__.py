@@ -1,3 +1,3 @@
-from healer.main import main
+from healer.start import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -41,5 +41,5 @@ def check_snapshot(
     from healer.snapshot.shadow import Shadow
 
     with Shadow(root, workspace.state_dir).checkout(snapshot.tree, workspace.config.links) as shadow:
-        there = base._replace(manifest=lambda: Manifest(shadow, content.known, set()))
+        there = base._replace(manifest=lambda: Manifest(shadow, content.known, set()), ceiling=str(shadow.parent))
         return run_pipeline(workspace.config, shadow, names=names, options=there, store=store, sink=sink)

@@ -28,5 +28,6 @@ def raise_interrupt(_sig: int, _frame: FrameType | None) -> None:
 
 def handle_ctrl_c() -> None:
     """Route SIGINT through `raise_interrupt` (unless the parent told us to ignore it)."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    current = signal.getsignal(signal.SIGINT)
+    if current is signal.default_int_handler or getattr(current, "__module__", None) == "healer.start":
         signal.signal(signal.SIGINT, raise_interrupt)

@@ -79,10 +79,10 @@ run_healer() {
     if [ -x "$python" ]; then
         "$python" -P -c 'import sys
 try:
-    from healer.main import main
+    from healer.start import run
 except ImportError:
     sys.exit(127)
-sys.exit(main())' hook "$hook" "$@"
+sys.exit(run())' hook "$hook" "$@"
         status=$?
         [ "$status" -eq 127 ] || return "$status"
         problem="which can no longer import healer"

@@ -77,7 +77,7 @@ def test_wheel_contains_the_sample_and_mapped_packages(tmp_path: Path) -> None:
         assert expected in names
     assert not any(name.startswith(("tui/", "hooks/", "rules/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "healer = healer.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "healer = healer.start:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def readme_commands() -> list[str]:

@@ -95,6 +95,19 @@ def execute(args: argparse.Namespace) -> int:
     return 1
 
 
+def _unstaged_mode_change(workspace: Workspace, paths: tuple[str, ...]) -> str | None:
+    """The first path whose executable bit differs between the index and the working tree."""
+    from healer.snapshot.git import git
+
+    for path in paths:
+        staged = git(["ls-files", "--stage", "--", path], workspace.root, env={"GIT_LITERAL_PATHSPECS": "1"})
+        mode = staged.decode().split(" ", 1)[0]
+        target = workspace.root / path
+        if mode and target.exists() and (mode == "100755") != os.access(target, os.X_OK):
+            return path
+    return None
+
+
 def _remember(workspace: Workspace, found: Round) -> None:
     """The candidates, their verdicts and the fixes applied, for history and replay."""
     from healer.recording import record_round
@@ -140,7 +153,19 @@ def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bo
             file=say,
         )
         return False
+    if os.path.basename(os.environ.get("GIT_INDEX_FILE", "")).startswith("next-index-"):
+        # `git commit <paths>` / `--only` commit from a temporary index and then rewrite the real one:
+        # a fix staged here would be committed but left reverted in the index.
+        print(
+            "healer: not applying fixes during `git commit <paths>`; run `healer fix --apply safe` and commit again",
+            file=say,
+        )
+        return False
     for patch in choose(found.patches, "safe"):
+        unstaged_mode = _unstaged_mode_change(workspace, patch.paths)
+        if unstaged_mode is not None:
+            print(f"healer: not applied {patch.id}: {unstaged_mode} has an unstaged mode change", file=say)
+            continue
         try:
             apply_patch(workspace.root, workspace.state_dir, patch, stage=True, settings=workspace.config.fix)
         except ApplyRefused as error:

@@ -95,7 +95,9 @@ def propose(
                     stage=result.name,
                     fingerprints=(diagnostic.fingerprint,),
                 )
-                patch = polish(patch, config, run, scratch, prepend_path)
+                if not validate(patch.edits, root, settings).problems:
+                    # Only a patch whose paths are sound is written anywhere, even into a copy.
+                    patch = polish(patch, config, run, scratch, prepend_path)
                 known = by_id.get(patch.id)
                 if known is not None:
                     if diagnostic.fingerprint not in known.fingerprints:

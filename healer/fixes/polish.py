@@ -18,6 +18,7 @@ from pathlib import Path
 
 from healer.config.model import Config, Stage
 from healer.fixes.model import FileEdit, Patch
+from healer.fixes.sandbox import OutsideCopy, write_in_copy
 from healer.globs import matcher
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import run_briefly
@@ -50,16 +51,15 @@ def polish(
     if not chosen:
         return patch
     with scratch() as folder:
-        for edit in patch.edits:
-            target = folder / edit.path
-            if edit.after is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(edit.after)
+        try:
+            for edit in patch.edits:
+                write_in_copy(folder, edit.path, edit.after)
+        except OutsideCopy:
+            return patch  # validation refuses it with the reason
         cwd = folder / stage.cwd if stage.cwd else folder
         try:
-            code, _out, _err = run_briefly(argv, cwd, stage_env(stage, None, prepend_path), timeout=FORMAT_SECONDS)
+            env = stage_env(stage, None, prepend_path, ceiling=str(folder.parent))
+            code, _out, _err = run_briefly(argv, cwd, env, timeout=FORMAT_SECONDS)
         except OSError:
             return patch  # the formatter is not installed: the format stage itself will say so
         if code != 0:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from healer.errors import HealerError
 from healer.snapshot.git import git
 from healer.snapshot.shadow import ISOLATION, Shadow
 from healer.snapshot.tree import index_file
@@ -66,3 +67,30 @@ class Sandboxes:
                 yield folder
         finally:
             self._free.put(slot)
+
+
+class OutsideCopy(HealerError):
+    """A path that would lead out of an isolated copy (absolute, `..`, or through a symlink)."""
+
+
+def write_in_copy(folder: Path, path: str, data: bytes | None) -> None:
+    """Write (or with None, delete) `path` inside the copy `folder`, never following a link out of it.
+
+    A copy can hold symlinks (a linked `.venv`, a symlink committed in the
+    repository); writing through one would change a file outside the copy,
+    possibly the user's.
+    """
+    parts = path.split("/")
+    if os.path.isabs(path) or any(part in ("", ".", "..") for part in parts):
+        raise OutsideCopy(f"{path!r} is not a plain path inside the repository")
+    current = folder
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise OutsideCopy(f"{path} goes through the symlink {current.relative_to(folder)}")
+    target = folder / path
+    if data is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

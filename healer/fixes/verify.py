@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from healer.config.model import Config, Stage
 from healer.diagnostics.model import Diagnostic
 from healer.fixes.model import Patch, Status
-from healer.fixes.sandbox import Sandboxes
+from healer.fixes.sandbox import OutsideCopy, Sandboxes, write_in_copy
 from healer.globs import matcher
 from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.runner import RunOptions, run_pipeline
@@ -113,7 +113,9 @@ def _verify(
         if problem is not None:
             return Verdict("unverifiable", problem, (), time.monotonic() - began)
         manifest = _manifest(folder, baseline.known, patch)
-        options = baseline.options._replace(manifest=lambda: manifest, touched=None, notices=())
+        options = baseline.options._replace(
+            manifest=lambda: manifest, touched=None, notices=(), ceiling=str(folder.parent)
+        )
         target = before.get(patch.stage)
         subset = _failing_subset(baseline.config, target, patch)
         if subset is not None:
@@ -196,16 +198,14 @@ def _write(folder: Path, patch: Patch) -> str | None:
     """Put the patch's content in the copy; a file that differs there from the fix's `before` is a mismatch."""
     for edit in patch.edits:
         target = folder / edit.path
-        current = target.read_bytes() if target.is_file() else None
+        current = target.read_bytes() if target.is_file() and not target.is_symlink() else None
         if current != edit.before:
             return f"{edit.path} in the isolated copy differs from the content the fix was made from"
-    for edit in patch.edits:
-        target = folder / edit.path
-        if edit.after is None:
-            target.unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(edit.after)
+    try:
+        for edit in patch.edits:
+            write_in_copy(folder, edit.path, edit.after)
+    except OutsideCopy as error:
+        return str(error)
     return None
 
 

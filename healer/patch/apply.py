@@ -10,6 +10,7 @@ if the user saved it in between, the files already written are put back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,13 +69,21 @@ def apply_patch(
             if edit.after is None:
                 files.remove(root, edit.path)
             else:
-                files.write(root, edit.path, edit.after, modes[edit.path])
+                try:
+                    files.write(root, edit.path, edit.after, modes[edit.path], _still(root, edit.path, edit.before))
+                except files.Changed:
+                    _roll_back(root, state_dir, entry, written)
+                    raise _changed(edit.path) from None
             written.append(edit.path)
         entry = journal.mark(state_dir, entry, "applied")
     paths = tuple(edit.path for edit in edits)
     if stage:
         _stage(root, paths)
     return AppliedRecord(patch.id, patch.title, entry.seq, paths, validation.flags, stage)
+
+
+def _still(root: Path, path: str, before: bytes | None) -> Callable[[], bool]:
+    return lambda: files.current(root, path) == before
 
 
 def _roll_back(root: Path, state_dir: Path, entry: journal.Entry, written: list[str]) -> None:
@@ -90,7 +99,23 @@ def _roll_back(root: Path, state_dir: Path, entry: journal.Entry, written: list[
 
 
 def _stage(root: Path, paths: tuple[str, ...]) -> None:
+    """Put the new content in the index git is committing from, keeping each entry's staged mode.
+
+    `git add` would record the working tree's mode: a staged `chmod +x` would be
+    lost, or an unstaged one committed. The blob goes through git's clean filters
+    (`--path`), as `git add` would.
+    """
+    import os
+
     from healer.snapshot.git import git
 
-    # Literal pathspecs: a file named "*.py" must stage that file, not a glob's matches.
-    git(["add", "--", *paths], root, env={"GIT_LITERAL_PATHSPECS": "1"})
+    env = {"GIT_LITERAL_PATHSPECS": "1"}  # a file named "*.py" is that file, not a glob's matches
+    for path in paths:
+        target = root / path
+        if not target.exists():
+            git(["update-index", "--force-remove", "--", path], root, env=env)
+            continue
+        staged = git(["ls-files", "--stage", "--", path], root, env=env).decode().split(" ", 1)[0]
+        mode = staged or ("100755" if os.access(target, os.X_OK) else "100644")
+        blob = git(["hash-object", "-w", f"--path={path}", "--", str(target)], root).decode().strip()
+        git(["update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}"], root, env=env)

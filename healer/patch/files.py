@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from healer.errors import HealerError
@@ -44,8 +45,17 @@ def _temp_prefix(name: str) -> str:
     return f".{name}{TEMP_MARK}"
 
 
-def write(root: Path, path: str, data: bytes, mode: int | None) -> None:
-    """Replace (or create) `path` with `data` atomically; `mode` None means a new file's default permissions."""
+class Changed(Exception):
+    """The file changed while its replacement was being written; nothing was replaced."""
+
+
+def write(root: Path, path: str, data: bytes, mode: int | None, unchanged: Callable[[], bool] | None = None) -> None:
+    """Replace (or create) `path` with `data` atomically; `mode` None means a new file's default permissions.
+
+    `unchanged` is asked after the new content is safely on disk and right
+    before the rename: a save by the user while the temporary file was written
+    and synced is caught, and raises Changed instead of being overwritten.
+    """
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}")
@@ -61,6 +71,8 @@ def write(root: Path, path: str, data: bytes, mode: int | None) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+        if unchanged is not None and not unchanged():
+            raise Changed(path)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

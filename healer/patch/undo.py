@@ -8,6 +8,7 @@ apply is undone the same way; its files still as they were need nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def choose(state_dir: Path, id: str | None) -> journal.Entry:
     raise UndoRefused("nothing to undo: no applied fix in this repository (`healer log` lists them)")
 
 
+def _still_applied(root: Path, file: journal.JournalFile) -> Callable[[], bool]:
+    return lambda: journal.digest(files.current(root, file.path)) == file.after_sha
+
+
 def undo(root: Path, state_dir: Path, id: str | None = None) -> UndoneRecord:
     with journal.locked(state_dir):
         entry = choose(state_dir, id)
@@ -62,12 +67,20 @@ def undo(root: Path, state_dir: Path, id: str | None = None) -> UndoneRecord:
                 raise UndoRefused(
                     f"{file.path} was edited after fix {entry.id} was applied; undo refused, nothing changed"
                 )
+        done: list[str] = []
         for file in restore:
             files.sweep(root, file.path)
             if file.before is None:
                 files.remove(root, file.path)
             else:
-                files.write(root, file.path, file.before, file.mode)
+                try:
+                    files.write(root, file.path, file.before, file.mode, _still_applied(root, file))
+                except files.Changed:
+                    so_far = f"; restored so far: {', '.join(done)}" if done else ""
+                    raise UndoRefused(
+                        f"{file.path} was edited while fix {entry.id} was being undone; left as you saved it{so_far}"
+                    ) from None
+            done.append(file.path)
         for path in unchanged:
             files.sweep(root, path)
         journal.mark(state_dir, entry, "undone")

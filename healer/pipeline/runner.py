@@ -70,6 +70,8 @@ class RunOptions(NamedTuple):
     """Paths that changed (a commit's or a push's); stages whose inputs match none are not run."""
     cancel: threading.Event | None = None
     """Set from another thread to stop the run as Ctrl-C would (signals reach only the main thread)."""
+    ceiling: str | None = None
+    """For a run in a copy under the git directory: where git's repository search stops (see stage_env)."""
 
 
 class _Active:
@@ -212,7 +214,7 @@ class _Run:
             reason = "none of its inputs changed"
             self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
             return
-        env = stage_env(stage, self.options.env, self.options.prepend_path)
+        env = stage_env(stage, self.options.env, self.options.prepend_path, self.options.ceiling)
         cwd = self.root / stage.cwd if stage.cwd else self.root
         if stage.cache and self.store is not None:
             key = self._key(stage, env, cwd)

@@ -20,6 +20,7 @@ import posixpath
 import re
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 import tomlkit
@@ -120,8 +121,11 @@ def _installed(ctx: ActionContext) -> dict[str, list[str]]:
     if isinstance(cached, dict):
         return cached
     try:
+        # -I and a neutral folder: a project file named like a stdlib module (json.py) must not be imported,
+        # and no __pycache__ may appear in the user's tree.
         done = subprocess.run(
-            [ctx.python or sys.executable, "-c", _METADATA_SCRIPT],
+            [ctx.python or sys.executable, "-I", "-c", _METADATA_SCRIPT],
+            cwd=tempfile.gettempdir(),
             capture_output=True,
             text=True,
             timeout=30,

@@ -40,8 +40,9 @@ def run(ctx: ActionContext) -> Report | None:
         return None
     timeout = float(ctx.params.get("timeout", (stage.timeout if stage else None) or DEFAULT_TIMEOUT))
     argv = [*prefix, diagnostic.node_id, "-p", "no:cacheprovider", "-q"]
-    env = stage_env(stage if stage is not None else Stage(name="rerun", run=()))
     with ctx.scratch() as scratch:
+        # The copy lives inside the git directory: git run by a test must not find the user's repository.
+        env = stage_env(stage if stage is not None else Stage(name="rerun", run=()), ceiling=str(scratch.parent))
         cwd = scratch / stage.cwd if stage is not None and stage.cwd else scratch
         for attempt in range(1, reruns + 1):
             try:

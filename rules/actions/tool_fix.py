@@ -62,7 +62,7 @@ def run(ctx: ActionContext) -> Proposal | None:
             return None
         before = _snapshot(scratch)
         try:
-            code, _, _ = run_briefly(argv, cwd, _env(ctx.stage), timeout=timeout)
+            code, _, _ = run_briefly(argv, cwd, _env(ctx.stage, scratch), timeout=timeout)
         except OSError:
             return None  # not installed, not executable: nothing to propose
         if code is None:
@@ -111,8 +111,9 @@ def _inside(path: str) -> bool:
     return not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/")
 
 
-def _env(stage: Stage | None) -> dict[str, str]:
-    return stage_env(stage if stage is not None else Stage(name="tool-fix", run=()))
+def _env(stage: Stage | None, scratch: Path) -> dict[str, str]:
+    # The copy lives inside the git directory: a fixer that runs git must not find the user's repository.
+    return stage_env(stage if stage is not None else Stage(name="tool-fix", run=()), ceiling=str(scratch.parent))
 
 
 def _walk(scratch: Path) -> Iterator[Path]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from healer.fixes.sandbox import Sandboxes, worktree_tree
+from healer.fixes.sandbox import OutsideCopy, Sandboxes, worktree_tree, write_in_copy
 from tests.conftest import Repo
 
 
@@ -42,3 +43,20 @@ def test_untracked_files_are_in_the_copy_and_ignored_ones_are_not(repo: Repo) ->
         assert (folder / "new.py").read_text() == "y = 2\n"
         assert not (folder / "build").exists()
     assert repo.git("status", "--porcelain") == "?? new.py\n"
+
+
+def test_writing_in_a_copy_never_leaves_it(tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    outside = tmp_path / "outside"
+    (folder / "pkg").mkdir(parents=True)
+    outside.mkdir()
+    (folder / "link").symlink_to(outside, target_is_directory=True)
+    (folder / "file-link").symlink_to(outside / "target.py")
+    for path in ("/etc/passwd", str(outside / "x.py"), "../x.py", "pkg/../../x.py", "link/x.py", "file-link", ""):
+        with pytest.raises(OutsideCopy):
+            write_in_copy(folder, path, b"x\n")
+    assert list(outside.iterdir()) == []
+    write_in_copy(folder, "pkg/new.py", b"ok\n")
+    assert (folder / "pkg" / "new.py").read_bytes() == b"ok\n"
+    write_in_copy(folder, "pkg/new.py", None)
+    assert not (folder / "pkg" / "new.py").exists()

@@ -59,3 +59,33 @@ def test_hook_apply_leaves_a_file_with_unstaged_changes_alone(repo: Repo, healer
     assert (repo.path / "app.py").read_text() == unstaged
     assert repo.git("ls-files", "--stage") == index_before
     assert repo.git("rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_hook_apply_keeps_a_staged_mode_change(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    repo.write("app.py", "#!/usr/bin/env python3\n" + BROKEN)  # a script now (ruff wants the shebang)
+    (repo.path / "app.py").chmod(0o755)
+    repo.git("add", "app.py")  # the user stages +x along with the content
+    done = run_git(repo.path, "commit", "-q", "-m", "fixed, executable")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert repo.git("ls-tree", "HEAD", "app.py").split()[0] == "100755"
+    assert repo.git("show", "HEAD:app.py") == "#!/usr/bin/env python3\n" + FIXED
+
+
+def test_hook_apply_refuses_an_unstaged_mode_change(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    (repo.path / "app.py").chmod(0o755)  # not staged: must not end up in the commit
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad")
+    assert blocked.returncode == 1
+    assert "app.py has an unstaged mode change" in blocked.stderr
+    assert (repo.path / "app.py").read_text() == BROKEN
+
+
+def test_hook_apply_stays_out_of_a_commit_with_paths(repo: Repo, healer: RunHealer) -> None:
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    # `git commit <path>` commits from a temporary index: a fix staged there would be left reverted.
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad", "app.py")
+    assert blocked.returncode == 1
+    assert "not applying fixes during `git commit <paths>`" in blocked.stderr
+    assert (repo.path / "app.py").read_text() == BROKEN
+    assert repo.git("rev-list", "--count", "HEAD").strip() == "1"

@@ -236,3 +236,19 @@ def test_the_journal_holds_what_undo_needs(repo: Repo) -> None:
     assert data["files"][0]["mode"] == 0o644
     undo(repo.path, state(repo))
     assert (repo.path / "a.py").read_bytes() == b"\x00\xffbinary-ish before\n"
+
+
+def test_a_save_while_the_new_content_is_written_is_not_overwritten(tmp_path: Path) -> None:
+    from healer.patch import files
+
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+
+    def user_saves_meanwhile() -> bool:
+        target.write_bytes(b"the user's save\n")  # lands between the temporary file's fsync and the rename
+        return files.current(tmp_path, "a.py") == b"old\n"
+
+    with pytest.raises(files.Changed):
+        files.write(tmp_path, "a.py", b"new\n", None, user_saves_meanwhile)
+    assert target.read_bytes() == b"the user's save\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary file left behind
