@@ -4,7 +4,8 @@ Per category: cases; fixed and verified; verified but not applied (another patch
 but failing verification; not proposed; reported (conflict markers, flaky tests); the median time
 from the failing check to the category's first verified patch; and healer's own overhead per
 candidate: verification.seconds - verification.tool_seconds (the rerun minus the tools' run time),
-plus the round's propose_seconds divided by its candidates. Target: overhead at most 200 ms per
+plus the round's own proposing time (propose_seconds - propose_tool_seconds: the fixers' and test
+reruns' run time is tools' time) divided by its candidates. Target: overhead at most 200 ms per
 candidate beyond rerunning the check.
 
 Each case is a fresh git repository with a private knowledge base (no fix is replayed from another
@@ -155,8 +156,8 @@ def print_table(outcomes: Sequence[Outcome]) -> None:
             f"target <= {TARGET_MS:.0f} ms (median): {'met' if middle * 1000 <= TARGET_MS else 'MISSED'}"
         )
         print(
-            "  (overhead = verification seconds - tool seconds, plus the round's propose seconds per candidate;"
-            " proposing includes fixers' own runs, e.g. ruff --fix)"
+            "  (overhead = verification seconds - its tools' seconds, plus the round's proposing seconds - its"
+            " tools' seconds (ruff --fix, test reruns), per candidate)"
         )
 
 

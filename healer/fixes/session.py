@@ -22,6 +22,7 @@ from healer.fixes.candidates import Note, propose
 from healer.fixes.model import Patch
 from healer.fixes.sandbox import Sandboxes, worktree_tree
 from healer.fixes.verify import Baseline, Verdict, verify
+from healer.pipeline.process import tools_seconds
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
 from healer.recording import record_round, record_run
@@ -65,6 +66,8 @@ class Round:
     """The patches chosen for applying (with --dry-run: what would be applied)."""
     refused: list[tuple[Patch, str]] = field(default_factory=list)
     propose_seconds: float = 0.0
+    propose_tool_seconds: float = 0.0
+    """Of `propose_seconds`, the time the rules' tools took (fixers, formatters, reruns of tests)."""
     verify_seconds: float = 0.0
 
     @property
@@ -229,7 +232,7 @@ def _judge_round(
     paths = sorted(known)
     failures = len(current.run.diagnostics)
     progress(f"round {current.number}: looking for fixes for {failures} failure{'s' * (failures != 1)}")
-    began = time.monotonic()
+    began, waited = time.monotonic(), tools_seconds()
     found = propose(
         current.run,
         workspace.config,
@@ -243,6 +246,7 @@ def _judge_round(
     current.notes, current.errors = found.notes, found.errors
     candidates = _with_replays(found.patches, current.run, content, workspace, store)
     current.propose_seconds = time.monotonic() - began
+    current.propose_tool_seconds = tools_seconds() - waited
     pending = [patch for patch in candidates if patch.status == "unverified"]
     if pending:
         progress(f"round {current.number}: verifying {len(pending)} candidate{'s' * (len(pending) != 1)}")

@@ -69,6 +69,27 @@ def run_briefly(
     Like a stage, it gets its own process group, so a timeout ends whatever it
     started too, not only the direct child as subprocess.run's timeout would.
     """
+    began = time.monotonic()
+    try:
+        return _run_briefly(argv, cwd, env, timeout=timeout)
+    finally:
+        _waited[0] += time.monotonic() - began
+
+
+_waited = [0.0]
+
+
+def tools_seconds() -> float:
+    """Seconds this process has spent waiting for short commands (fixers, reruns, formatters, versions).
+
+    Lets healer tell its own time from its tools' time when it reports how long proposing fixes took.
+    """
+    return _waited[0]
+
+
+def _run_briefly(
+    argv: Sequence[str], cwd: Path | None, env: Mapping[str, str] | None, *, timeout: float
+) -> tuple[int | None, bytes, bytes]:
     child = subprocess.Popen(
         list(argv), cwd=cwd, env=None if env is None else dict(env), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,

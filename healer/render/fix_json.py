@@ -57,6 +57,7 @@ def _round(one: Round) -> dict[str, Any]:
         "applied": [patch.id for patch in one.applied],
         "refused": [{"id": patch.id, "reason": reason} for patch, reason in one.refused],
         "propose_seconds": round(one.propose_seconds, 4),
+        "propose_tool_seconds": round(one.propose_tool_seconds, 4),
         "verify_seconds": round(one.verify_seconds, 4),
     }
 

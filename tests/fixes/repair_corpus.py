@@ -330,7 +330,9 @@ def classify(case: Case, document: Mapping[str, Any]) -> Outcome:
         patches = one.get("patches", [])
         applied_ids = set(one.get("applied", []))
         propose = float(one.get("propose_seconds") or 0.0)
-        share = propose / len(patches) if patches else 0.0
+        # healer's own share of proposing: the rules' tools (ruff --fix, reruns of tests) are not overhead.
+        own = max(0.0, propose - float(one.get("propose_tool_seconds") or 0.0))
+        share = own / len(patches) if patches else 0.0
         for note in one.get("notes", []):
             outcome.notes.append(f"{note.get('kind')} ({note.get('rule')})")
             if category.report is not None and note.get("kind") == category.report and category.owns(note.get("rule")):
