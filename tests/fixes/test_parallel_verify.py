@@ -1,0 +1,71 @@
+"""Candidates verify in parallel, within --jobs; and the report colours its diffs on a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Repo, RunHealer, git
+
+# Each check takes a second, so verifying two candidates takes two seconds one after the other.
+STAGE = """
+[stages.words]
+run = ["sh", "-c", "sleep 1; grep -n forbidden a.txt b.txt | sed 's/:\\\\([0-9]*\\\\):/:\\\\1: /'; ! grep -q forbidden a.txt b.txt"]
+parser = "generic"
+"""
+
+RULE = """
+[[rules]]
+id = "local.allow"
+description = "replace the forbidden word"
+action = "tool-fix"
+safety = "safe"
+confidence = 0.9
+params = { command = ["sed", "-i", "s/forbidden/allowed/", "{file}"] }
+[rules.match]
+tool = ["generic"]
+message = "forbidden"
+"""
+
+
+def project(path: Path) -> Repo:
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    repo = Repo(path)
+    repo.config(STAGE)
+    repo.write(".healer/rules/local.toml", RULE)
+    repo.write("a.txt", "fine\n")
+    repo.write("b.txt", "fine\n")
+    repo.commit()
+    repo.write("a.txt", "forbidden\n")
+    repo.write("b.txt", "forbidden too\n")
+    return repo
+
+
+def verify_seconds(repo: Repo, healer: RunHealer, jobs: str) -> float:
+    done = healer("fix", "-j", jobs, "--no-cache", "--json", cwd=repo.path)
+    document = json.loads(done.out)
+    [first] = document["rounds"]
+    assert [p["status"] for p in first["patches"]] == ["verified", "verified"], done.out
+    return float(first["verify_seconds"])
+
+
+def test_two_candidates_verify_at_once_with_two_jobs(tmp_path: Path, healer: RunHealer) -> None:
+    one_at_a_time = verify_seconds(project(tmp_path / "one"), healer, "1")
+    together = verify_seconds(project(tmp_path / "two"), healer, "2")
+    assert one_at_a_time >= 2.0
+    assert together < one_at_a_time * 0.75, (together, one_at_a_time)
+
+
+def test_diffs_are_coloured_for_a_terminal_only(repo: Repo) -> None:
+    from healer.fixes.model import FileEdit, Patch
+    from healer.fixes.session import FixReport, Round
+    from healer.pipeline.result import RunResult
+    from healer.render.fix_text import render_report
+
+    run = RunResult((), 0.1, str(repo.path))
+    patch = Patch("t", (FileEdit("a.py", b"x = 1\n", b"x = 2\n"),), "rule", "r", "safe", 1.0, "lint")
+    report = FixReport([Round(1, run, patches=[patch.with_status("verified")])], run, 0.2, "offline")
+    coloured = render_report(report, colour=True, show_all=False)
+    assert "\033[31m-x = 1\033[0m" in coloured and "\033[32m+x = 2\033[0m" in coloured
+    assert "\033[" not in render_report(report, colour=False, show_all=False)
