@@ -102,7 +102,8 @@ def execute(args: argparse.Namespace) -> int:
         if unexpected:
             raise HealerError(f"the sample project unexpectedly passed {', '.join(sorted(unexpected))}; is it damaged?")
         report = _fix(workspace, own_tools, quiet=args.json)
-        emit_report(report, as_json=args.json, show_all=False)
+        # The demo's own summary says what to try next (undo only makes sense with --keep).
+        emit_report(report, as_json=args.json, show_all=False, hints=False)
         if not args.json:
             print("\n".join(conclude(report, where, kept)))
     finally:

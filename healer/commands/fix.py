@@ -60,7 +60,7 @@ def execute(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def emit_report(report: FixReport, *, as_json: bool, show_all: bool) -> None:
+def emit_report(report: FixReport, *, as_json: bool, show_all: bool, hints: bool = True) -> None:
     if as_json:
         from healer.render.fix_json import fix_document
         from healer.render.json_document import dumps
@@ -70,5 +70,5 @@ def emit_report(report: FixReport, *, as_json: bool, show_all: bool) -> None:
         from healer.render.fix_text import render_report
 
         colour = is_terminal(sys.stdout) and "NO_COLOR" not in os.environ
-        sys.stdout.write(render_report(report, colour=colour, show_all=show_all))
+        sys.stdout.write(render_report(report, colour=colour, show_all=show_all, hints=hints))
     sys.stdout.flush()

@@ -16,11 +16,12 @@ _MARKS = {
 }
 
 
-def render_report(report: FixReport, *, colour: bool, show_all: bool) -> str:
+def render_report(report: FixReport, *, colour: bool, show_all: bool, hints: bool = True) -> str:
+    """The report as text; `hints` adds what to run next (undo, apply), which the demo leaves to its own summary."""
     lines: list[str] = []
     for one in report.rounds:
         lines.extend(_round(one, report, colour=colour, show_all=show_all))
-    lines.extend(_summary(report))
+    lines.extend(_summary(report, hints=hints))
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +84,7 @@ def _paint(line: str, colour: bool) -> str:
     return f"{code}{line}{_RESET}" if code else line
 
 
-def _summary(report: FixReport) -> list[str]:
+def _summary(report: FixReport, *, hints: bool) -> list[str]:
     verified = sum(len(one.verified) for one in report.rounds)
     applied = report.applied
     outcome = {"passed": "every stage passes", "failed": "failures remain", "interrupted": "interrupted"}
@@ -93,6 +94,8 @@ def _summary(report: FixReport) -> list[str]:
         f"fix{'es' * (verified != 1)}, {len(applied)} applied in {len(report.rounds)} "
         f"round{'s' * (len(report.rounds) != 1)}; now {outcome[report.final.outcome]} ({report.duration:.1f}s)",
     ]
+    if not hints:
+        return lines
     if applied:
         lines.append("Undo with `healer undo` (the last fix) or `healer undo ID`; `healer log` lists them.")
     elif verified and not report.dry_run:

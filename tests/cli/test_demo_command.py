@@ -56,6 +56,7 @@ def test_demo_explains_itself_and_cleans_up(tmp_path: Path, healer: RunHealer) -
     assert "inventory/stock.py:3:8: `os` imported but unused [F401]" in result.out
     assert "The pipeline now passes: every stage is green." in result.out
     assert "✔ applied" in result.out and "+from decimal import Decimal" in result.out
+    assert "Undo with `healer undo`" not in result.out  # the repository is gone when the demo ends
     assert not list(tmp_path.glob("healer-demo-*"))
 
 
