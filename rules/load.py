@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.model import STAGE_KINDS
+from healer.config.schema import describe_value
 from healer.errors import HealerError
 from healer.fixes.model import SAFETY_CLASSES
 from healer.globs import check as check_glob
@@ -82,22 +83,6 @@ def _close(word: str, choices: Sequence[str]) -> str | None:
 
     found = difflib.get_close_matches(word, choices, n=1)
     return found[0] if found else None
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"string {value!r}"
-    if isinstance(value, int | float):
-        return f"number {value}"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if value is None:
-        return "nothing"
-    return type(value).__name__
 
 
 class _File:
@@ -227,7 +212,7 @@ def _parse_yaml(path: Path, text: str) -> Any:
 
 def _entries(file: _File, data: Any) -> list[Any]:
     if not isinstance(data, dict):
-        raise file.fail(f"expected a table with a `rules` list, got {_describe(data)}")
+        raise file.fail(f"expected a table with a `rules` list, got {describe_value(data)}")
     for key in data:
         if key not in TOP_KEYS:
             close = _close(str(key), TOP_KEYS)
@@ -235,7 +220,7 @@ def _entries(file: _File, data: Any) -> list[Any]:
             raise file.fail(f"unknown key{hint}", key=str(key))
     entries = data.get("rules", [])
     if not isinstance(entries, list):
-        raise file.fail(f"expected a list of rules ([[rules]] tables), got {_describe(entries)}", key="rules")
+        raise file.fail(f"expected a list of rules ([[rules]] tables), got {describe_value(entries)}", key="rules")
     return entries
 
 
@@ -264,7 +249,7 @@ class _Entry:
 
     def expect(self, key: str, value: Any, ok: bool, what: str) -> None:
         if not ok:
-            raise self.fail(key, f"expected {what}, got {_describe(value)}")
+            raise self.fail(key, f"expected {what}, got {describe_value(value)}")
 
     def check_keys(self, table: dict[str, Any], allowed: Sequence[str], where: str) -> None:
         for key in table:

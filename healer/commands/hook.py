@@ -12,7 +12,6 @@ from healer.commands.run import emit, open_store, terminated_as_interrupt
 from healer.errors import HealerError
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
-from healer.recording import record_run
 from healer.snapshot.snapshot import Snapshot
 from healer.workspace import NoStages, Workspace, open_workspace
 
@@ -66,7 +65,10 @@ def execute(args: argparse.Namespace) -> int:
         print(f"healer: {args.name}: nothing to check (only deletions)", file=sys.stderr)
         return 0
     notices: list[str] = []
-    store = open_store(notices)
+    # Nothing staged or pushed changes any file: every stage is skipped, there is nothing to look up
+    # or worth recording, and the knowledge base (SQLite) stays closed on this most frequent path.
+    changes = any(snapshot.touched is None or snapshot.touched for snapshot in snapshots)
+    store = open_store(notices) if changes else None
     results: list[tuple[Snapshot, RunResult]] = []
     try:
         with terminated_as_interrupt():
@@ -76,7 +78,10 @@ def execute(args: argparse.Namespace) -> int:
                 sink = (lambda _event: None) if args.json else display_for(sys.stdout)
                 options = RunOptions(notices=tuple(notices))
                 run = check_snapshot(workspace, snapshot, sink=sink, store=store, options=options)
-                record_run(store, workspace, run, trigger=args.name, snapshot=snapshot.kind, tree=snapshot.tree)
+                if store is not None:
+                    from healer.recording import record_run  # only with a knowledge base to write to
+
+                    record_run(store, workspace, run, trigger=args.name, snapshot=snapshot.kind, tree=snapshot.tree)
                 emit(run, as_json=args.json)
                 results.append((snapshot, run))
                 if run.interrupted:

@@ -96,10 +96,11 @@ class _Validator:
 
 def _expect(v: _Validator, key: str, value: Any, check: Callable[[Any], bool], what: str) -> None:
     if not check(value):
-        raise v.fail(key, f"expected {what}, got {_describe(value)}")
+        raise v.fail(key, f"expected {what}, got {describe_value(value)}")
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """A TOML/YAML value as an error message names it ("string 'x'", "an array")."""
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
     if isinstance(value, str):
@@ -110,6 +111,8 @@ def _describe(value: Any) -> str:
         return "an array"
     if isinstance(value, dict):
         return "a table"
+    if value is None:
+        return "nothing"
     return type(value).__name__
 
 
@@ -130,7 +133,7 @@ def _command(v: _Validator, key: str, value: Any) -> tuple[str, ...] | str:
         if not value or not value[0]:
             raise v.fail(key, "the command is empty")
         return tuple(value)
-    raise v.fail(key, f"expected a command (string or array of strings), got {_describe(value)}")
+    raise v.fail(key, f"expected a command (string or array of strings), got {describe_value(value)}")
 
 
 def _gate(v: _Validator, where: str, raw: Any) -> Gate:
@@ -294,7 +297,7 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     """Turn the `[tool.healer]` table (or a whole healer.toml) into a `Config`."""
     v = _Validator(path, text, prefix)
     if not isinstance(data, dict):
-        raise v.fail("", f"expected a table, got {_describe(data)}")
+        raise v.fail("", f"expected a table, got {describe_value(data)}")
     v.check_keys(data, TOP_KEYS, "")
     jobs = data.get("jobs")
     if jobs is not None:

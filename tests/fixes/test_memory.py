@@ -6,7 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import Repo, RunHealer, git
+from tests.conftest import Repo, RunHealer
+from tests.fixes.words import words_project
 
 STAGE = """
 [stages.words]
@@ -14,31 +15,9 @@ run = ["sh", "-c", "grep -n forbidden app.txt | sed 's/:/: /; s/^/app.txt:/' ; !
 parser = "generic"
 """
 
-RULE = """
-[[rules]]
-id = "local.allow"
-description = "replace the forbidden word"
-action = "tool-fix"
-safety = "safe"
-confidence = 0.9
-params = { command = ["sed", "-i", "s/forbidden/allowed/", "{file}"] }
-[rules.match]
-tool = ["generic"]
-message = "forbidden"
-"""
-
 
 def project(path: Path, *, rule: bool, config: str = STAGE) -> Repo:
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    repo = Repo(path)
-    repo.config(config)
-    repo.write("app.txt", "fine\n")
-    if rule:
-        repo.write(".healer/rules/local.toml", RULE)
-    repo.commit()
-    repo.write("app.txt", "this is forbidden\n")
-    return repo
+    return words_project(path, config, {"app.txt": "fine\n"}, {"app.txt": "this is forbidden\n"}, rule=rule)
 
 
 def rows(table: str) -> list[sqlite3.Row]:

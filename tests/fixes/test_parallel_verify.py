@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Repo, RunHealer, git
+from tests.conftest import Repo, RunHealer
+from tests.fixes.words import words_project
 
 # Each check takes a second, so verifying two candidates takes two seconds one after the other.
 STAGE = """
@@ -14,32 +15,10 @@ run = ["sh", "-c", "sleep 1; grep -n forbidden a.txt b.txt | sed 's/:\\\\([0-9]*
 parser = "generic"
 """
 
-RULE = """
-[[rules]]
-id = "local.allow"
-description = "replace the forbidden word"
-action = "tool-fix"
-safety = "safe"
-confidence = 0.9
-params = { command = ["sed", "-i", "s/forbidden/allowed/", "{file}"] }
-[rules.match]
-tool = ["generic"]
-message = "forbidden"
-"""
-
 
 def project(path: Path) -> Repo:
-    path.mkdir()
-    git(path, "init", "-q", "-b", "main")
-    repo = Repo(path)
-    repo.config(STAGE)
-    repo.write(".healer/rules/local.toml", RULE)
-    repo.write("a.txt", "fine\n")
-    repo.write("b.txt", "fine\n")
-    repo.commit()
-    repo.write("a.txt", "forbidden\n")
-    repo.write("b.txt", "forbidden too\n")
-    return repo
+    fine = {"a.txt": "fine\n", "b.txt": "fine\n"}
+    return words_project(path, STAGE, fine, {"a.txt": "forbidden\n", "b.txt": "forbidden too\n"}, rule=True)
 
 
 def verify_seconds(repo: Repo, healer: RunHealer, jobs: str) -> float:

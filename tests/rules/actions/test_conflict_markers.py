@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from healer.config.model import Stage
 from healer.fixes.model import Report
@@ -65,7 +62,6 @@ def test_python_syntax_error_at_a_marker(tmp_path: Path) -> None:
     assert isinstance(result, Report) and result.kind == KIND
 
 
-@pytest.mark.skipif(importlib.util.find_spec("pre_commit_hooks") is None, reason="pre-commit-hooks is not installed")
 def test_pre_commit_check_merge_conflict(tmp_path: Path) -> None:
     root = conflicted(tmp_path / "repo")
     stage = Stage(name="hooks", run=(PYTHON, "-m", "pre_commit_hooks.check_merge_conflict", "app.py"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 from pathlib import Path
 
@@ -19,9 +18,6 @@ RUFF_W = Stage(name="lint", run=(RUFF, "check", "--no-cache", "--select", "W", "
 FLAKE8 = Stage(name="lint", run=(PYTHON, "-m", "flake8", "."), kind="lint")
 # A byte order mark, UTF-8 and CRLF endings: everything but the whitespace must come back byte for byte.
 BOM_CRLF = "\ufeffname = '\xe9t\xe9'  \r\n\r\nother = 1 \t\r\n    \r\nlast = 2\r\n".encode()
-needs_hooks = pytest.mark.skipif(
-    importlib.util.find_spec("pre_commit_hooks") is None, reason="pre-commit-hooks is not installed"
-)
 
 
 def test_ruff_trailing_whitespace_is_removed_on_the_reported_line_only(tmp_path: Path) -> None:
@@ -80,7 +76,6 @@ def test_a_generic_message_from_git_diff_check(tmp_path: Path) -> None:
     assert (root / "notes.txt").read_text() == "one  \ntwo\n"
 
 
-@needs_hooks
 def test_mixed_line_endings_become_the_majority(tmp_path: Path) -> None:
     content = b"a = 1\r\nb = 2\nc = 3\r\nd = 4\r\n"
     root = make_repo(tmp_path / "repo", {"mixed.py": content})
@@ -99,7 +94,6 @@ def test_mixed_line_endings_become_the_majority(tmp_path: Path) -> None:
     assert diagnostics_of(stage, root)[0] == []
 
 
-@needs_hooks
 def test_pre_commit_hooks_fixing_lines_name_the_files(tmp_path: Path) -> None:
     config = (
         "repos:\n- repo: local\n  hooks:\n"
