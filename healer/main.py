@@ -26,10 +26,12 @@ examples:
   healer run                 run every stage (cached where nothing changed)
   healer run lint test       run two stages and whatever they need
   healer run --json          one JSON document on stdout (docs/json.md)
+  healer watch               rerun the stages each saved file affects (Ctrl-C to stop)
   healer stages              show the pipeline healer resolved
   healer init                write the detected pipeline into pyproject.toml
   healer fix                 propose and verify fixes; --apply safe to apply them
   healer undo                take back the last applied fix
+  healer tui                 the terminal UI: live stages, failures by file, review fixes hunk by hunk
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
   healer stats               success rates, red-to-green times, fix acceptance (history, kb search: more)
@@ -137,6 +139,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="run every stage even if its result is cached")
     run.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts (plain output)")
 
+    watch = commands.add_parser(
+        "watch",
+        help="rerun the affected stages whenever files change",
+        description="Run the pipeline on the working tree, then watch it: each time files are saved (after a "
+        "quiet --debounce), rerun the stages whose inputs changed and those that need them, cancelling a stage "
+        "whose inputs change again while it runs. For pytest stages the tests the change affects run first. "
+        "Git-ignored files and .git/ are not watched. Nothing in the working tree, index or stash is changed.",
+        epilog="exit codes: 130 when stopped with Ctrl-C, 2 usage or configuration error",
+    )
+    watch.add_argument("stages", nargs="*", metavar="STAGE", help="stages to watch (with what they need); default: all")
+    watch.add_argument(
+        "--debounce",
+        type=int,
+        default=250,
+        metavar="MS",
+        help="quiet time after a change before rerunning (default: 250)",
+    )
+    watch.add_argument("--json", action="store_true", help="one JSON object per line (schema healer.watch/1)")
+    watch.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="stages to run at once (default: CPU cores)")
+    watch.add_argument("--no-cache", action="store_true", help="rerun stages even if their result is cached")
+    watch.add_argument(
+        "--no-affected-first",
+        dest="affected_first",
+        action="store_false",
+        help="do not run a pytest stage's affected tests before the whole stage",
+    )
+    watch.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts")
+
     stages = commands.add_parser(
         "stages",
         help="show the resolved pipeline",
@@ -164,9 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor",
         help="check that healer can work here",
         description="Check git, the configuration, each stage's tool (with its version), the git hooks, "
-        "the knowledge base and the model configuration. Only cheap local checks; no network.",
+        "the knowledge base and the model: when one is configured, it is asked for one word to see that it "
+        "answers (the only network request; --offline skips it).",
     )
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+    doctor.add_argument("--offline", action="store_true", help="do not ask the configured model whether it answers")
 
     hooks = ("pre-commit", "pre-push")
     install = commands.add_parser(
@@ -306,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     kb_prune.add_argument("--dry-run", action="store_true", help="say what would be deleted, delete nothing")
     kb_prune.add_argument("--vacuum", action="store_true", help="also rewrite the file to give space back (slow)")
     kb_prune.add_argument("--json", action="store_true", help="print what was deleted as JSON")
+
+    tui = commands.add_parser(
+        "tui",
+        help="the terminal UI: live stages, failures, review fixes hunk by hunk",
+        description="Run the pipeline with live stages and logs, browse failures by file with their code and "
+        "history, and review verified fixes with the keys of `git add -p` (y, n, a, d, j, k, s, e, q, ?); "
+        "applied fixes are undone with u (or `healer undo`).",
+    )
+    tui.add_argument("stages", nargs="*", metavar="STAGE", help="stages to check (with what they need); default: all")
+    tui.add_argument("--no-cache", action="store_true", help="run every stage even if its result is cached")
+    tui.add_argument("--watch", action="store_true", help="start in watch mode (w toggles it)")
 
     demo = commands.add_parser(
         "demo",

@@ -1,4 +1,5 @@
-"""`healer doctor`: cheap local checks that healer can work in this repository."""
+"""`healer doctor`: checks that healer can work in this repository; the only request it makes asks the configured model
+for one word (`--offline`: none)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import healer
 from healer.cache.tools import main_command
-from healer.config.model import Stage
+from healer.config.model import Config, Stage
 from healer.errors import HealerError
 from healer.kb.location import database_path
 from healer.pipeline.environment import stage_env
@@ -79,7 +80,25 @@ def _hooks(root: Path) -> Check:
     return Check("git hooks", True, "not installed (healer runs when you call it; `healer install` adds the hooks)")
 
 
-def checks(start: Path) -> list[Check]:
+def _model(config: Config | None, *, offline: bool) -> Check:
+    from healer.llm.setup import offline_reason
+
+    if config is None or not config.llm.model:
+        return Check("model", True, "none configured: fixes come from rules and past fixes only, offline")
+    llm = config.llm
+    where = f" at {llm.api_base}" if llm.api_base else ""
+    if llm.api_key_env and not os.environ.get(llm.api_key_env):
+        return Check("model", False, f"{llm.model}{where}: llm.api_key_env names {llm.api_key_env}, which is not set")
+    reason = offline_reason(config, flag=offline)
+    if reason is not None:
+        return Check("model", True, f"{llm.model}{where}; not asked ({reason})")
+    from healer.llm.probe import probe
+
+    answered, detail = probe(llm)
+    return Check("model", answered, f"{llm.model}{where}: {detail}")
+
+
+def checks(start: Path, *, offline: bool = False) -> list[Check]:
     found: list[Check] = []
     git_version = _version("git")
     found.append(Check("git", git_version != "version unknown", git_version))
@@ -88,6 +107,7 @@ def checks(start: Path) -> list[Check]:
     except HealerError as error:
         found.append(Check("repository", False, str(error)))
         return found
+    config: Config | None
     found.append(Check("repository", True, str(root)))
     from healer.config.load import load_config
 
@@ -111,12 +131,12 @@ def checks(start: Path) -> list[Check]:
         found.append(Check("knowledge base", True, f"{db}{'; ' + notices if notices else ''}"))
     except HealerError as error:
         found.append(Check("knowledge base", False, str(error)))
-    found.append(Check("model", True, "none configured: fixes come from rules and past fixes only, offline"))
+    found.append(_model(config, offline=offline))
     return found
 
 
 def execute(args: argparse.Namespace) -> int:
-    results = checks(Path.cwd())
+    results = checks(Path.cwd(), offline=args.offline)
     if args.json:
         print(json.dumps({"healer_version": healer.__version__, "checks": [asdict(c) for c in results]}, indent=2))
     else:

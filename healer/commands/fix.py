@@ -9,21 +9,13 @@ from typing import TYPE_CHECKING
 from healer.commands.display import display_for, is_terminal
 from healer.commands.run import open_store, terminated_as_interrupt
 from healer.fixes.session import FixOptions, FixReport, fix_workspace
+from healer.llm.setup import offline_reason
 from healer.workspace import open_workspace
 
 if TYPE_CHECKING:
     import argparse
 
     from healer.kb.store import Store
-
-
-def offline_reason(flag: bool) -> str:
-    """Why this run uses rules and past fixes only. Until a model fixer exists, "no model configured" at least."""
-    if flag:
-        return "--offline"
-    if os.environ.get("HEALER_OFFLINE", "") not in ("", "0"):
-        return "HEALER_OFFLINE is set"
-    return "no model configured"
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -48,7 +40,7 @@ def execute(args: argparse.Namespace) -> int:
         stages=tuple(args.stages),
         apply=args.apply,
         dry_run=args.dry_run,
-        offline=offline_reason(args.offline),
+        offline=offline_reason(workspace.config, flag=args.offline),
         rounds=args.rounds,
         jobs=args.jobs,
         use_cache=not args.no_cache,

@@ -136,10 +136,19 @@ def _offer_fixes(workspace: Workspace, snapshot: Snapshot, run: RunResult) -> bo
     if snapshot.tree is None:
         return False
     say = sys.stderr
-    print("healer: looking for fixes (rules, verified in an isolated copy)...", file=say, flush=True)
+    client = None
+    from healer.llm.setup import offline_reason
+
+    if offline_reason(workspace.config, flag=False, hook=True) is None:
+        # Only when the configuration asks for it (llm.hooks): a model makes a commit wait for the network.
+        from healer.llm.setup import make_client
+
+        client = make_client(workspace.config, open_store=lambda: open_store([]), repo=str(workspace.root))
+    sources = "rules and the model" if client is not None else "rules"
+    print(f"healer: looking for fixes ({sources}, verified in an isolated copy)...", file=say, flush=True)
     with terminated_as_interrupt():
         found = fixes_for_tree(
-            workspace, run, snapshot.tree, progress=lambda _m: None, open_store=lambda: open_store([])
+            workspace, run, snapshot.tree, progress=lambda _m: None, open_store=lambda: open_store([]), client=client
         )
     verified = found.verified
     if not verified or workspace.config.fix.hook_apply != "safe":

@@ -61,13 +61,19 @@ def describe(report: dict[str, Any]) -> list[str]:
         for test in report["flaky"]:
             lines.append(f"  {test['count']:>4}×  {test['node_id']}  (last {when(test['last_seen'])})")
     model = report["model"]
-    if model["calls"]:
+    if model["calls"] or model["cached"]:
+        today = model.get("cost_today_all_repos")
         lines.append(
-            f"model: {model['calls']} calls, {model['prompt_tokens'] + model['completion_tokens']} tokens,"
-            f" cost {model['cost']:.4f}"
+            f"model: {model['calls']} calls ({model['failed_calls']} failed), {model['cached']} answered from the"
+            f" cache, {model['prompt_tokens'] + model['completion_tokens']} tokens, ${model['cost']:.4f}"
+            + (f" (today, all repositories: ${today:.4f})" if today else "")
         )
         for entry in model["by_model"]:
-            lines.append(f"  {entry['model']}: {entry['calls']} calls, cost {entry['cost'] or 0.0:.4f}")
+            latency = f", {entry['mean_latency']:.1f}s a call" if entry["mean_latency"] is not None else ""
+            lines.append(
+                f"  {entry['model']}: {entry['calls']} calls, {entry['cached']} cached, "
+                f"{entry['prompt_tokens']}+{entry['completion_tokens']} tokens, ${entry['cost'] or 0.0:.4f}{latency}"
+            )
     return lines
 
 

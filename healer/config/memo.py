@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import healer
-from healer.config.model import Config, FixSettings, Gate, Stage
+from healer.config.model import Config, FixSettings, Gate, LLMSettings, Stage
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"
@@ -55,6 +55,11 @@ def _unpack(values: tuple[Any, ...]) -> Stage:
     return Stage(**fields)
 
 
+def _llm(data: dict[str, Any]) -> LLMSettings:
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return LLMSettings(**values)
+
+
 def recall(root: Path, state_dir: Path) -> Config | None:
     stamp = _stamp(root)
     if stamp is None:
@@ -72,6 +77,7 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             jobs=data["jobs"],
             links=tuple(data["links"]),
             fix=FixSettings(tuple(fix[0]), *fix[1:]),
+            llm=_llm(data["llm"]),
             history=data["history"],
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
@@ -91,6 +97,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "links": list(config.links),
         "stages": [_pack(stage) for stage in config.stages],
         "fix": tuple(config.fix),
+        "llm": {k: list(v) if isinstance(v, tuple) else v for k, v in config.llm._asdict().items()},
         "history": config.history,
     }
     target = state_dir / MEMO

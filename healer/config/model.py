@@ -118,6 +118,36 @@ class FixSettings(NamedTuple):
     """"safe": the pre-commit hook applies verified safe fixes and stages them; "off": it only reports."""
 
 
+class LLMSettings(NamedTuple):
+    """`[tool.healer.llm]`: the model the fixer asks, and the limits it keeps to. No model, no call."""
+
+    model: str | None = None
+    """A litellm model string: "ollama/qwen2.5-coder", "openai/gpt-4o-mini", "anthropic/claude-...", ..."""
+    api_base: str | None = None
+    """An OpenAI-compatible server or a local one (ollama's http://127.0.0.1:11434)."""
+    api_key_env: str | None = None
+    """The environment variable holding the key; unset: the provider's usual one (OPENAI_API_KEY, ...)."""
+    timeout: float = 30.0
+    """Seconds per request (litellm's own default, 600 s, would hold a commit for ten minutes)."""
+    max_attempts: int = 3
+    """Fix attempts per failure; each sees why the previous one failed verification."""
+    retries: int = 2
+    """Retries of a request that timed out, was rate limited or met a provider error."""
+    budget_per_run: float = 0.25
+    """Dollars one healer command may spend."""
+    budget_per_day: float = 2.0
+    """Dollars all healer commands may spend from local midnight."""
+    temperature: float = 0.0
+    fallbacks: tuple[str, ...] = ()
+    """Models asked, in order, when the previous one cannot answer."""
+    max_prompt_tokens: int = 6000
+    max_reply_tokens: int = 2048
+    deny: tuple[str, ...] = ()
+    """Globs of files never sent to a model, beyond the built-in ones (.env*, *.pem, id_*, ...)."""
+    hooks: bool = False
+    """True: the git hooks ask the model too (slower commits); false: hooks use rules and past fixes only."""
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -131,6 +161,7 @@ class Config(NamedTuple):
     links: tuple[str, ...] = ()
     """Untracked paths (a virtualenv, node_modules) made visible in the shadow tree where hooks run."""
     fix: FixSettings = FixSettings()
+    llm: LLMSettings = LLMSettings()
     history: bool = True
     """False: nothing about this repository's runs and fixes is recorded in the knowledge base
     (the content-keyed result cache still is; it holds no history)."""

@@ -10,18 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.model import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, Stage
+from healer.config.model import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix", "history")
+TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
 FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply")
+LLM_KEYS = (
+    "model", "api_base", "api_key_env", "timeout", "max_attempts", "retries", "budget_per_run", "budget_per_day",
+    "temperature", "fallbacks", "max_prompt_tokens", "max_reply_tokens", "deny", "hooks",
+)  # fmt: skip
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Metrics a gate can read without a pattern: the line each well-known tool prints.
 KNOWN_METRICS = {
@@ -265,6 +270,76 @@ def _fix(v: _Validator, raw: Any) -> FixSettings:
     return FixSettings(protected=tuple(protected), max_file_bytes=max_file_bytes, rounds=rounds, hook_apply=hook_apply)
 
 
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _llm(v: _Validator, raw: Any) -> LLMSettings:
+    _expect(v, "llm", raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, LLM_KEYS, "llm")
+    defaults = LLMSettings()
+    model = raw.get("model")
+    if model is not None:
+        _expect(v, "llm.model", model, _text, 'a litellm model name, such as "ollama/qwen2.5-coder"')
+    api_base = raw.get("api_base")
+    if api_base is not None:
+        _expect(
+            v, "llm.api_base", api_base, lambda x: _text(x) and "://" in x, 'a URL, such as "http://127.0.0.1:11434"'
+        )
+    key_env = raw.get("api_key_env")
+    if key_env is not None:
+        _expect(v, "llm.api_key_env", key_env, lambda x: isinstance(x, str) and bool(ENV_NAME.match(x)),
+                "the name of an environment variable (keys are never written in configuration)")  # fmt: skip
+    timeout = raw.get("timeout", defaults.timeout)
+    _expect(v, "llm.timeout", timeout, lambda x: _number(x) and 0 < x <= 3600, "a number of seconds (0 to 3600)")
+    attempts = raw.get("max_attempts", defaults.max_attempts)
+    _expect(v, "llm.max_attempts", attempts, lambda x: _is_whole(x) and 1 <= x <= 20, "a whole number from 1 to 20")
+    retries = raw.get("retries", defaults.retries)
+    _expect(v, "llm.retries", retries, lambda x: _is_whole(x) and 0 <= x <= 10, "a whole number from 0 to 10")
+    per_run = raw.get("budget_per_run", defaults.budget_per_run)
+    _expect(v, "llm.budget_per_run", per_run, lambda x: _number(x) and x >= 0, "a number of dollars (0 or more)")
+    per_day = raw.get("budget_per_day", defaults.budget_per_day)
+    _expect(v, "llm.budget_per_day", per_day, lambda x: _number(x) and x >= 0, "a number of dollars (0 or more)")
+    temperature = raw.get("temperature", defaults.temperature)
+    _expect(v, "llm.temperature", temperature, lambda x: _number(x) and 0 <= x <= 2, "a number from 0 to 2")
+    fallbacks = raw.get("fallbacks", [])
+    _expect(v, "llm.fallbacks", fallbacks, lambda x: _is_str_list(x) and all(map(_text, x)), "an array of model names")
+    prompt_cap = raw.get("max_prompt_tokens", defaults.max_prompt_tokens)
+    _expect(
+        v, "llm.max_prompt_tokens", prompt_cap, lambda x: _is_whole(x) and x >= 500, "a whole number of at least 500"
+    )
+    reply_cap = raw.get("max_reply_tokens", defaults.max_reply_tokens)
+    _expect(v, "llm.max_reply_tokens", reply_cap, lambda x: _is_whole(x) and x >= 100, "a whole number of at least 100")
+    deny = raw.get("deny", [])
+    _expect(v, "llm.deny", deny, _is_str_list, "an array of globs")
+    for pattern in deny:
+        problem = check_glob(pattern)
+        if problem:
+            raise v.fail("llm.deny", problem)
+    hooks = raw.get("hooks", defaults.hooks)
+    _expect(v, "llm.hooks", hooks, lambda x: isinstance(x, bool), "true or false")
+    return LLMSettings(
+        model=model.strip() if model else None,
+        api_base=api_base,
+        api_key_env=key_env,
+        timeout=float(timeout),
+        max_attempts=attempts,
+        retries=retries,
+        budget_per_run=float(per_run),
+        budget_per_day=float(per_day),
+        temperature=float(temperature),
+        fallbacks=tuple(fallbacks),
+        max_prompt_tokens=prompt_cap,
+        max_reply_tokens=reply_cap,
+        deny=tuple(deny),
+        hooks=hooks,
+    )
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -320,4 +395,7 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
     fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
-    return Config(stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix, history=history)
+    llm = LLMSettings() if "llm" not in data else _llm(v, data["llm"])
+    return Config(
+        stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix, llm=llm, history=history
+    )

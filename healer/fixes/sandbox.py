@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,8 @@ def worktree_tree(root: Path, state_dir: Path) -> str:
     (unreferenced objects, which `git gc` prunes in time), as `git stash create` does.
     """
     state_dir.mkdir(parents=True, exist_ok=True)
-    copy = state_dir / f"worktree.index.{os.getpid()}"
+    # One copy per thread: a front end may build trees in two workers at once (a check, a model request).
+    copy = state_dir / f"worktree.index.{os.getpid()}.{threading.get_ident()}"
     source = index_file(root, state_dir.parent)
     try:
         copy.write_bytes(source.read_bytes() if source.exists() else b"")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from healer.fixes.candidates import Note, propose
 from healer.fixes.model import Patch
+from healer.fixes.polish import polish
 from healer.fixes.sandbox import Sandboxes, worktree_tree
 from healer.fixes.verify import Baseline, Verdict, verify
 from healer.pipeline.process import tools_seconds
@@ -30,6 +31,8 @@ from healer.snapshot.tree import tree_manifest
 
 if TYPE_CHECKING:
     from healer.kb.store import Store
+    from healer.llm.client import ModelClient, Usage
+    from healer.llm.fixer import ModelRound
     from healer.rules.engine import RuleSet
     from healer.workspace import Workspace
 
@@ -44,14 +47,19 @@ class FixOptions:
     stages: tuple[str, ...] = ()
     apply: ApplyMode | None = None
     dry_run: bool = False
-    offline: str = "no model configured"
-    """Why no model is asked (--offline, HEALER_OFFLINE, none configured); nothing here opens a socket."""
+    offline: str | None = "no model configured"
+    """Why no model is asked (--offline, HEALER_OFFLINE, none configured; then nothing here opens a socket),
+    or None: the configured model is asked about what the rules and past fixes leave unfixed."""
     rounds: int | None = None
     jobs: int | None = None
     use_cache: bool = True
     prepend_path: tuple[str, ...] = ()
     trigger: str = "fix"
     """What the knowledge base records as the runs' trigger ("fix", "demo")."""
+    model_extra: dict[str, object] = field(default_factory=dict)
+    """Passed to litellm with every request (benchmarks and tests give `mock_response`)."""
+    cancel: threading.Event | None = None
+    """Set from another thread (the TUI's worker) to stop checks and verification as Ctrl-C would."""
 
 
 @dataclass
@@ -69,6 +77,8 @@ class Round:
     propose_tool_seconds: float = 0.0
     """Of `propose_seconds`, the time the rules' tools took (fixers, formatters, reruns of tests)."""
     verify_seconds: float = 0.0
+    model: ModelRound | None = None
+    """What the model fixer did this round, when it was asked."""
 
     @property
     def verified(self) -> list[Patch]:
@@ -80,8 +90,10 @@ class FixReport:
     rounds: list[Round]
     final: RunResult
     duration: float
-    offline: str
+    offline: str | None
     dry_run: bool = False
+    model_usage: Usage | None = None
+    """Calls, tokens and dollars of the model fixer over all rounds; None when no model was asked."""
 
     @property
     def interrupted(self) -> bool:
@@ -125,9 +137,11 @@ def fix_workspace(
         use_cache=options.use_cache,
         log_dir=workspace.state_dir / "logs",
         prepend_path=options.prepend_path,
+        cancel=options.cancel,
     )
     rules: RuleSet | None = None
     rounds: list[Round] = []
+    client = _model_client(workspace, options, open_store)
     store = open_store()
     try:
         final: RunResult | None = None
@@ -143,7 +157,7 @@ def fix_workspace(
                 rules = load_rules(workspace.root)
             current = Round(number, run)
             rounds.append(current)
-            _propose_and_verify(workspace, current, rules, run_options, jobs, progress, open_store, store)
+            _propose_and_verify(workspace, current, rules, run_options, jobs, progress, open_store, store, client)
             if options.apply is not None:
                 current.chosen = choose(current.patches, options.apply)
                 if not options.dry_run:
@@ -160,7 +174,18 @@ def fix_workspace(
     finally:
         if store is not None:
             store.close()
-    return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run)
+    usage = None if client is None else client.usage
+    return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run, usage)
+
+
+def _model_client(
+    workspace: Workspace, options: FixOptions, open_store: Callable[[], Store | None]
+) -> ModelClient | None:
+    if options.offline is not None or not workspace.config.llm.model:
+        return None
+    from healer.llm.setup import make_client
+
+    return make_client(workspace.config, open_store=open_store, repo=str(workspace.root), extra=options.model_extra)
 
 
 def _propose_and_verify(
@@ -172,12 +197,14 @@ def _propose_and_verify(
     progress: Progress,
     open_store: Callable[[], Store | None],
     store: Store | None,
+    client: ModelClient | None,
 ) -> None:
     tree = worktree_tree(workspace.root, workspace.state_dir)
     sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=jobs)
     _judge_round(
-        workspace, current, rules, tree, workspace.root, sandboxes, run_options, jobs, progress, open_store, store
-    )
+        workspace, current, rules, tree, workspace.root, sandboxes, run_options, jobs, progress, open_store, store,
+        client,
+    )  # fmt: skip
 
 
 def fixes_for_tree(
@@ -189,6 +216,8 @@ def fixes_for_tree(
     open_store: Callable[[], Store | None],
     jobs: int | None = None,
     prepend_path: tuple[str, ...] = (),
+    client: ModelClient | None = None,
+    cancel: threading.Event | None = None,
 ) -> Round:
     """Propose and verify fixes for a run of a git tree (the staged content, a pushed commit).
 
@@ -198,7 +227,7 @@ def fixes_for_tree(
     from healer.rules.load import load_rules
 
     size = max(1, jobs or workspace.config.jobs or os.cpu_count() or 1)
-    run_options = RunOptions(jobs=1, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path)
+    run_options = RunOptions(jobs=1, log_dir=workspace.state_dir / "logs", prepend_path=prepend_path, cancel=cancel)
     # One copy more than the verifiers use: it holds the content the rules read.
     sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=size + 1)
     current = Round(1, run)
@@ -207,8 +236,9 @@ def fixes_for_tree(
     try:
         with sandboxes.copy() as content:
             _judge_round(
-                workspace, current, rules, tree, content, sandboxes, run_options, size, progress, open_store, store
-            )
+                workspace, current, rules, tree, content, sandboxes, run_options, size, progress, open_store, store,
+                client,
+            )  # fmt: skip
     finally:
         if store is not None:
             store.close()
@@ -227,6 +257,7 @@ def _judge_round(
     progress: Progress,
     open_store: Callable[[], Store | None],
     store: Store | None,
+    client: ModelClient | None = None,
 ) -> None:
     known = tree_manifest(workspace.root, tree, content).known
     paths = sorted(known)
@@ -251,7 +282,7 @@ def _judge_round(
     if pending:
         progress(f"round {current.number}: verifying {len(pending)} candidate{'s' * (len(pending) != 1)}")
     began = time.monotonic()
-    cancel = threading.Event()
+    cancel = run_options.cancel or threading.Event()
     baseline = Baseline(
         run=current.run,
         config=workspace.config,
@@ -273,6 +304,97 @@ def _judge_round(
             raise
     current.verify_seconds = time.monotonic() - began
     current.patches = [_judged(patch, verdicts.get(patch.id)) for patch in candidates]
+    if client is not None:
+        _ask_model(workspace, current, client, content, baseline, sandboxes, jobs, progress)
+
+
+def ask_model_about(
+    workspace: Workspace,
+    run: RunResult,
+    fingerprints: Sequence[str],
+    *,
+    progress: Progress,
+    open_store: Callable[[], Store | None],
+    jobs: int | None = None,
+    extra: dict[str, object] | None = None,
+) -> Round:
+    """Ask the configured model about chosen failures of `run` (the working tree's), verified like every fix.
+
+    For a front end with a failure selected (the TUI): no rules, no replay, nothing applied.
+    """
+    size = max(1, jobs or workspace.config.jobs or os.cpu_count() or 1)
+    client = _model_client(workspace, FixOptions(offline=None, model_extra=dict(extra or {})), open_store)
+    current = Round(1, run)
+    if client is None:
+        return current
+    wanted = set(fingerprints)
+    settled = {d.fingerprint for d in run.diagnostics if d.fingerprint not in wanted}
+    tree = worktree_tree(workspace.root, workspace.state_dir)
+    sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, workspace.config.links, size=size)
+    run_options = RunOptions(jobs=1, log_dir=workspace.state_dir / "logs")
+    baseline = Baseline(
+        run=run,
+        config=workspace.config,
+        known=tree_manifest(workspace.root, tree, workspace.root).known,
+        options=run_options,
+        open_store=open_store,
+    )
+    _ask_model(workspace, current, client, workspace.root, baseline, sandboxes, size, progress, settled=settled)
+    return current
+
+
+def _ask_model(
+    workspace: Workspace,
+    current: Round,
+    client: ModelClient,
+    content: Path,
+    baseline: Baseline,
+    sandboxes: Sandboxes,
+    jobs: int,
+    progress: Progress,
+    settled: set[str] | None = None,
+) -> None:
+    """The model's turn: the failures no verified rule or past fix resolves, one request per cluster."""
+    from healer.llm.cluster import clusters
+    from healer.llm.redact import DEFAULT_DENY, denied
+    from healer.llm.setup import make_fixer
+    from healer.patch.validate import validate
+
+    if settled is None:
+        settled = {fp for patch in current.patches if patch.status == "verified" for fp in patch.fingerprints}
+    groups = clusters(current.run, settled)
+    if not groups:
+        return
+    config = workspace.config
+    deny = (*DEFAULT_DENY, *config.llm.deny)
+    count = len(groups)
+    progress(f"round {current.number}: asking {client.models[0]} about {count} failure group{'s' * (count != 1)}")
+
+    def judge(patch: Patch) -> Patch:
+        checked = validate(patch.edits, workspace.root, config.fix)
+        problems = list(checked.problems)
+        problems += [f"{path}: matches llm.deny" for path in patch.paths if denied(path, deny)]
+        patch = replace(patch, flags=tuple(checked.flags))
+        if problems:
+            return patch.with_status("failed", "refused: " + "; ".join(problems))
+        patch = polish(patch, config, current.run, sandboxes.copy, baseline.options.prepend_path)
+        return _judged(patch, verify(patch, baseline, sandboxes))
+
+    def past(fingerprints: Sequence[str]) -> list[str]:
+        # Called from the fixer's threads: each opens its own connection.
+        mine = baseline.open_store() if config.history else None
+        if mine is None:
+            return []
+        try:
+            return [fix.diff for fix in mine.accepted_fixes(fingerprints, limit=3)]
+        finally:
+            mine.close()
+
+    fixer = make_fixer(client, content, past=past)
+    current.model = fixer.run(groups, judge, jobs=jobs, cancel=baseline.options.cancel)
+    current.patches += current.model.patches
+    verified = sum(1 for patch in current.model.patches if patch.status == "verified")
+    progress(f"round {current.number}: the model proposed {len(current.model.patches)} fix(es), {verified} verified")
 
 
 def _with_replays(

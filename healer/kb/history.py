@@ -134,28 +134,37 @@ def flaky_tests(store: Store, repo: str | None, limit: int = 20) -> list[dict[st
     ]
 
 
-def model_cost(store: Store, repo: str | None) -> dict[str, Any]:
+def model_cost(store: Store, repo: str | None, *, since_midnight: float | None = None) -> dict[str, Any]:
+    """Model calls per model: requests made (answered or failed), replies served from the cache, tokens, dollars."""
     where, parameters = _repo_filter(repo)
     rows = store.conn.execute(
-        "SELECT model, count(*), sum(cost), sum(prompt_tokens), sum(completion_tokens), sum(1 - ok), avg(latency)"
-        f" FROM model_calls{where} GROUP BY model ORDER BY model",
+        "SELECT model, sum(1 - cached), sum(cached), sum(cost), sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END),"
+        " sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), sum(1 - ok), avg(CASE WHEN cached THEN NULL"
+        f" ELSE latency END) FROM model_calls{where} GROUP BY model ORDER BY model",
         parameters,
     ).fetchall()
     models = [
         {
             "model": model,
             "calls": calls,
+            "cached": cached,
             "cost": cost,
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "failed_calls": failed,
             "mean_latency": latency,
         }
-        for model, calls, cost, prompt, completion, failed, latency in rows
+        for model, calls, cached, cost, prompt, completion, failed, latency in rows
     ]
+    today = None
+    if since_midnight is not None:
+        today = store.model_spending(since_midnight)
     return {
         "calls": sum(m["calls"] for m in models),
+        "cached": sum(m["cached"] for m in models),
+        "failed_calls": sum(m["failed_calls"] for m in models),
         "cost": sum((m["cost"] or 0.0 for m in models), 0.0),
+        "cost_today_all_repos": today,
         "prompt_tokens": sum(m["prompt_tokens"] for m in models),
         "completion_tokens": sum(m["completion_tokens"] for m in models),
         "by_model": models,
@@ -163,11 +172,13 @@ def model_cost(store: Store, repo: str | None) -> dict[str, Any]:
 
 
 def stats(store: Store, repo: str | None) -> dict[str, Any]:
+    from healer.llm.budget import local_midnight
+
     return {
         "stages": stage_stats(store, repo),
         "fixes": fix_stats(store, repo),
         "flaky": flaky_tests(store, repo),
-        "model": model_cost(store, repo),
+        "model": model_cost(store, repo, since_midnight=local_midnight()),
     }
 
 
@@ -220,5 +231,51 @@ def search(store: Store, text: str, limit: int) -> dict[str, list[dict[str, Any]
                 "accepted": bool(accepted),
             }
             for repo, patch_id, created, title, origin, status, accepted in patches
+        ],
+    }
+
+
+def fingerprint_history(store: Store, fingerprint: str, limit: int = 5) -> dict[str, Any]:
+    """What the knowledge base knows of one failure, in every repository: when it was seen, how it was fixed.
+
+    `runs` counts the runs that reported it (the current one included); `fixes` are the patches that
+    addressed it and were decided on, newest first, with the last decision (accepted, rejected, edited, undone).
+    """
+    seen = store.conn.execute(
+        "SELECT count(DISTINCT d.run_id), count(DISTINCT r.repo), min(r.started), max(r.started)"
+        " FROM diagnostics d JOIN runs r ON r.id = d.run_id WHERE d.fingerprint = ?",
+        (fingerprint,),
+    ).fetchone()
+    runs, repos, first, last = seen
+    rows = store.conn.execute(
+        "SELECT p.repo, p.patch_id, p.title, p.source, p.origin, p.status, d.decision, d.via, d.created"
+        " FROM patch_fingerprints f JOIN patches p ON p.repo = f.repo AND p.patch_id = f.patch_id"
+        " JOIN decisions d ON d.id = (SELECT id FROM decisions WHERE repo = p.repo AND patch_id = p.patch_id"
+        "   ORDER BY created DESC, id DESC LIMIT 1)"
+        " WHERE f.fingerprint = ? ORDER BY d.created DESC LIMIT ?",
+        (fingerprint, limit),
+    ).fetchall()
+    proposed = store.conn.execute(
+        "SELECT count(*) FROM patch_fingerprints WHERE fingerprint = ?", (fingerprint,)
+    ).fetchone()[0]
+    return {
+        "runs": runs,
+        "repos": repos,
+        "first_seen": first,
+        "last_seen": last,
+        "proposed": proposed,
+        "fixes": [
+            {
+                "repo": repo,
+                "patch_id": patch_id,
+                "title": title,
+                "source": source,
+                "origin": origin,
+                "status": status,
+                "decision": "applied" if decision == "accepted" else decision,
+                "via": via,
+                "time": created,
+            }
+            for repo, patch_id, title, source, origin, status, decision, via, created in rows
         ],
     }

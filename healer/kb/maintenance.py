@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from healer.errors import HealerError
-from healer.kb.schema import COLUMNS
+from healer.kb.schema import ADDED_LATER, COLUMNS
 from healer.kb.store import PRUNE_EVERY, add_stage_totals, index_diagnostics, refresh_patch
 
 if TYPE_CHECKING:
@@ -136,6 +136,7 @@ def _delete(
         (long_cutoff,),
     )
     run("model_calls", "DELETE FROM model_calls WHERE created < ?", (long_cutoff,))
+    run("model_replies", "DELETE FROM model_replies WHERE created < ?", (cutoff,))
     run("flaky", "DELETE FROM flaky WHERE last_seen < ?", (cutoff,))
     run("stage_results", "DELETE FROM stage_results WHERE created < ?", (cutoff,))
 
@@ -236,10 +237,10 @@ def _import_row(
     if table not in COLUMNS:
         raise KbImportError(f"{where}: unknown table {table!r} (expected one of {', '.join(COLUMNS)})")
     columns = COLUMNS[table]
-    missing = [name for name in columns if name not in row]
+    missing = [name for name in columns if name not in row and (table, name) not in ADDED_LATER]
     if missing:
         raise KbImportError(f"{where}: {table} row lacks {', '.join(missing)}")
-    values = [row[name] for name in columns]
+    values = [row[name] if name in row else ADDED_LATER[(table, name)] for name in columns]
     for name, value in zip(columns, values, strict=True):
         kind, required = kinds[table][name]
         if value is None:

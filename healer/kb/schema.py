@@ -20,6 +20,8 @@ Tables (v2):
 - `stage_totals`: per (repo, stage), running totals updated by `record_run`: results, passes, failures,
   recoveries (red then green) and their summed time from the first red run to the green one. `healer stats`
   reads these few rows instead of scanning every run; they outlive pruning, so statistics cover all history.
+- `model_replies` (v3): a model's reply per (model, hash of the redacted prompt): a failure seen again costs
+  no call. `model_calls` gains `cached` (1: answered from `model_replies`, no request made) and `error`.
 - `meta`: small facts about the file itself (when retention last ran).
 - `diagnostics_fts`, `patches_fts`: FTS5 indexes over `diagnostics` and `patches`. Deletes and updates are
   kept by triggers; new diagnostics are indexed by one `INSERT ... SELECT` per run (`index_diagnostics`),
@@ -263,7 +265,28 @@ def _v2(db: Any) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2)
+V3 = """
+ALTER TABLE model_calls ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE model_calls ADD COLUMN error TEXT;
+CREATE TABLE model_replies (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    reply TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    cost REAL,
+    created REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX model_calls_created ON model_calls (created);
+"""
+
+
+def _v3(db: Any) -> None:
+    for statement in _statements(V3):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -286,9 +309,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "flaky": ("repo", "stage", "node_id", "message", "count", "first_seen", "last_seen"),
     "model_calls": (
         "uid", "repo", "model", "prompt_tokens", "completion_tokens", "cost", "latency", "prompt_hash", "ok", "created",
+        "cached", "error",
     ),
 }  # fmt: skip
 """The columns `healer kb export` writes and `healer kb import` reads, per table. Local row ids stay out,
 except a run's, which its stages, diagnostics, patches and verifications refer to in the file; derived
 columns (a patch's status, verified, accepted...) stay out too and are recomputed on import. Parents come
 before children. The cache (stage_results, tool_versions) describes this machine's tools and files: not exported."""
+
+ADDED_LATER: dict[tuple[str, str], Any] = {("model_calls", "cached"): 0, ("model_calls", "error"): None}
+"""Columns an export from an older healer lacks, with the value its rows take on import."""

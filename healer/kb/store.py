@@ -64,6 +64,14 @@ class CachedResult(NamedTuple):
     created: float
 
 
+class CachedReply(NamedTuple):
+    model: str
+    reply: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float | None
+
+
 class Store:
     """A connection to the knowledge base, safe to use from several processes at once."""
 
@@ -347,14 +355,37 @@ class Store:
         latency: float,
         prompt_hash: str,
         ok: bool,
+        cached: bool = False,
+        error: str | None = None,
     ) -> None:
         with self.write() as conn:
             conn.execute(
                 "INSERT INTO model_calls (uid, repo, model, prompt_tokens, completion_tokens, cost, latency,"
-                " prompt_hash, ok, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " prompt_hash, ok, created, cached, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_uid(), repo, model, prompt_tokens, completion_tokens, cost, latency, prompt_hash, int(ok),
-                 time.time()),
+                 time.time(), int(cached), error),
             )  # fmt: skip
+
+    def cached_reply(self, key: str) -> CachedReply | None:
+        row = self.conn.execute(
+            "SELECT model, reply, prompt_tokens, completion_tokens, cost FROM model_replies WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else CachedReply(*row)
+
+    def store_reply(self, key: str, reply: CachedReply) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO model_replies (key, model, reply, prompt_tokens, completion_tokens, cost,"
+                " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, *reply, time.time()),
+            )
+
+    def model_spending(self, since: float) -> float:
+        """Dollars spent on model calls (all repositories) since `since`; calls of unknown cost count as free."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(cost), 0) FROM model_calls WHERE created >= ? AND cached = 0", (since,)
+        ).fetchone()
+        return float(row[0])
 
     # -- queries for fixers ------------------------------------------------------
 

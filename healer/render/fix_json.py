@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import healer
 from healer.fixes.model import Patch
 from healer.fixes.session import FixReport, Round
 from healer.patch.diff import unified_diff
 from healer.render.json_document import run_document
+
+if TYPE_CHECKING:
+    from healer.llm.client import Usage
 
 FIX_SCHEMA = "healer.fix/1"
 
@@ -59,7 +62,19 @@ def _round(one: Round) -> dict[str, Any]:
         "propose_seconds": round(one.propose_seconds, 4),
         "propose_tool_seconds": round(one.propose_tool_seconds, 4),
         "verify_seconds": round(one.verify_seconds, 4),
-    }
+        "model": None if one.model is None else {
+            "model": one.model.model,
+            "stopped": one.model.stopped,
+            "attempts": [
+                {
+                    "cluster": a.cluster, "number": a.number, "outcome": a.outcome, "detail": a.detail,
+                    "patch": a.patch_id, "repaired": a.repaired, "own_seconds": round(a.own_seconds, 4),
+                    "model_seconds": round(a.model_seconds, 4),
+                }
+                for a in one.model.attempts
+            ],
+        },
+    }  # fmt: skip
 
 
 def fix_document(report: FixReport) -> dict[str, Any]:
@@ -74,5 +89,20 @@ def fix_document(report: FixReport) -> dict[str, Any]:
         "found": report.found,
         "applied": [patch.id for patch in report.applied],
         "rounds": [_round(one) for one in report.rounds],
+        "model_usage": None if report.model_usage is None else _usage(report.model_usage),
         "final": run_document(report.final),
+    }
+
+
+def _usage(usage: Usage) -> dict[str, Any]:
+    return {
+        "calls": usage.calls,
+        "cached": usage.cached,
+        "failed": usage.failed,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "cost": round(usage.cost, 6),
+        "unknown_cost": usage.unknown_cost,
+        "redactions": usage.redactions,
+        "errors": list(usage.errors),
     }

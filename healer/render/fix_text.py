@@ -46,12 +46,30 @@ def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> li
         lines.append(f"  ! {note.report.kind}{where} ({note.stage}, rule {note.rule}): {note.report.message}")
     for error in one.errors:
         lines.append(f"  ! {error}")
+    if one.model is not None:
+        lines.extend(_model_round(one))
     for patch, reason in one.refused:
         lines.append(f"  ✘ not applied {patch.id}: {reason}")
     if one.chosen and report.dry_run:
         lines.append(f"  would apply: {', '.join(p.id for p in one.chosen)} (--dry-run: nothing changed)")
     for patch in one.applied:
         lines.append(f"  ✔ applied {patch.id}: {patch.title} ({', '.join(patch.paths)})")
+    return lines
+
+
+def _model_round(one: Round) -> list[str]:
+    assert one.model is not None
+    attempts = one.model.attempts
+    kinds: dict[str, int] = {}
+    for attempt in attempts:
+        kinds[attempt.outcome] = kinds.get(attempt.outcome, 0) + 1
+    counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    lines = [f"  model {one.model.model}: {len(attempts)} attempt{'s' * (len(attempts) != 1)} ({counted or 'none'})"]
+    for attempt in attempts:
+        if attempt.outcome in ("malformed", "error") and attempt.detail != one.model.stopped:
+            lines.append(f"  ! model, {attempt.cluster}, attempt {attempt.number}: {attempt.detail.splitlines()[0]}")
+    if one.model.stopped:
+        lines.append(f"  ! the model fixer stopped: {one.model.stopped}; the other fixes above are unaffected")
     return lines
 
 
@@ -94,6 +112,16 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
         f"fix{'es' * (verified != 1)}, {len(applied)} applied in {len(report.rounds)} "
         f"round{'s' * (len(report.rounds) != 1)}; now {outcome[report.final.outcome]} ({report.duration:.1f}s)",
     ]
+    usage = report.model_usage
+    if usage is not None:
+        cost = f"${usage.cost:.6f}" + (f" (+{usage.unknown_cost} of unknown price)" if usage.unknown_cost else "")
+        lines.append(
+            f"model: {usage.calls} call{'s' * (usage.calls != 1)}, {usage.cached} answered from the cache, "
+            f"{usage.failed} failed; {usage.prompt_tokens + usage.completion_tokens} tokens, {cost}"
+            + (f"; {usage.redactions} secret{'s' * (usage.redactions != 1)} redacted" if usage.redactions else "")
+        )
+    elif report.offline and report.offline != "no model configured":
+        lines.append(f"offline ({report.offline}): rules and past fixes only")
     if not hints:
         return lines
     if applied:

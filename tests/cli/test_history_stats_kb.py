@@ -86,7 +86,10 @@ def test_stats_per_stage_fixes_flaky_and_cost(repo: Repo, healer: RunHealer) -> 
     text = healer("stats").out
     assert "lint" in text and "33%" in text and "4.0m" in text
     assert "rule ruff-fix" in text and "model gpt-test" in text and "100%" in text
-    assert "2×  tests/test_io.py::test_read" in text and "1 calls, 1200 tokens, cost 0.2500" in text
+    assert (
+        "2×  tests/test_io.py::test_read" in text
+        and "model: 1 calls (0 failed), 0 answered from the cache, 1200 tokens, $0.2500" in text
+    )
 
     every = json.loads(healer("stats", "--all-repos", "--json").out)
     assert [s["runs"] for s in every["stages"]] == [4, 3]

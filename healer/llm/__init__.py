@@ -1,0 +1,1 @@
+"""healer.llm: the model fixer (litellm), its context, edits, redaction, budget and cache."""

@@ -1,0 +1,220 @@
+"""The model fixer: ask, turn the reply into edits, judge them like every other fix, and try again with the verdict.
+
+Each cluster of failures gets at most `llm.max_attempts` attempts. An attempt
+is a request, its edits, validation and verification in a copy; what failed
+goes into the next attempt's prompt. A reply that cannot be turned into edits
+gets one repair request with the reason, counted apart from the attempts.
+Nothing loops past these bounds, and a spent budget or an unreachable model
+ends the fixer for the whole run: the rules' fixes are reported either way.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from healer.fixes.model import FileEdit, Patch
+from healer.llm.client import Message, ModelClient, ModelError, Reply, Usage
+from healer.llm.cluster import Cluster
+from healer.llm.prompt import Counter, build_prompt
+
+Outcome = Literal["verified", "failed", "unverifiable", "refused", "malformed", "error"]
+FEEDBACK_LINES = 40
+REPAIR = "Reply again with corrected SEARCH/REPLACE blocks only."
+TITLE_CHARS = 100
+MODEL_CONFIDENCE = 0.5
+# These end the fixer for the run: asking again cannot help.
+FINAL_ERRORS = frozenset({"budget", "auth", "connection", "request"})
+
+
+@dataclass(frozen=True)
+class Attempt:
+    cluster: str
+    number: int
+    outcome: Outcome
+    detail: str
+    patch_id: str | None = None
+    repaired: bool = False
+    """A malformed first reply was followed by a repair request."""
+    own_seconds: float = 0.0
+    """healer's own time: building the prompt, parsing, validating, and verifying beyond the tools' run time."""
+    model_seconds: float = 0.0
+
+
+@dataclass
+class ModelRound:
+    model: str
+    patches: list[Patch] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    stopped: str | None = None
+    """Why the fixer stopped before trying every cluster (budget spent, model unreachable)."""
+
+
+Judge = Callable[[Patch], Patch]
+"""Validate, polish and verify a patch; returns it with its status."""
+PastDiffs = Callable[[Sequence[str]], list[str]]
+
+
+@dataclass
+class ModelFixer:
+    client: ModelClient
+    root: Path
+    """Where the code the prompt shows and the edits start from is read (a copy of the checked tree)."""
+    deny: Sequence[str]
+    count: Counter
+    past: PastDiffs = lambda _fingerprints: []
+    _cancel: threading.Event | None = None
+
+    def run(
+        self, groups: Sequence[Cluster], judge: Judge, *, jobs: int = 1, cancel: threading.Event | None = None
+    ) -> ModelRound:
+        """Every cluster, `jobs` at a time; `cancel` (set by a front end that quits) stops further attempts."""
+        outcome = ModelRound(self.client.models[0])
+        stop = threading.Event()  # set by a final error (budget spent, model unreachable): no more requests
+        self._cancel = cancel
+        lock = threading.Lock()
+
+        def one(cluster: Cluster) -> None:
+            patches, attempts, stopped = self._cluster(cluster, judge, stop)
+            with lock:
+                outcome.patches.extend(patches)
+                outcome.attempts.extend(attempts)
+                if stopped and outcome.stopped is None:
+                    outcome.stopped = stopped
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="model") as pool:
+            for future in [pool.submit(one, cluster) for cluster in groups]:
+                future.result()
+        outcome.usage = self.client.usage
+        return outcome
+
+    def _cluster(
+        self, cluster: Cluster, judge: Judge, stop: threading.Event
+    ) -> tuple[list[Patch], list[Attempt], str | None]:
+        settings = self.client.settings
+        feedback: list[str] = []
+        patches: list[Patch] = []
+        attempts: list[Attempt] = []
+        past = self.past(cluster.fingerprints)
+        for number in range(1, settings.max_attempts + 1):
+            if stop.is_set() or (self._cancel is not None and self._cancel.is_set()):
+                break
+            began = time.monotonic()
+            prompt = build_prompt(
+                cluster,
+                self.root,
+                deny=self.deny,
+                cap=settings.max_prompt_tokens,
+                count=self.count,
+                past=past,
+                feedback=feedback,
+            )
+            waited = 0.0
+            try:
+                reply = self.client.complete(prompt.messages)
+                waited += reply.latency
+                edits, problem = self._edits(reply.text)
+                repaired = problem is not None
+                if problem is not None:
+                    reply = self.client.complete(_repair(prompt.messages, reply, problem))
+                    waited += reply.latency
+                    edits, problem = self._edits(reply.text)
+            except ModelError as error:
+                attempts.append(Attempt(cluster.key, number, "error", str(error), own_seconds=0.0))
+                if error.kind in FINAL_ERRORS:
+                    stop.set()
+                    return patches, attempts, str(error)
+                break
+            if problem is not None or not edits:
+                detail = problem or "the reply changes nothing"
+                own = time.monotonic() - began - waited
+                attempts.append(
+                    Attempt(
+                        cluster.key, number, "malformed", detail, None, repaired, own_seconds=own, model_seconds=waited
+                    )
+                )
+                feedback.append(f"Your reply could not be used: {detail}")
+                continue
+            patch = Patch(
+                title=_title(reply.text, cluster),
+                edits=edits,
+                source="model",
+                origin=reply.model,
+                safety="review",
+                confidence=MODEL_CONFIDENCE,
+                stage=cluster.stage,
+                fingerprints=cluster.fingerprints,
+                extra={
+                    "attempt": number,
+                    "cost": reply.cost,
+                    "cached_reply": reply.cached,
+                    "node_ids": [d.node_id for d in cluster.diagnostics if d.node_id],
+                },
+            )
+            judged = judge(patch)
+            spent = time.monotonic() - began - waited - float(judged.extra.get("tool_seconds", 0.0))
+            refused = (judged.detail or "").startswith("refused:")
+            outcome: Outcome = "refused" if refused else judged.status  # type: ignore[assignment]
+            attempts.append(
+                Attempt(cluster.key, number, outcome, judged.detail or "", judged.id, repaired, spent, waited)
+            )
+            patches.append(judged)
+            if judged.status == "verified":
+                break
+            feedback.append(_verdict(judged))
+        return patches, attempts, None
+
+    def _edits(self, text: str) -> tuple[tuple[FileEdit, ...], str | None]:
+        from healer.llm.edits import EditError, apply_blocks, parse_reply
+
+        try:
+            return apply_blocks(parse_reply(text), self._read), None
+        except EditError as error:
+            return (), str(error)
+
+    def _read(self, path: str) -> bytes | None:
+        from healer.llm.edits import EditError
+        from healer.llm.redact import denied
+
+        if denied(path, self.deny):
+            raise EditError(f"{path}: healer never shows or edits this file (llm.deny)")
+        target = self.root / path
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise EditError(f"{path}: outside the project")
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise EditError(f"{path}: not a regular file")
+        return target.read_bytes() if target.exists() else None
+
+
+def _repair(messages: Sequence[Message], reply: Reply, problem: str) -> list[Message]:
+    ask = f"Your reply could not be used: {problem}\n{REPAIR}"
+    return [*messages, {"role": "assistant", "content": reply.text[:20_000]}, {"role": "user", "content": ask}]
+
+
+def _verdict(patch: Patch) -> str:
+    from healer.patch.diff import unified_diff
+
+    diff = "\n".join(unified_diff(patch.edits).splitlines()[:80])
+    detail = "\n".join((patch.detail or "it did not pass").splitlines()[-FEEDBACK_LINES:])
+    return f"You proposed:\n```diff\n{diff}\n```\nChecking it in a copy of the project gave:\n```\n{detail}\n```"
+
+
+def _title(reply: str, cluster: Cluster) -> str:
+    for line in reply.splitlines():
+        line = line.strip().strip("*#` ").strip()
+        if not line:
+            continue
+        if "<<<<<<<" in line or line.startswith(("---", "+++", "@@")) or ("/" in line and " " not in line):
+            break
+        if len(line) <= TITLE_CHARS:
+            return line
+        break
+    count = len(cluster.diagnostics)
+    where = cluster.key.removeprefix("stage:")
+    return f"model fix for {count} failure{'s' * (count != 1)} in {where}" if count else f"model fix for {where}"

@@ -1,0 +1,442 @@
+"""A watch session: the first full run, then a rerun of what each group of changes affects.
+
+Threads:
+
+- the *watcher* thread (`healer-watch-files`) receives bursts of file-system
+  events, asks git which of them are content (see `paths`), cancels the running
+  batch when a change touches an unfinished stage's inputs, and queues the
+  change. Cancelling here, at once, rather than after the debounce, keeps a
+  stage that read half-saved files from finishing and caching its result;
+- the *scheduling* thread (`healer-watch`) owns everything else: the
+  knowledge base connection (SQLite stays in one thread), the import graph,
+  and the batches, which it runs with `run_pipeline` in place on the working
+  tree, exactly as `healer run` does. It is the only thread that calls the
+  sink, so events arrive in order and never two at once.
+
+The caller's thread only starts and stops the session. Each batch has its own
+cancel event (`RunOptions.cancel`): setting it stops that batch as Ctrl-C
+stops a run, and nothing else.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from healer.config.model import Config, Stage
+from healer.errors import HealerError
+from healer.fixes.verify import affected_stages
+from healer.pipeline.events import Event, StageFinished
+from healer.pipeline.plan import select_stages
+from healer.pipeline.result import RunResult, StageResult
+from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.watch.events import (
+    AffectedTests,
+    BatchCancelled,
+    BatchFinished,
+    BatchStarted,
+    Pass,
+    PipelineEvent,
+    WatchEvent,
+    WatchProblem,
+    WatchSink,
+    WatchStarted,
+    WatchStopped,
+)
+from healer.watch.notify import Changes, FileWatcher
+from healer.watch.paths import content_changes
+from healer.watch.plan import preview_stage, pytest_arguments, stages_to_rerun
+from healer.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from healer.kb.store import Store
+    from healer.snapshot.manifest import Manifest
+    from healer.watch.imports import ImportGraph
+
+DEFAULT_DEBOUNCE_MS = 250
+HOLD_LIMIT_SECONDS = 5.0
+"""Changes that never pause (a tool rewriting files that are not git-ignored) still run after this long."""
+CONFIG_FILES = ("healer.toml", "pyproject.toml")
+WATCHER_STOP_SECONDS = 2.0
+"""The watcher thread notices a stop within one step (20 ms); this only bounds a wedged notifier."""
+
+
+class WatchOptions(NamedTuple):
+    stages: tuple[str, ...] = ()
+    """Stages to watch (with what they need); empty: all."""
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    """Quiet time after the last change before the affected stages run."""
+    jobs: int | None = None
+    use_cache: bool = True
+    """False: no cache both ways and no history, as `healer run --no-cache`."""
+    affected_first: bool = True
+    """Run a pytest stage's affected test files first, as a preview, then the full stage."""
+
+
+class _Batch:
+    """A running batch, as both threads see it (under the session's lock)."""
+
+    def __init__(self, unfinished: set[str]) -> None:
+        self.cancel = threading.Event()
+        self.unfinished = unfinished
+        """Stages of the full pass (with their needs) that have no result yet."""
+        self.changed: set[str] = set()
+        """The changes that cancelled it."""
+        self.hit: set[str] = set()
+
+
+class WatchSession:
+    """Watches the working tree of `workspace` and reports to `sink` until `stop()`.
+
+    Raises UnknownStage (a HealerError) at construction for a stage name the configuration lacks.
+    """
+
+    def __init__(self, workspace: Workspace, sink: WatchSink, options: WatchOptions | None = None) -> None:
+        self.workspace = workspace
+        self.sink = sink
+        self.options = options or WatchOptions()
+        self.error: str | None = None
+        """Why the session ended on its own (the file watcher failed); None otherwise."""
+        self.failure: BaseException | None = None
+        """An exception that ended the scheduling thread (a bug, or the sink failing); callers re-raise it."""
+        self._selected = [stage.name for stage in select_stages(workspace.config, self.options.stages)]
+        self._lock = threading.Lock()
+        self._inbox: queue.Queue[tuple[float, frozenset[str]] | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._ended = threading.Event()
+        self._batch: _Batch | None = None
+        self._watcher: FileWatcher | None = None
+        self._thread: threading.Thread | None = None
+        self._store: Store | None = None
+        self._notices: tuple[str, ...] = ()
+        self._graph: ImportGraph | None = None
+        self._last: dict[str, StageResult] = {}
+        self._carry: set[str] = set()
+        self._held: set[str] = set()
+        self._number = 0
+
+    # -- the caller's side ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Start watching (every folder is watched when this returns), then the first full run, in the background.
+
+        Raises WatcherError when the file system cannot be watched.
+        """
+        self._watcher = FileWatcher(self.workspace.root, self._on_changes, self._on_watch_error)
+        self._watcher.start()
+        self._thread = threading.Thread(target=self._main, name="healer-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the session to end: the running batch is cancelled (its stages ended as Ctrl-C ends them).
+        Returns at once; `join()` waits for the end."""
+        self._stopping.set()
+        with self._lock:
+            if self._batch is not None:
+                self._batch.cancel.set()
+        if self._watcher is not None:
+            self._watcher.stop()
+        self._inbox.put(None)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the session to end; True when it has: WatchStopped was the last event, every stage has
+        ended and the watcher thread is gone. Safe to interrupt (Ctrl-C) and call again."""
+        # An event rather than Thread.join: on Python 3.11 a Ctrl-C landing in Thread.join marks the
+        # thread as finished while it still runs, and the caller would exit with stages still running.
+        return self._thread is None or self._ended.wait(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and not self._ended.is_set()
+
+    # -- the watcher thread ---------------------------------------------------------
+
+    def _on_changes(self, raw: Changes) -> None:
+        try:
+            changed = content_changes(self.workspace.root, raw)
+        except HealerError:
+            return  # git could not answer for this burst (a repository mid-rewrite); the next burst asks again
+        if not changed:
+            return
+        paths = sorted(changed)
+        with self._lock:
+            batch = self._batch
+            if batch is not None and batch.unfinished and not batch.cancel.is_set():
+                hit = affected_stages(self.workspace.config, sorted(batch.unfinished), paths)
+                if hit:
+                    batch.changed.update(paths)
+                    batch.hit.update(hit)
+                    batch.cancel.set()
+        self._inbox.put((time.monotonic(), frozenset(changed)))
+
+    def _on_watch_error(self, error: BaseException) -> None:
+        self.error = f"watching for changes stopped: {error}"
+        self.stop()
+
+    # -- the scheduling thread ----------------------------------------------------------
+
+    def _main(self) -> None:
+        try:
+            self._store = self._open_store()
+            try:
+                self._emit(WatchStarted(str(self.workspace.root), tuple(self._selected), self.options.debounce_ms))
+                self._run_batch((), list(self._selected), (), frozenset())
+                if self._wants_graph(self.workspace.config) and not self._stopping.is_set():
+                    self._build_graph()  # now, not at the first save: that one should start its stages at once
+                while True:
+                    changed = self._collect()
+                    if changed is None:
+                        break
+                    self._handle(changed)
+            finally:
+                if self._graph is not None:
+                    self._graph.save()
+                if self._store is not None:
+                    self._store.close()
+        except BaseException as error:
+            self.failure = error
+        finally:
+            self._stopping.set()
+            if self._watcher is not None:
+                self._watcher.stop()
+                self._watcher.join(WATCHER_STOP_SECONDS)
+            try:
+                self._emit(WatchStopped(self.error))
+            except Exception as error:  # the sink itself broke; report the first failure
+                self.failure = self.failure or error
+            self._ended.set()
+
+    def _open_store(self) -> Store | None:
+        if not self.options.use_cache:
+            return None
+        from healer.kb.store import Store, StoreError
+
+        try:
+            return Store()
+        except StoreError as error:
+            self._notices = (f"{error}; watching without the cache",)
+            return None
+
+    def _emit(self, event: WatchEvent) -> None:
+        self.sink(event)
+
+    def _collect(self) -> set[str] | None:
+        """The next group of changes: from the first until `debounce` passes without another; None to stop."""
+        item = self._inbox.get()
+        if item is None or self._stopping.is_set():
+            return None
+        began, paths = item
+        pending = set(paths)
+        quiet = self.options.debounce_ms / 1000
+        last = began
+        while True:
+            wait = min(last + quiet, began + max(HOLD_LIMIT_SECONDS, 10 * quiet)) - time.monotonic()
+            if wait <= 0:
+                break
+            try:
+                item = self._inbox.get(timeout=wait)
+            except queue.Empty:
+                break
+            if item is None:
+                return None
+            last, paths = item
+            pending |= paths
+        return None if self._stopping.is_set() else pending
+
+    def _handle(self, changed: set[str]) -> None:
+        changed |= self._held
+        self._held = set()
+        reload = self._config_changed(changed)
+        if reload is None:
+            self._held = changed  # rerun them once the configuration can be read again
+            return
+        config = self.workspace.config
+        tests = self._affected_tests(changed, config)
+        # Changed stage definitions: all of them, as at the start.
+        stages = list(self._selected) if reload else stages_to_rerun(config, self._selected, changed)
+        carried = [name for name in self._selected if name in self._carry]
+        wanted = set(stages) | set(carried)
+        self._carry = set()
+        self._run_batch(tuple(sorted(changed)), [s for s in self._selected if s in wanted], tuple(carried), tests)
+
+    def _config_changed(self, changed: Collection[str]) -> bool | None:
+        """Read the configuration again if a change could alter it: True if it did, None if it is broken now."""
+        if not any(self._decides_config(path) for path in changed):
+            return False
+        try:
+            workspace = open_workspace(self.workspace.root)
+            selected = [stage.name for stage in select_stages(workspace.config, self.options.stages)]
+        except HealerError as error:
+            self._emit(WatchProblem(f"{error} (watching goes on; nothing reruns until this is fixed)"))
+            return None
+        if workspace.config == self.workspace.config:
+            return False
+        with self._lock:
+            self.workspace = workspace
+            self._selected = selected
+        return True
+
+    def _decides_config(self, path: str) -> bool:
+        if path in CONFIG_FILES:
+            return True
+        if self.workspace.config.source != "detected":
+            return False
+        # Detection reads top-level files (setup.cfg, tox.ini, package.json, Makefile, ...) and CI workflows.
+        return ("/" not in path and not path.endswith(".py")) or path.startswith(".github/")
+
+    def _affected_tests(self, changed: Collection[str], config: Config) -> frozenset[str]:
+        if not self.options.affected_first or not any(path.endswith(".py") for path in changed):
+            return frozenset()
+        if self._graph is None:
+            if not self._wants_graph(config):
+                return frozenset()
+            self._build_graph()
+        return frozenset() if self._graph is None else self._graph.update(changed)
+
+    def _wants_graph(self, config: Config) -> bool:
+        return self.options.affected_first and any(
+            pytest_arguments(config.stage(name)) is not None for name in self._selected
+        )
+
+    def _build_graph(self) -> None:
+        from healer.snapshot.worktree import read_worktree
+        from healer.watch.imports import ImportGraph
+
+        graph = ImportGraph(self.workspace.root, self.workspace.state_dir)
+        try:
+            tree = read_worktree(self.workspace.root, submodules=False)
+        except HealerError:
+            return  # git could not list the tree just now: no previews until it can
+        graph.build(tree.paths(), tree.content_id)
+        self._graph = graph
+
+    # -- one batch ----------------------------------------------------------------------
+
+    def _run_batch(
+        self, changed: tuple[str, ...], stages: list[str], carried: Sequence[str], tests: frozenset[str]
+    ) -> None:
+        if self._stopping.is_set():
+            return
+        number = self._number
+        self._number += 1
+        self._emit(BatchStarted(number, changed, tuple(stages), tuple(carried)))
+        if not stages:
+            self._emit(BatchFinished(number, None))
+            return
+        workspace = self.workspace
+        closure = {stage.name for stage in select_stages(workspace.config, stages)}
+        batch = _Batch(set(closure))
+        with self._lock:
+            self._batch = batch
+            if self._stopping.is_set():
+                batch.cancel.set()
+        run: RunResult | None = None
+        previews: tuple[StageResult, ...] = ()
+        try:
+            found = self._previews(workspace.config, stages, tests) if tests else []
+            if found and not batch.cancel.is_set():
+                for stage, (preview, files) in found:
+                    self._emit(AffectedTests(number, stage, preview.name, files))
+                quick = run_pipeline(
+                    Config(stages=tuple(preview for _, (preview, _) in found), source="watch"),
+                    workspace.root,
+                    options=self._run_options(batch),
+                    store=self._store,
+                    sink=self._relay(number, "affected", None),
+                )
+                previews = quick.stages
+            if not batch.cancel.is_set():
+                run = run_pipeline(
+                    workspace.config,
+                    workspace.root,
+                    names=stages,
+                    options=self._run_options(batch),
+                    store=self._store,
+                    sink=self._relay(number, "full", batch),
+                )
+        finally:
+            with self._lock:
+                self._batch = None
+        cancelled = run is None or run.interrupted
+        finished = [] if run is None else [r for r in run.stages if not _interrupted(r)]
+        self._last.update((result.name, result) for result in finished)
+        if run is not None and not run.interrupted:
+            from healer.recording import record_run
+
+            record_run(self._store, workspace, run, trigger="watch")
+        if cancelled:
+            done = {result.name for result in finished}
+            self._carry = {name for name in stages if name not in done}
+            if batch.changed:
+                self._emit(BatchCancelled(number, tuple(sorted(batch.changed)), tuple(sorted(batch.hit))))
+        self._emit(BatchFinished(number, run, previews, cancelled))
+
+    def _run_options(self, batch: _Batch) -> RunOptions:
+        notices, self._notices = self._notices, ()
+        return RunOptions(
+            jobs=self.options.jobs,
+            use_cache=self.options.use_cache,
+            log_dir=self.workspace.state_dir / "logs",
+            notices=notices,
+            cancel=batch.cancel,
+        )
+
+    def _relay(self, number: int, phase: Pass, batch: _Batch | None) -> Sink:
+        def sink(event: Event) -> None:
+            if batch is not None and isinstance(event, StageFinished):
+                with self._lock:
+                    batch.unfinished.discard(event.result.name)
+            self._emit(PipelineEvent(number, phase, event))
+
+        return sink
+
+    def _previews(
+        self, config: Config, stages: Sequence[str], tests: frozenset[str]
+    ) -> list[tuple[str, tuple[Stage, tuple[str, ...]]]]:
+        """The affected-tests previews worth running before the full stages: (stage, (preview, test files))."""
+        graph = self._graph
+        if graph is None:
+            return []
+        everything = graph.tests()
+        found: list[tuple[str, tuple[Stage, tuple[str, ...]]]] = []
+        tree: list[Manifest] = []
+        for name in stages:
+            stage = config.stage(name)
+            if any(self._last.get(need) is None or not self._last[need].ok for need in stage.needs):
+                continue  # the full stage will not run unless its needs pass; neither does its preview
+            preview = preview_stage(stage, self.workspace.root, tests, everything)
+            if preview is not None and not self._cached(stage, tree):
+                found.append((name, preview))
+        return found
+
+    def _cached(self, stage: Stage, tree: list[Manifest]) -> bool:
+        """Whether the full stage's result for this content is cached already (then a preview would only delay it).
+
+        The key is the runner's own (`stage_key` over the same environment and tools), computed the way
+        the runner computes it for a stage started in place.
+        """
+        store = self._store
+        if store is None or not self.options.use_cache or not stage.cache:
+            return False
+        from healer.cache.key import stage_key
+        from healer.cache.tools import tool_identities
+        from healer.pipeline.environment import stage_env
+        from healer.snapshot.worktree import read_worktree
+
+        root = self.workspace.root
+        try:
+            if not tree:
+                tree.append(read_worktree(root))
+            env = stage_env(stage)
+            cwd = root / stage.cwd if stage.cwd else root
+            key = stage_key(stage, tree[0], env, tool_identities(stage, env, cwd, store))
+            return store.cached_result(key) is not None
+        except HealerError:
+            return False
+
+
+def _interrupted(result: StageResult) -> bool:
+    return result.status == "cancelled" or (result.status == "skipped" and result.reason == "interrupted")
