@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 ApplyMode = Literal["safe", "all"]
 
+MODEL_GROUPS_PER_ROUND = 8
+"""Groups of failures (one file's each) the model is asked about per round: a bound on one round's cost."""
+
 # Flags that keep a patch out of `--apply safe` whatever its rule's class: a person should see these.
 REVIEW_FLAGS = frozenset({"edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "deletes-file"})
 
@@ -362,9 +365,11 @@ def _ask_model(
 
     if settled is None:
         settled = {fp for patch in current.patches if patch.status == "verified" for fp in patch.fingerprints}
-    groups = clusters(current.run, settled)
+    groups = clusters(current.run, settled, limit=10_000)
     if not groups:
         return
+    skipped = max(0, len(groups) - MODEL_GROUPS_PER_ROUND)
+    groups = groups[:MODEL_GROUPS_PER_ROUND]
     config = workspace.config
     deny = (*DEFAULT_DENY, *config.llm.deny)
     count = len(groups)
@@ -392,6 +397,7 @@ def _ask_model(
 
     fixer = make_fixer(client, content, past=past)
     current.model = fixer.run(groups, judge, jobs=jobs, cancel=baseline.options.cancel)
+    current.model.skipped = skipped
     current.patches += current.model.patches
     verified = sum(1 for patch in current.model.patches if patch.status == "verified")
     progress(f"round {current.number}: the model proposed {len(current.model.patches)} fix(es), {verified} verified")

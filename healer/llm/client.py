@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from healer.kb.store import CachedReply, Store
 
 Message = dict[str, str]
-ErrorKind = Literal["timeout", "rate-limit", "connection", "provider", "auth", "request", "budget"]
+ErrorKind = Literal["timeout", "rate-limit", "connection", "provider", "auth", "request", "budget", "cancelled"]
 RETRIABLE: frozenset[str] = frozenset({"timeout", "rate-limit", "connection", "provider"})
 BACKOFF_SECONDS = 0.5
 BACKOFF_LIMIT = 8.0
@@ -83,6 +83,8 @@ class ModelClient:
     sleep: Callable[[float], None] = time.sleep
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     usage: Usage = field(default_factory=Usage)
+    cancel: threading.Event | None = None
+    """Set when the run is interrupted: no further request or retry starts, backoff waits end."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -130,14 +132,20 @@ class ModelClient:
                 raise ModelError(f"llm.api_key_env names {name}, which is not set in the environment", "auth")
             return value
         if self.settings.api_base and self.settings.model and self.settings.model.startswith("openai/"):
-            # Local OpenAI-compatible servers take any key, but the client library refuses to send none.
-            return self.environ.get("OPENAI_API_KEY") or "no-key"
+            # Another server than OpenAI's must not receive the user's OpenAI key: it gets a placeholder
+            # (local servers take any key; the client library refuses to send none) unless llm.api_key_env
+            # names the key meant for it.
+            if "://api.openai.com" in self.settings.api_base:
+                return None
+            return "no-key"
         return None
 
     def _ask(self, litellm: Any, model: str, sent: list[Message], limit: int, key: str, api_key: str | None) -> Reply:
         estimate, prompt_tokens = _estimate(litellm, model, sent, limit)
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
+            if self.cancel is not None and self.cancel.is_set():
+                raise ModelError(f"{model}: interrupted", "cancelled")
             try:
                 self.budget.reserve(estimate)
             except BudgetExceeded as error:
@@ -166,7 +174,11 @@ class ModelClient:
                 if kind not in RETRIABLE or attempt == attempts - 1:
                     tried = f" ({attempt + 1} tries)" if attempt else ""
                     raise ModelError(message.rstrip(".") + tried, kind) from None
-                self.sleep(min(BACKOFF_LIMIT, wait if wait is not None else BACKOFF_SECONDS * 2**attempt))
+                pause = min(BACKOFF_LIMIT, wait if wait is not None else BACKOFF_SECONDS * 2**attempt)
+                if self.cancel is not None:
+                    self.cancel.wait(pause)
+                else:
+                    self.sleep(pause)
                 continue
             latency = time.monotonic() - began
             text, used_in, used_out = _content(response, prompt_tokens)
@@ -339,6 +351,8 @@ def _content(response: Any, prompt_tokens: int) -> tuple[str, int, int]:
         text = response.choices[0].message.content or ""
     except (AttributeError, IndexError, TypeError):
         text = ""
+    # JSON may carry lone surrogates ("\\udc80"): not text SQLite or a file can hold.
+    text = str(text).encode("utf-8", "replace").decode("utf-8")
     usage = getattr(response, "usage", None)
     used_in = int(getattr(usage, "prompt_tokens", 0) or prompt_tokens)
     used_out = int(getattr(usage, "completion_tokens", 0) or 0)

@@ -48,8 +48,12 @@ def read_source(root: Path, path: str, deny: Sequence[str]) -> str | None:
         return None
     target = root / path
     try:
-        if not target.resolve().is_relative_to(root.resolve()) or not target.is_file():
+        real = target.resolve()
+        if not real.is_relative_to(root.resolve()) or not target.is_file():
             return None
+        inside = real.relative_to(root.resolve()).as_posix()
+        if denied(inside, deny) or inside.startswith(".git/"):
+            return None  # a symlinked folder must not lead around a deny glob, nor into git's own files
         data = target.read_bytes()[: MAX_READ_BYTES + 1]
     except OSError:
         return None

@@ -10,10 +10,10 @@ ends the fixer for the whole run: the rules' fixes are reported either way.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -29,7 +29,7 @@ REPAIR = "Reply again with corrected SEARCH/REPLACE blocks only."
 TITLE_CHARS = 100
 MODEL_CONFIDENCE = 0.5
 # These end the fixer for the run: asking again cannot help.
-FINAL_ERRORS = frozenset({"budget", "auth", "connection", "request"})
+FINAL_ERRORS = frozenset({"budget", "auth", "connection", "request", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class ModelRound:
     usage: Usage = field(default_factory=Usage)
     stopped: str | None = None
     """Why the fixer stopped before trying every cluster (budget spent, model unreachable)."""
+    skipped: int = 0
+    """Groups of failures not asked about this round (beyond the per-round limit)."""
 
 
 Judge = Callable[[Patch], Patch]
@@ -80,17 +82,52 @@ class ModelFixer:
         self._cancel = cancel
         lock = threading.Lock()
 
-        def one(cluster: Cluster) -> None:
-            patches, attempts, stopped = self._cluster(cluster, judge, stop)
-            with lock:
-                outcome.patches.extend(patches)
-                outcome.attempts.extend(attempts)
-                if stopped and outcome.stopped is None:
-                    outcome.stopped = stopped
+        pending: queue.SimpleQueue[Cluster] = queue.SimpleQueue()
+        for cluster in groups:
+            pending.put(cluster)
+        workers = max(1, min(jobs, len(groups)))
+        finished = threading.Event()
+        left = [workers]
+        errors: list[BaseException] = []
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="model") as pool:
-            for future in [pool.submit(one, cluster) for cluster in groups]:
-                future.result()
+        def work() -> None:
+            try:
+                while not stop.is_set():
+                    try:
+                        cluster = pending.get_nowait()
+                    except queue.Empty:
+                        break
+                    patches, attempts, stopped = self._cluster(cluster, judge, stop)
+                    with lock:
+                        outcome.patches.extend(patches)
+                        outcome.attempts.extend(attempts)
+                        if stopped and outcome.stopped is None:
+                            outcome.stopped = stopped
+            except BaseException as error:  # handed to the caller's thread below
+                errors.append(error)
+                stop.set()
+            finally:
+                with lock:
+                    left[0] -= 1
+                    if not left[0]:
+                        finished.set()
+
+        # Daemon threads: a request waiting on a slow model must not hold up the exit after Ctrl-C.
+        self.client.cancel = stop
+        for number in range(workers):
+            threading.Thread(target=work, name=f"model-{number}", daemon=True).start()
+        try:
+            while not finished.wait(0.1):
+                pass
+        except BaseException:
+            # Ctrl-C reaches only this thread: no more requests, and the copies' checks stop too.
+            stop.set()
+            if cancel is not None:
+                cancel.set()
+            finished.wait(2.0)
+            raise
+        if errors:
+            raise errors[0]
         outcome.usage = self.client.usage
         return outcome
 
@@ -99,6 +136,7 @@ class ModelFixer:
     ) -> tuple[list[Patch], list[Attempt], str | None]:
         settings = self.client.settings
         feedback: list[str] = []
+        tried: dict[str, int] = {}
         patches: list[Patch] = []
         attempts: list[Attempt] = []
         past = self.past(cluster.fingerprints)
@@ -157,6 +195,13 @@ class ModelFixer:
                     "node_ids": [d.node_id for d in cluster.diagnostics if d.node_id],
                 },
             )
+            if patch.id in tried:
+                # The same edits again: verifying them again would say the same; tell the model so.
+                detail = f"the same edits as attempt {tried[patch.id]}, which did not pass"
+                attempts.append(Attempt(cluster.key, number, "failed", detail, patch.id, repaired, 0.0, waited))
+                feedback.append(f"Your reply repeats attempt {tried[patch.id]}, which did not pass; try another way.")
+                continue
+            tried[patch.id] = number
             judged = judge(patch)
             spent = time.monotonic() - began - waited - float(judged.extra.get("tool_seconds", 0.0))
             refused = (judged.detail or "").startswith("refused:")
@@ -165,8 +210,8 @@ class ModelFixer:
                 Attempt(cluster.key, number, outcome, judged.detail or "", judged.id, repaired, spent, waited)
             )
             patches.append(judged)
-            if judged.status == "verified":
-                break
+            if judged.status in ("verified", "unverifiable"):
+                break  # unverifiable: the check cannot run (or the file changed meanwhile); asking again cannot help
             feedback.append(_verdict(judged))
         return patches, attempts, None
 
@@ -180,16 +225,34 @@ class ModelFixer:
 
     def _read(self, path: str) -> bytes | None:
         from healer.llm.edits import EditError
-        from healer.llm.redact import denied
+        from healer.patch.validate import path_problem
 
-        if denied(path, self.deny):
+        # What is read here can come back to the model (a near miss is quoted in the repair request):
+        # the same gate as a write, and the deny globs on the real path too (a symlinked folder).
+        problem = path_problem(self.root, path)
+        if problem is not None:
+            raise EditError(problem)
+        real = _real_path(self.root, path)
+        if real is None or denied_path(path, real, self.deny):
             raise EditError(f"{path}: healer never shows or edits this file (llm.deny)")
         target = self.root / path
-        if not target.resolve().is_relative_to(self.root.resolve()):
-            raise EditError(f"{path}: outside the project")
-        if target.is_symlink() or (target.exists() and not target.is_file()):
+        if target.exists() and not target.is_file():
             raise EditError(f"{path}: not a regular file")
         return target.read_bytes() if target.exists() else None
+
+
+def _real_path(root: Path, path: str) -> str | None:
+    """`path` with every symlink resolved, relative to the root; None when that leaves the root."""
+    try:
+        return (root / path).resolve().relative_to(root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+
+
+def denied_path(path: str, real: str, deny: Sequence[str]) -> bool:
+    from healer.llm.redact import denied
+
+    return denied(path, deny) or denied(real, deny) or real == ".git" or real.startswith(".git/")
 
 
 def _repair(messages: Sequence[Message], reply: Reply, problem: str) -> list[Message]:

@@ -65,6 +65,7 @@ def _round(one: Round) -> dict[str, Any]:
         "model": None if one.model is None else {
             "model": one.model.model,
             "stopped": one.model.stopped,
+            "skipped": one.model.skipped,
             "attempts": [
                 {
                     "cluster": a.cluster, "number": a.number, "outcome": a.outcome, "detail": a.detail,

@@ -64,10 +64,24 @@ def _model_round(one: Round) -> list[str]:
     for attempt in attempts:
         kinds[attempt.outcome] = kinds.get(attempt.outcome, 0) + 1
     counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    lines = [f"  model {one.model.model}: {len(attempts)} attempt{'s' * (len(attempts) != 1)} ({counted or 'none'})"]
+    repairs = sum(attempt.repaired for attempt in attempts)
+    extra = f", {repairs} with a repair request" if repairs else ""
+    lines = [
+        f"  model {one.model.model}: {len(attempts)} attempt{'s' * (len(attempts) != 1)} ({counted or 'none'}{extra})"
+    ]
+    problems: dict[str, list[str]] = {}
     for attempt in attempts:
         if attempt.outcome in ("malformed", "error") and attempt.detail != one.model.stopped:
-            lines.append(f"  ! model, {attempt.cluster}, attempt {attempt.number}: {attempt.detail.splitlines()[0]}")
+            first = attempt.detail.splitlines()[0] if attempt.detail else "no reason given"
+            problems.setdefault(first, []).append(f"{attempt.cluster} #{attempt.number}")
+    for problem, where in problems.items():
+        more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+        lines.append(f"  ! model ({', '.join(where[:3])}{more}): {problem}")
+    if one.model.skipped:
+        lines.append(
+            f"  ! {one.model.skipped} more file(s) with failures were not sent to the model this round "
+            "(at most 8 a round; apply fixes and run again)"
+        )
     if one.model.stopped:
         lines.append(f"  ! the model fixer stopped: {one.model.stopped}; the other fixes above are unaffected")
     return lines
@@ -76,10 +90,13 @@ def _model_round(one: Round) -> list[str]:
 def _patch(patch: Patch, one: Round, *, colour: bool) -> list[str]:
     addresses = [d for d in one.run.diagnostics if d.fingerprint in patch.fingerprints]
     flags = f" · flags: {', '.join(patch.flags)}" if patch.flags else ""
+    cost = patch.extra.get("cost") if patch.source == "model" else None
+    priced = f" · ${cost:.4f}" if isinstance(cost, float) else ""
     lines = [
         "",
         f"  {_MARKS[patch.status]}  {patch.title}",
-        f"    id {patch.id} · {patch.source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g}{flags}",
+        f"    id {patch.id} · {patch.source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g}"
+        f"{flags}{priced}",
     ]
     if addresses:
         first = addresses[0]
@@ -127,5 +144,9 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
     if applied:
         lines.append("Undo with `healer undo` (the last fix) or `healer undo ID`; `healer log` lists them.")
     elif verified and not report.dry_run:
-        lines.append("Apply them with `healer fix --apply safe` (rules classed safe) or `--apply all`.")
+        safe = any(p.safety == "safe" for one in report.rounds for p in one.verified)
+        if safe:
+            lines.append("Apply them with `healer fix --apply safe` (rules classed safe) or `--apply all`.")
+        else:
+            lines.append("Apply them with `healer fix --apply all` (they are classed review: read them first).")
     return lines

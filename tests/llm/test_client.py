@@ -98,8 +98,6 @@ def ask(shared: ModelClient, messages: list[dict[str, str]]) -> bool:
         return False
 
 
-
-
 def test_fallbacks_answer_when_the_first_model_cannot(tmp_path: Path) -> None:
     def by_model(body: dict[str, Any]) -> Any:
         return error(401) if body["model"] == "gpt-4o-mini" else reply("from the fallback")

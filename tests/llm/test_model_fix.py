@@ -243,3 +243,88 @@ def test_asking_about_one_failure_verifies_a_fix_and_changes_nothing(repo: Repo)
     assert len(model.requests) == 1 and "test_other" not in model.requests[0]["messages"][1]["content"]
     assert found.model is not None and [p.status for p in found.patches] == ["verified"]
     assert (repo.path / "calc.py").read_text() == CALC and repo.git("status", "--porcelain") == ""
+
+
+def test_a_reply_with_a_lone_surrogate_is_a_malformed_reply_not_a_crash(repo: Repo) -> None:
+    from tests.llm.server import Step
+
+    body = b'{"id": "x", "object": "chat.completion", "created": 1, "model": "m", "choices": [{"index": 0,' \
+        b' "message": {"role": "assistant", "content": "garbage \\udc80 here"}, "finish_reason": "stop"}],' \
+        b' "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}'  # fmt: skip
+    with fake_model(Step(raw=body)) as model:
+        project(repo, model, max_attempts=1)
+        document = fix(repo)
+    [attempt] = attempts(document)
+    assert attempt["outcome"] == "malformed" and (repo.path / "calc.py").read_text() == CALC
+
+
+def test_a_symlinked_folder_does_not_lead_around_a_deny_glob(repo: Repo) -> None:
+    secret = "customer: alice-in-wonderland\n"
+    near_miss = "cfg/credentials.yml\n<<<<<<< SEARCH\ncustomer: alice\n=======\nx\n>>>>>>> REPLACE\n"
+    git_probe = ".git/config\n<<<<<<< SEARCH\n[core\n=======\nx\n>>>>>>> REPLACE\n"
+    with fake_model(reply(near_miss), reply(git_probe)) as model:
+        project(repo, model, max_attempts=1, deny=["config/credentials.*"])
+        repo.write("config/credentials.yml", secret)
+        (repo.path / "cfg").symlink_to("config")
+        repo.commit("with credentials")
+        fix(repo)
+    sent = model.everything_sent()
+    assert "alice-in-wonderland" not in sent and "repositoryformatversion" not in sent
+    assert len(model.requests) == 2  # the reply, then its repair request: the refusal names no content
+    assert "llm.deny" in model.requests[1]["messages"][-1]["content"]
+
+
+def test_another_servers_never_receive_the_users_openai_key(repo: Repo) -> None:
+    with fake_model(reply(GOOD)) as model:
+        project(repo, model)
+        fix(repo)  # OPENAI_API_KEY is set to a test value while it runs
+    assert b"sk-test-not-a-real-key" not in b"\n".join(model.raw_requests)
+    assert b"Bearer no-key" in model.raw_requests[0]
+
+
+def test_the_same_broken_fix_twice_is_not_verified_again(repo: Repo) -> None:
+    with fake_model(reply(WRONG)) as model:
+        project(repo, model, max_attempts=3)
+        document = fix(repo)
+    outcomes = [(a["outcome"], a["detail"].split(",")[0]) for a in attempts(document)]
+    assert outcomes[0][0] == "failed" and all("the same edits as attempt 1" in d for _, d in outcomes[1:])
+    assert len(model_patches(document)) == 1
+    assert "repeats attempt 1" in model.requests[2]["messages"][-1]["content"]
+
+
+def test_ctrl_c_during_a_model_request_ends_the_run_at_once(repo: Repo) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with fake_model(hang(120)) as model:
+        project(repo, model, timeout=60, retries=2)
+        env = {**os.environ, "OPENAI_API_KEY": "x"}
+        child = subprocess.Popen([sys.executable, "-m", "healer", "fix"], cwd=repo.path, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not model.requests and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.1)
+        assert model.requests, child.communicate()
+        began = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=60)
+        took = time.monotonic() - began
+    assert child.returncode == 130 and "Traceback" not in err and err.strip().endswith("healer: interrupted")
+    assert took < 10, took  # not the request's 60 s timeout, let alone its retries
+    assert len(model.requests) == 1
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_the_text_report_shows_cost_repairs_and_the_right_apply_hint(repo: Repo, healer: RunHealer) -> None:
+    broken = "calc.py\n<<<<<<< SEARCH\n    return a - b\n>>>>>>> REPLACE\n"
+    with fake_model(reply(broken), reply(GOOD)) as model:
+        project(repo, model)
+        done = healer("fix", env={"OPENAI_API_KEY": "x"}, timeout=240)
+    out = done.out
+    assert "model openai/gpt-4o-mini: 1 attempt (1 verified, 1 with a repair request)" in out
+    assert "· model openai/gpt-4o-mini · review · confidence 0.5 · $0.0" in out
+    assert "model: 2 calls, 0 answered from the cache, 0 failed;" in out
+    assert "Apply them with `healer fix --apply all` (they are classed review: read them first)." in out

@@ -39,7 +39,7 @@ def test_a_file_edited_since_the_check_makes_its_fix_stale_and_refused(lint_repo
         await pilot.press("A")
         await settle(pilot)
         assert review.outcome is None
-        assert app.messages[-1] == "not applied: app.py changed since the fix was made; rerun `healer fix`"
+        assert app.messages[-1] == "not applied: app.py changed since the fix was made; R checks again for fresh fixes"
         # Still working: back, to the failures, and a fresh check gives a fix for the file as it is now.
         await pilot.press("q", "f")
         assert isinstance(app.screen, FailuresScreen)
@@ -96,7 +96,9 @@ def test_a_deleted_file_is_said_so_everywhere(lint_repo: Repo) -> None:
         await pilot.press("A")
         await settle(pilot)
         assert review.outcome is None
-        assert app.messages[-1] == "not applied: app.py changed since the fix was made; rerun `healer fix`"
+        assert (
+            app.messages[-1] == "not applied: app.py was deleted since the fix was made; R checks again for fresh fixes"
+        )
 
     drive(app, scenario)
     assert not (lint_repo.path / "app.py").exists()

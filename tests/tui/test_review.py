@@ -239,3 +239,19 @@ def test_unverified_fixes_are_hidden_until_asked_for(repo: Repo) -> None:
         assert "failed" in info and "verification:" in info
 
     drive(app, scenario)
+
+
+def test_split_on_a_single_change_says_why_nothing_happened(lint_repo: Repo) -> None:
+    app = make_app(lint_repo)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await open_review(pilot)
+        await pilot.press("s")
+        assert app.messages[-1] == "split into 2 hunks"
+        before = len(app.session.reviews[0].hunks)
+        await pilot.press("s")  # its first piece is one change
+        assert app.messages[-1] == "this hunk is one change: it cannot be split further"
+        assert len(app.session.reviews[0].hunks) == before
+
+    drive(app, scenario)
+    assert (lint_repo.path / "app.py").read_text() == APP_PY

@@ -44,7 +44,8 @@ _DECIDING = frozenset(
 
 
 def _row(review: PatchReview) -> Text:
-    mark = _STATUS.get(review.original.status, "·")
+    # An edited fix is no longer the verified one: its mark must not say verified.
+    mark = "✎" if review.edited else _STATUS.get(review.original.status, "·")
     state = review.outcome or ("stale" if review.stale else "edited" if review.edited else "")
     # The state before the title: a long title is cut at the end, the state must stay visible.
     text = Text.assemble(
@@ -125,7 +126,10 @@ class ReviewScreen(HealerScreen):
     def _next_pending(self, after: PatchReview | None) -> PatchReview | None:
         start = self._shown.index(after) + 1 if after in self._shown else 0
         ordered = self._shown[start:] + self._shown[:start]
-        return next((r for r in ordered if not r.done), None)
+        # A fix that can still be applied first; a stale one only when nothing else is left.
+        return next((r for r in ordered if not r.done and not r.stale), None) or next(
+            (r for r in ordered if not r.done), None
+        )
 
     @property
     def current(self) -> PatchReview | None:
@@ -220,8 +224,8 @@ class ReviewScreen(HealerScreen):
         if action in _DECIDING:
             return review is not None and bool(review.hunks) and not review.done and not self.healer.busy(review)
         if action == "split":
-            current = review.current if review is not None and not review.done else None
-            return current is not None and current.splittable
+            # Enabled whenever there is a hunk: a key that does nothing must say why (action_split does).
+            return review is not None and not review.done and review.current is not None
         if action == "edit":
             current = review.current if review is not None and not review.done else None
             return current is not None and not current.whole_file and self._editable(review, current.path)
@@ -243,6 +247,10 @@ class ReviewScreen(HealerScreen):
     def _decide(self, how: str, value: bool) -> None:
         review = self.current
         if review is None or review.done:
+            return
+        if value and review.stale:
+            # Nothing could be applied: say so before anything is marked accepted.
+            self.healer.tell(f"not applied: {review.stale}; R checks again for fresh fixes", error=True)
             return
         getattr(review, how)(value)
         self._after_decision(review)
@@ -279,6 +287,9 @@ class ReviewScreen(HealerScreen):
 
     def action_split(self) -> None:
         review = self.current
+        if review is not None and (review.current is None or not review.current.splittable):
+            self.healer.tell("this hunk is one change: it cannot be split further")
+            return
         if review is not None:
             before = len(review.hunks)
             if review.split_current():
