@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from healer.llm.budget import dollars
+
 if TYPE_CHECKING:
     from healer.diagnostics.model import Diagnostic
     from healer.fixes.session import Round
@@ -41,7 +43,7 @@ def offer(app: HealerApp, diagnostic: Diagnostic) -> str:
     llm = app.workspace.config.llm
     price = _attempt_price(app)
     cost = "price shown once the model client has loaded" if price is None else (
-        "no known price (a local model: free)" if price == 0 else f"at most ${price:.4f} an attempt"
+        "no known price (a local model: free)" if price == 0 else f"at most {dollars(price)} an attempt"
     )  # fmt: skip
     return f"m: ask {llm.model} for a fix ({cost}; up to {llm.max_attempts} attempts, ${llm.budget_per_run:.2f} a run)"
 
@@ -86,7 +88,7 @@ def summary(found: Round) -> str:
         return "no failure to ask about"
     verified = sum(p.status == "verified" for p in model.patches)
     usage = model.usage
-    cost = f"${usage.cost:.4f}" + (" (cached reply)" if usage.cached and not usage.calls else "")
+    cost = dollars(usage.cost) + (" (cached reply)" if usage.cached and not usage.calls else "")
     text = f"{model.model}: {len(model.patches)} candidate(s), {verified} verified, {cost}"
     if model.stopped:
         text += f"; stopped: {model.stopped}"

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from healer.commands.history import open_kb, this_repo, when
+from healer.llm.budget import dollars
 
 if TYPE_CHECKING:
     import argparse
@@ -65,14 +66,15 @@ def describe(report: dict[str, Any]) -> list[str]:
         today = model.get("cost_today_all_repos")
         lines.append(
             f"model: {model['calls']} calls ({model['failed_calls']} failed), {model['cached']} answered from the"
-            f" cache, {model['prompt_tokens'] + model['completion_tokens']} tokens, ${model['cost']:.4f}"
-            + (f" (today, all repositories: ${today:.4f})" if today else "")
+            f" cache, {model['prompt_tokens'] + model['completion_tokens']} tokens, {dollars(model['cost'])}"
+            + (f" (today, all repositories: {dollars(today)})" if today else "")
         )
         for entry in model["by_model"]:
             latency = f", {entry['mean_latency']:.1f}s a call" if entry["mean_latency"] is not None else ""
             lines.append(
                 f"  {entry['model']}: {entry['calls']} calls, {entry['cached']} cached, "
-                f"{entry['prompt_tokens']}+{entry['completion_tokens']} tokens, ${entry['cost'] or 0.0:.4f}{latency}"
+                f"{entry['prompt_tokens']}+{entry['completion_tokens']} tokens, "
+                f"{dollars(entry['cost'] or 0.0)}{latency}"
             )
     return lines
 

@@ -246,16 +246,21 @@ def _is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _globs(v: _Validator, key: str, value: Any) -> list[str]:
+    """An array of valid globs, or a one-line error naming `key`."""
+    _expect(v, key, value, _is_str_list, "an array of globs")
+    for pattern in value:
+        problem = check_glob(pattern)
+        if problem:
+            raise v.fail(key, problem)
+    return list(value)
+
+
 def _fix(v: _Validator, raw: Any) -> FixSettings:
     _expect(v, "fix", raw, lambda x: isinstance(x, dict), "a table")
     v.check_keys(raw, FIX_KEYS, "fix")
     defaults = FixSettings()
-    protected = raw.get("protected", [])
-    _expect(v, "fix.protected", protected, _is_str_list, "an array of globs")
-    for pattern in protected:
-        problem = check_glob(pattern)
-        if problem:
-            raise v.fail("fix.protected", problem)
+    protected = _globs(v, "fix.protected", raw.get("protected", []))
     max_file_bytes = raw.get("max_file_bytes", defaults.max_file_bytes)
     _expect(
         v, "fix.max_file_bytes", max_file_bytes, lambda x: _is_whole(x) and x > 0, "a positive whole number of bytes"
@@ -314,12 +319,7 @@ def _llm(v: _Validator, raw: Any) -> LLMSettings:
     )
     reply_cap = raw.get("max_reply_tokens", defaults.max_reply_tokens)
     _expect(v, "llm.max_reply_tokens", reply_cap, lambda x: _is_whole(x) and x >= 100, "a whole number of at least 100")
-    deny = raw.get("deny", [])
-    _expect(v, "llm.deny", deny, _is_str_list, "an array of globs")
-    for pattern in deny:
-        problem = check_glob(pattern)
-        if problem:
-            raise v.fail("llm.deny", problem)
+    deny = _globs(v, "llm.deny", raw.get("deny", []))
     hooks = raw.get("hooks", defaults.hooks)
     _expect(v, "llm.hooks", hooks, lambda x: isinstance(x, bool), "true or false")
     return LLMSettings(

@@ -74,6 +74,9 @@ class Patch:
     """The stage whose failure the patch addresses."""
     fingerprints: tuple[str, ...] = ()
     """The diagnostics it addresses."""
+    tests: tuple[str, ...] = ()
+    """When set, the failing tests (pytest node ids) it was made for: verification reruns these first, not every
+    test that fails with the same fingerprint elsewhere (a model's fix is made for one file's failures)."""
     flags: tuple[str, ...] = ()
     status: Status = "unverified"
     detail: str | None = None

@@ -186,11 +186,10 @@ def _failing_subset(config: Config, target: StageResult | None, patch: Patch) ->
     if stage.shell or not any(os.path.basename(word) in ("pytest", "py.test") or word == "pytest" for word in argv):
         return None
     addressed = [d for d in target.diagnostics if d.fingerprint in patch.fingerprints]
-    only = patch.extra.get("node_ids")
-    if only:
-        # The failures the patch was made for (a model's cluster): tests elsewhere that fail the same way
-        # (one fingerprint) are other failures, judged by the whole stage's counts below.
-        addressed = [d for d in addressed if d.node_id in only]
+    if patch.tests:
+        # Tests elsewhere that fail the same way (one fingerprint) are other failures: the whole stage's
+        # counts judge them below.
+        addressed = [d for d in addressed if d.node_id in patch.tests]
     if any(_blocking(d) for d in addressed):
         return None  # tests that could not even be collected will run for the first time: judge the whole stage
     nodes = sorted({d.node_id for d in addressed if d.node_id})

@@ -12,6 +12,11 @@ def local_midnight(now: float | None = None) -> float:
     return time.mktime((moment.tm_year, moment.tm_mon, moment.tm_mday, 0, 0, 0, 0, 0, -1))
 
 
+def dollars(amount: float) -> str:
+    """An amount for people: cents and their hundredths, or the millionths a small local call costs."""
+    return f"${amount:.4f}" if amount == 0 or amount >= 0.01 else f"${amount:.6f}"
+
+
 class BudgetExceeded(Exception):
     pass
 
@@ -37,13 +42,13 @@ class Budget:
         with self._lock:
             if self.spent + self.reserved + estimate > self.per_run + 1e-12:
                 raise BudgetExceeded(
-                    f"the run's model budget is spent (${self.spent:.4f} of ${self.per_run:.2f}, "
-                    f"the next call may cost ${estimate:.4f}; llm.budget_per_run)"
+                    f"the run's model budget is spent ({dollars(self.spent)} of ${self.per_run:.2f}, "
+                    f"the next call may cost {dollars(estimate)}; llm.budget_per_run)"
                 )
             today = self.spent_before_today + self.spent + self.reserved + estimate
             if today > self.per_day + 1e-12:
                 raise BudgetExceeded(
-                    f"today's model budget is spent (${self.spent_before_today + self.spent:.4f} of "
+                    f"today's model budget is spent ({dollars(self.spent_before_today + self.spent)} of "
                     f"${self.per_day:.2f}; llm.budget_per_day)"
                 )
             self.reserved += estimate

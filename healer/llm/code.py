@@ -152,9 +152,9 @@ def _module_file(root: Path, module: str, base: Path | None) -> str | None:
     for place in places:
         for candidate in (place.joinpath(*parts).with_suffix(".py") if parts else None,
                           place.joinpath(*parts, "__init__.py")):  # fmt: skip
-            if candidate is None or (".." in candidate.parts and base is None):
+            if candidate is None:
                 continue
-            try:
+            try:  # relative_to refuses a relative import that climbs out of the project
                 if (root / candidate).is_file():
                     relative = (root / candidate).resolve().relative_to(root.resolve())
                     return relative.as_posix()

@@ -188,11 +188,11 @@ class ModelFixer:
                 confidence=MODEL_CONFIDENCE,
                 stage=cluster.stage,
                 fingerprints=cluster.fingerprints,
+                tests=tuple(dict.fromkeys(d.node_id for d in cluster.diagnostics if d.node_id)),
                 extra={
                     "attempt": number,
                     "cost": reply.cost,
                     "cached_reply": reply.cached,
-                    "node_ids": [d.node_id for d in cluster.diagnostics if d.node_id],
                 },
             )
             if patch.id in tried:

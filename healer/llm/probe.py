@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from healer.config.model import LLMSettings
-from healer.llm.budget import Budget
+from healer.llm.budget import Budget, dollars
 from healer.llm.client import ModelClient, ModelError
 
 PROBE = [{"role": "user", "content": "Reply with the single word OK."}]
@@ -22,5 +22,5 @@ def probe(settings: LLMSettings, *, extra: Mapping[str, Any] | None = None) -> t
     except ModelError as error:
         return False, str(error)
     said = " ".join(reply.text.split())[:40] or "an empty reply"
-    cost = "" if reply.cost is None else f", ${reply.cost:.6f}"
+    cost = "" if reply.cost is None else f", {dollars(reply.cost)}"
     return True, f"answers in {reply.latency:.1f}s ({said!r}{cost})"

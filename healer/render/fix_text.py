@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from healer.fixes.model import Patch
 from healer.fixes.session import FixReport, Round
+from healer.llm.budget import dollars
 from healer.patch.diff import unified_diff
 
 _RESET = "\033[0m"
@@ -91,7 +92,7 @@ def _patch(patch: Patch, one: Round, *, colour: bool) -> list[str]:
     addresses = [d for d in one.run.diagnostics if d.fingerprint in patch.fingerprints]
     flags = f" · flags: {', '.join(patch.flags)}" if patch.flags else ""
     cost = patch.extra.get("cost") if patch.source == "model" else None
-    priced = f" · ${cost:.4f}" if isinstance(cost, float) else ""
+    priced = f" · {dollars(cost)}" if isinstance(cost, float) else ""
     lines = [
         "",
         f"  {_MARKS[patch.status]}  {patch.title}",
@@ -131,7 +132,7 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
     ]
     usage = report.model_usage
     if usage is not None:
-        cost = f"${usage.cost:.6f}" + (f" (+{usage.unknown_cost} of unknown price)" if usage.unknown_cost else "")
+        cost = dollars(usage.cost) + (f" (+{usage.unknown_cost} of unknown price)" if usage.unknown_cost else "")
         lines.append(
             f"model: {usage.calls} call{'s' * (usage.calls != 1)}, {usage.cached} answered from the cache, "
             f"{usage.failed} failed; {usage.prompt_tokens + usage.completion_tokens} tokens, {cost}"

@@ -185,3 +185,9 @@ def test_a_closed_port_is_a_connection_error_in_plain_words(tmp_path: Path) -> N
         closed.complete(ASK)
     assert caught.value.kind == "connection" and "cannot connect" in str(caught.value)
     assert "litellm." not in str(caught.value) and "(2 tries)" in str(caught.value)
+
+
+def test_dollars_show_the_millionths_a_small_call_costs() -> None:
+    from healer.llm.budget import dollars
+
+    assert [dollars(x) for x in (0.0, 0.000042, 0.25, 1.5)] == ["$0.0000", "$0.000042", "$0.2500", "$1.5000"]

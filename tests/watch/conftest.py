@@ -19,6 +19,17 @@ from ..conftest import Repo
 DEADLINE = 60.0
 """Generous: a loaded 2-core CI machine can take seconds to start a Python stage."""
 
+TWO_STAGES = """
+[stages.lint]
+run = ["python", "-c", "print('lint ok')"]
+inputs = ["*.py"]
+
+[stages.docs]
+run = ["python", "-c", "print('docs ok')"]
+inputs = ["*.md"]
+"""
+"""Two stages with separate inputs: a save of one kind of file must rerun only its stage."""
+
 E = TypeVar("E")
 
 

@@ -20,17 +20,7 @@ from healer.watch.events import (
 )
 
 from ..conftest import Repo
-from .conftest import StartWatch, Watch
-
-TWO_STAGES = """
-[stages.lint]
-run = ["python", "-c", "print('lint ok')"]
-inputs = ["*.py"]
-
-[stages.docs]
-run = ["python", "-c", "print('docs ok')"]
-inputs = ["*.md"]
-"""
+from .conftest import TWO_STAGES, StartWatch, Watch
 
 
 def printed(batch: int, line: str) -> Callable[[PipelineEvent], bool]:

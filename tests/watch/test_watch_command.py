@@ -16,17 +16,8 @@ from pathlib import Path
 import pytest
 
 from ..conftest import Repo, RunHealer
-
-DEADLINE = 60.0
-CONFIG = """
-[stages.lint]
-run = ["python", "-c", "print('lint ok')"]
-inputs = ["*.py"]
-
-[stages.docs]
-run = ["python", "-c", "print('docs ok')"]
-inputs = ["*.md"]
-"""
+from .conftest import DEADLINE
+from .conftest import TWO_STAGES as CONFIG
 
 
 class Running:

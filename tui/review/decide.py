@@ -7,6 +7,8 @@ These run in worker threads: each opens its own knowledge-base connection
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
 from healer.errors import HealerError
@@ -28,36 +30,38 @@ class Done(NamedTuple):
     notices: tuple[str, ...] = ()
 
 
-def _store(notices: list[str]) -> Store | None:
+@contextmanager
+def _recording(notices: list[str]) -> Iterator[Store | None]:
+    """This thread's knowledge base (None when it cannot open: the decision stands, its record is lost),
+    closed afterwards; what it had to say goes into `notices`."""
     from healer.commands.run import open_store
 
-    return open_store(notices)
+    store = open_store(notices)
+    try:
+        yield store
+    finally:
+        if store is not None:
+            notices.extend(store.notices)
+            store.close()
 
 
 def apply_selected(workspace: Workspace, selected: Patch, original: Patch, run: RunResult | None) -> Done:
     """Write `selected` (the whole fix, or the hunks kept of it) and record the decision."""
-    from healer.patch.apply import ApplyRefused, apply_patch
+    from healer.patch.apply import apply_patch
     from healer.recording import record_decisions
 
     try:
         record = apply_patch(workspace.root, workspace.state_dir, selected, settings=workspace.config.fix)
-    except ApplyRefused as error:
-        return Done(False, f"not applied: {error}")
-    except HealerError as error:
+    except HealerError as error:  # ApplyRefused among them: a file changed since the fix was made
         return Done(False, f"not applied: {error}")
     notices: list[str] = []
-    store = _store(notices)
-    try:
+    with _recording(notices) as store:
         if selected.id == original.id:
             record_decisions(store, workspace, [original.id], "accepted", VIA)
         else:
             _record_new_patch(store, workspace, selected, run)
             record_decisions(store, workspace, [selected.id], "accepted", VIA)
             record_decisions(store, workspace, [original.id], "edited", VIA)
-    finally:
-        if store is not None:
-            notices.extend(store.notices)
-            store.close()
     paths = ", ".join(record.paths)
     return Done(True, f"applied {record.id}: {record.title} ({paths}); u undoes it", record.id, tuple(notices))
 
@@ -76,34 +80,22 @@ def reject(workspace: Workspace, original: Patch) -> Done:
     from healer.recording import record_decisions
 
     notices: list[str] = []
-    store = _store(notices)
-    try:
+    with _recording(notices) as store:
         record_decisions(store, workspace, [original.id], "rejected", VIA)
-    finally:
-        if store is not None:
-            notices.extend(store.notices)
-            store.close()
     return Done(True, f"rejected {original.id}: {original.title}", None, tuple(notices))
 
 
 def undo_last(workspace: Workspace) -> Done:
     """Take back the most recent applied fix, as `healer undo` does, and record it."""
-    from healer.patch.undo import UndoRefused, undo
+    from healer.patch.undo import undo
     from healer.recording import record_decisions
 
     try:
         record = undo(workspace.root, workspace.state_dir)
-    except UndoRefused as error:
-        return Done(False, f"not undone: {error}")
-    except HealerError as error:
+    except HealerError as error:  # UndoRefused among them: edited since, or nothing to undo
         return Done(False, f"not undone: {error}")
     notices: list[str] = []
-    store = _store(notices)
-    try:
+    with _recording(notices) as store:
         record_decisions(store, workspace, [record.id], "undone", VIA)
-    finally:
-        if store is not None:
-            notices.extend(store.notices)
-            store.close()
     restored = ", ".join(record.restored) or "nothing to restore"
     return Done(True, f"undid {record.id}: {record.title} (restored {restored})", record.id, tuple(notices))
