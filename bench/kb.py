@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.kb.history import search, stats
 from healer.kb.records import RunRecord, StageRecord
 from healer.kb.store import Store, add_stage_totals, index_diagnostics

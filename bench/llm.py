@@ -32,9 +32,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import GIT_ENV
-from healer.fixes.session import FixOptions, FixReport, fix_workspace
+from healer.fixes.report import FixOptions, FixReport
 from healer.llm.redact import redact
 from healer.llm.runtime import load_litellm
+from healer.service import Healer
 from healer.workspace import open_workspace
 from tests.llm.server import Step, fake_model
 
@@ -107,10 +108,9 @@ def run(modules: int, jobs: int, answer: Any) -> tuple[FixReport, int]:
         root.mkdir()
         os.environ["HEALER_DB"] = str(Path(folder) / "kb.db")
         project(root, modules, model)
-        workspace = open_workspace(root)
-        options = FixOptions(offline=None, jobs=jobs)
-        report = fix_workspace(workspace, options, sink=lambda _e: None, progress=lambda _m: None,
-                               open_store=lambda: None)  # fmt: skip
+        # No cache, no history: every pass asks the model and verifies from scratch.
+        core = Healer(open_workspace(root), via="cli", history=False)
+        report = core.fix(FixOptions(offline=None, jobs=jobs, cache="off"))
         return report, len(model.requests)
 
 

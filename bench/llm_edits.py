@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from healer.fixes.model import FileEdit
 from healer.llm.edits import EditError, apply_blocks, parse_reply
 from healer.patch.diff import unified_diff
+from healer.patch.patch import FileEdit
 
 REPO = Path(__file__).resolve().parents[1]
 # Lines the SEARCH/REPLACE format itself cannot carry (healer's own prompt quotes the markers).

@@ -9,6 +9,8 @@ recognise those as the interrupt they are and exit 130 quietly.
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 _requested = False
@@ -31,3 +33,16 @@ def handle_ctrl_c() -> None:
     current = signal.getsignal(signal.SIGINT)
     if current is signal.default_int_handler or getattr(current, "__module__", None) == "healer.start":
         signal.signal(signal.SIGINT, raise_interrupt)
+
+
+@contextmanager
+def terminated_as_interrupt() -> Iterator[None]:
+    """A SIGTERM (CI cancelling, a hook's parent dying) must end the stages too, like Ctrl-C.
+
+    For a front end's main thread (signal handlers can only be set there).
+    """
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,4 +1,5 @@
-"""The `healer` command: parse arguments, dispatch to `healer.commands.<verb>`, turn errors into exit codes.
+"""The `healer` command: parse arguments, dispatch to `healer.commands.<verb>` (the terminal UI: `healer.tui`),
+turn errors into exit codes.
 
 Commands are imported only once chosen, so `healer run` never pays for the
 imports of `healer demo` or `healer init`. The plainest `healer run` command
@@ -64,11 +65,13 @@ def _days(text: str) -> float:
     return value
 
 
-RUN_FLAGS = {"--json": "json", "--no-cache": "no_cache", "-v": "verbose", "--verbose": "verbose"}
+RUN_FLAGS = {
+    "--json": "json", "--no-cache": "no_cache", "--no-history": "no_history", "-v": "verbose", "--verbose": "verbose",
+}  # fmt: skip
 
 
 def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
-    """`healer [-C DIR] run [STAGE...] [--json] [--no-cache] [-v] [-j N]` without argparse, or None."""
+    """`healer [-C DIR] run [STAGE...] [--json] [--no-cache] [--no-history] [-v] [-j N]` without argparse, or None."""
     args = list(argv)
     directory = None
     if args[:1] == ["-C"] and len(args) >= 2 and not args[1].startswith("-"):
@@ -76,7 +79,7 @@ def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
         args = args[2:]
     if args[:1] != ["run"]:
         return None
-    found: dict[str, Any] = {"json": False, "no_cache": False, "verbose": False, "jobs": None}
+    found: dict[str, Any] = {"json": False, "no_cache": False, "no_history": False, "verbose": False, "jobs": None}
     stages: list[str] = []
     rest = args[1:]
     seen_option = False
@@ -136,7 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("stages", nargs="*", metavar="STAGE", help="stages to run (with what they need); default: all")
     run.add_argument("--json", action="store_true", help="print one JSON document (schema healer.run/1) on stdout")
     run.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="stages to run at once (default: CPU cores)")
-    run.add_argument("--no-cache", action="store_true", help="run every stage even if its result is cached")
+    run.add_argument("--no-cache", action="store_true", help="run every stage; neither read nor write the result cache")
+    run.add_argument(
+        "--no-history", action="store_true", help="do not record this run in the knowledge base (history, stats)"
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts (plain output)")
 
     watch = commands.add_parser(
@@ -380,6 +386,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+ELSEWHERE = {"tui": "healer.tui.command"}
+"""Commands that are another front end's: the terminal UI is started from its own package."""
+
+
 def _dispatch(words: list[str]) -> int:
     args: argparse.Namespace | SimpleNamespace | None = fast_run_args(words) or fast_hook_args(words)
     if args is None:
@@ -396,7 +406,7 @@ def _dispatch(words: list[str]) -> int:
                 os.chdir(args.directory)
             except OSError as error:
                 raise HealerError(f"cannot change to {args.directory}: {error.strerror}") from None
-        command = importlib.import_module(f"healer.commands.{args.command}")
+        command = importlib.import_module(ELSEWHERE.get(args.command, f"healer.commands.{args.command}"))
         code: int = command.execute(args)
         return code
     except HealerError as error:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healer.config.model import Stage
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Proposal, Report
+from healer.config.settings import Stage
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.rules.outcome import Proposal, Report
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.errors import HealerError
-from healer.fixes.model import Proposal, Report
+from healer.rules.outcome import Proposal, Report
 
 from .context import ActionContext, ActionResult
-from .model import Rule
+from .rule import Rule
 
 
 class ActionFailed(HealerError):

@@ -18,14 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from healer.config.model import STAGE_KINDS
 from healer.config.schema import describe_value
+from healer.config.settings import STAGE_KINDS
 from healer.errors import HealerError
-from healer.fixes.model import SAFETY_CLASSES
 from healer.globs import check as check_glob
+from healer.patch.patch import SAFETY_CLASSES
 
 from .engine import RuleSet
-from .model import MATCH_KEYS, Match, Rule
+from .rule import MATCH_KEYS, Match, Rule
 
 PACKS = Path(__file__).resolve().parent / "packs"
 USER_RULES = Path(".healer", "rules")

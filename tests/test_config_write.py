@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from healer.config.model import Gate, Stage
+from healer.config.settings import Gate, Stage
 from healer.config.write import StagesExistError, TargetFileError, render_stages, write_config
 
 STAGES = (

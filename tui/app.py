@@ -24,11 +24,13 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from healer.pipeline.events import Notice, RunFinished, RunStarted, StageFinished, StageStarted
+from healer.reporter import Reporter
+from healer.service import Healer
 from healer.tui import model_fix
 from healer.tui.actions import bindings
 from healer.tui.checks import CheckRequest, run_checks
 from healer.tui.commands import HealerCommands
-from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked
+from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked, Told
 from healer.tui.state import Session, count, merge_runs
 from healer.tui.watch import WatchNotice
 
@@ -53,6 +55,16 @@ class Change(NamedTuple):
     lines: list[str] | None = None
 
 
+class _Notices(Reporter):
+    """What the core says outside a check's own events, as a notification (from whichever thread said it)."""
+
+    def __init__(self, app: HealerApp) -> None:
+        self.app = app
+
+    def notice(self, message: str) -> None:
+        self.app.post_message(Told(message))
+
+
 class HealerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "healer"
@@ -70,11 +82,11 @@ class HealerApp(App[int]):
         watch: bool = False,
     ) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.core = Healer(workspace, via="tui", reporter=_Notices(self), prepend_path=prepend_path)
+        """The application core: every check, fix, decision and history read goes through it."""
         self.stages = stages
         self.use_cache = use_cache
         self.check_on_start = check_on_start
-        self.prepend_path = prepend_path
         self.watch_on_start = watch
         self.session = Session()
         self.changed: Signal[Change] = Signal(self, "changed")
@@ -89,6 +101,10 @@ class HealerApp(App[int]):
         """The watch session (healer.watch.session.WatchSession) while watch mode is on."""
         self.watch_generation = -1
         self.session.reset_stages(self.planned(stages))
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.core.workspace
 
     def planned(self, stages: tuple[str, ...]) -> tuple[str, ...]:
         from healer.errors import HealerError
@@ -119,7 +135,7 @@ class HealerApp(App[int]):
         from healer.tui.review.state import PatchReview
 
         known = {review.original.id for review in self.session.reviews}
-        fresh = [PatchReview.of(patch) for patch in message.found.patches if patch.id not in known]
+        fresh = [PatchReview.of(candidate) for candidate in message.found.candidates if candidate.id not in known]
         self.session.reviews += fresh
         self.tell(model_fix.summary(message.found))
         self.publish(Change("reviews"))
@@ -179,7 +195,7 @@ class HealerApp(App[int]):
         generation = self.begin_generation(stages)
         self.session.progress = "checking " + (", ".join(stages) if stages else "every stage")
         self.publish(Change("progress"))
-        self.submit(CheckRequest(generation, stages, use_cache, threading.Event(), self.prepend_path))
+        self.submit(CheckRequest(generation, stages, use_cache, threading.Event()))
 
     def submit(self, request: CheckRequest) -> None:
         if self.checking:
@@ -196,7 +212,7 @@ class HealerApp(App[int]):
 
         def body() -> None:
             try:
-                run_checks(self.workspace, request, self.post_message)
+                run_checks(self.core, request, self.post_message)
             finally:
                 finished.set()
 
@@ -287,9 +303,9 @@ class HealerApp(App[int]):
         session.running = False
         rerun = {stage.name for stage in report.final.stages}
         # Fixes for the stages just checked replace the old ones; decided fixes stay, as a record.
-        kept = [r for r in session.reviews if r.done or r.original.stage not in rerun]
+        kept = [r for r in session.reviews if r.done or r.original.patch.stage not in rerun]
         known = {r.original.id for r in kept}
-        fresh = [PatchReview.of(p) for one in report.rounds[:1] for p in one.patches if p.id not in known]
+        fresh = [PatchReview.of(c) for one in report.rounds[:1] for c in one.candidates if c.id not in known]
         session.reviews = kept + fresh
         session.notes = [
             *(
@@ -308,8 +324,6 @@ class HealerApp(App[int]):
         else:
             failures = count(len(session.diagnostics), "failure")
             session.progress = f"{failures} · {count(verified, 'verified fix', 'verified fixes')} to review"
-        for notice in message.notices:
-            self.tell(notice)
         self.publish(Change("reviews"))
         self.publish(Change("progress"))
 
@@ -350,17 +364,17 @@ class HealerApp(App[int]):
         self._busy.add(review.key)
         selected = review.selected()
         if selected is None:
-            work: Callable[[], decide.Done] = partial(decide.reject, self.workspace, review.original)
+            work: Callable[[], decide.Done] = partial(decide.reject, self.core, review.original)
             action = "reject"
         else:
-            work = partial(decide.apply_selected, self.workspace, selected, review.original, self.session.run)
+            work = partial(decide.apply_selected, self.core, selected, review.original, self.session.run)
             action = "apply"
         self._decide(action, review.key, work)
 
     def undo(self) -> None:
         from healer.tui.review import decide
 
-        self._decide("undo", None, partial(decide.undo_last, self.workspace))
+        self._decide("undo", None, partial(decide.undo_last, self.core))
 
     def _decide(self, action: str, key: int | None, work: Callable[[], Any]) -> None:
         def body() -> None:
@@ -384,8 +398,6 @@ class HealerApp(App[int]):
                     undone.reset()
                     undone.applied_id = None
                     undone.message = done.message
-        for notice in done.notices:
-            self.tell(notice)
         self.tell(done.message, error=not done.ok)
         self.publish(Change("reviews"))
         # Applying or undoing changed files, and a refusal means some changed: which fixes still apply?
@@ -394,7 +406,7 @@ class HealerApp(App[int]):
     # -- the repository changing under the UI ----------------------------------------------
 
     def check_stale(self) -> None:
-        from healer.tui.review.stale import stale_reasons
+        from healer.patch.stale import stale_reasons
 
         pending = [(r.key, r.patch) for r in self.session.reviews if not r.done]
         if not pending or any(w.group == "stale" and w.is_running for w in self.workers):
@@ -459,7 +471,7 @@ class HealerApp(App[int]):
             run = event.run
             if run is not None and not event.cancelled and run.outcome == "failed":
                 self.session.progress = "watching: proposing fixes"
-                self.submit(CheckRequest(message.generation, (), True, threading.Event(), self.prepend_path, run))
+                self.submit(CheckRequest(message.generation, (), True, threading.Event(), run))
             elif run is not None and not event.cancelled:
                 self.session.progress = "watching: every stage passes"
         elif isinstance(event, WatchStopped):
@@ -467,6 +479,10 @@ class HealerApp(App[int]):
             self.session.running = False
             self.session.progress = "watch mode off"
         self.publish(Change("progress"))
+
+    @on(Told)
+    def _told(self, message: Told) -> None:
+        self.tell(message.text)
 
     # -- app-wide actions --------------------------------------------------------------------
 

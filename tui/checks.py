@@ -1,29 +1,30 @@
 """The body of the check worker: run the pipeline and propose verified fixes, as `healer fix` without --apply.
 
-`fix_workspace` with `apply=None` checks, proposes and verifies, and changes
-no file. Its events arrive on this worker thread; each becomes a message. The
-output is cleaned here (not on the UI thread) and sent in batches small enough
-that writing one never holds the UI for long.
+The core's fix loop with `apply=None` checks, proposes and verifies, and
+changes no file. Its events arrive on this worker thread through a `Relay`;
+each becomes a message. The output is cleaned here (not on the UI thread) and
+sent in batches small enough that writing one never holds the UI for long.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual.message import Message
 
-from healer.pipeline.events import StageFinished, StageOutput
+from healer.pipeline.events import Event, StageFinished, StageOutput
+from healer.pipeline.result import RunResult
+from healer.reporter import Reporter
 from healer.tui.logbuffer import LIMIT
 from healer.tui.messages import FixesReady, FixProgress, PipelineEvent, PipelineOutput
 from healer.tui.sanitize import clean_lines, clean_text
 
 if TYPE_CHECKING:
-    from healer.fixes.session import FixReport
-    from healer.pipeline.events import Event
-    from healer.pipeline.result import RunResult
-    from healer.workspace import Workspace
+    from healer.fixes.report import FixReport
+    from healer.service import Healer
 
 BATCH = 500
 """Lines per message: about 6 ms of Log.write_lines on the UI thread."""
@@ -37,7 +38,6 @@ class CheckRequest(NamedTuple):
     stages: tuple[str, ...]
     use_cache: bool
     cancel: threading.Event
-    prepend_path: tuple[str, ...] = ()
     run: RunResult | None = None
     """A run someone else made (watch mode): only propose and verify fixes for its failures."""
 
@@ -65,70 +65,50 @@ def sink_for(generation: int, post: Post) -> Callable[[Event], None]:
     return sink
 
 
-def run_checks(workspace: Workspace, request: CheckRequest, post: Post) -> None:
-    from healer.commands.run import open_store
-    from healer.fixes.session import FixOptions, fix_workspace
+class Relay(Reporter):
+    """One check's events and progress, as messages of its generation."""
 
-    notices: list[str] = []
+    def __init__(self, generation: int, post: Post) -> None:
+        self.generation = generation
+        self.post = post
+        self.sink = sink_for(generation, post)
 
-    def progress(text: str) -> None:
-        post(FixProgress(request.generation, text))
+    def event(self, event: Event) -> None:
+        self.sink(event)
 
+    def progress(self, message: str) -> None:
+        self.post(FixProgress(self.generation, message))
+
+
+def run_checks(core: Healer, request: CheckRequest, post: Post) -> None:
+    # In the worker, not before the first frame: the fix machinery takes a while to import.
+    from healer.fixes.report import FixOptions
+
+    relay = Relay(request.generation, post)
     if request.run is not None:
-        post(FixesReady(request.generation, propose_only(workspace, request, progress, notices), notices))
+        post(FixesReady(request.generation, propose_only(core, request, relay)))
         return
-
     options = FixOptions(
         stages=request.stages,
         apply=None,
         # A model is asked only on the reviewer's request (healer.tui.model_fix), never on every check.
         offline=OFFLINE,
-        use_cache=request.use_cache,
-        prepend_path=request.prepend_path,
+        cache="use" if request.use_cache else "refresh",
         trigger="tui",
         cancel=request.cancel,
     )
-    report = fix_workspace(
-        workspace,
-        options,
-        sink=sink_for(request.generation, post),
-        progress=progress,
-        open_store=lambda: open_store(notices),
-    )
-    post(FixesReady(request.generation, report, notices))
+    post(FixesReady(request.generation, core.fix(options, reporter=relay)))
 
 
-def propose_only(
-    workspace: Workspace, request: CheckRequest, progress: Callable[[str], None], notices: list[str]
-) -> FixReport:
+def propose_only(core: Healer, request: CheckRequest, relay: Relay) -> FixReport:
     """Fixes for the failures of a run made elsewhere (a watch batch), for the working tree as it is now.
 
     The run is not made again nor recorded again (the watcher recorded it); the
     candidates are, as `healer fix` records them, so decisions on them count.
     """
-    import time
-
-    from healer.commands.run import open_store
-    from healer.fixes.sandbox import worktree_tree
-    from healer.fixes.session import FixReport, fixes_for_tree
-    from healer.recording import record_round
+    from healer.fixes.report import FixReport
 
     assert request.run is not None
     began = time.monotonic()
-    tree = worktree_tree(workspace.root, workspace.state_dir)
-    current = fixes_for_tree(
-        workspace,
-        request.run,
-        tree,
-        progress=progress,
-        open_store=lambda: open_store(notices),
-        prepend_path=request.prepend_path,
-        cancel=request.cancel,
-    )
-    store = open_store(notices)
-    try:
-        record_round(store, workspace, None, current, via="tui")
-    finally:
-        if store is not None:
-            store.close()
-    return FixReport([current], request.run, time.monotonic() - began, OFFLINE)
+    found = core.propose(request.run, cancel=request.cancel, reporter=relay)
+    return FixReport([found], request.run, time.monotonic() - began, OFFLINE)

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.render.history import describe_failure_history
+from healer.service import Healer
 
 RADIUS = 4
 """Lines of code shown above and below a diagnostic's line."""
@@ -62,52 +64,26 @@ def excerpt(root: Path, path: str, line: int | None, radius: int = RADIUS) -> Ex
     return Excerpt(path, first, tuple(lines[first - 1 : line + radius]), line)
 
 
-def describe_history(history: dict[str, object] | None, here: str) -> list[str]:
-    """The knowledge base's memory of a failure (see `fingerprint_history`), in a few lines."""
-    from healer.commands.history import when
-
-    if history is None:
-        return ["history: the knowledge base is not available"]
-    runs = int(str(history.get("runs") or 0))
-    if runs <= 1:
-        lines = ["history: first time seen"]
-    else:
-        first = history.get("first_seen")
-        since = f" since {when(float(str(first)))}" if first is not None else ""
-        repos = int(str(history.get("repos") or 1))
-        where = f" in {repos} repositories" if repos > 1 else ""
-        lines = [f"history: seen in {runs} runs{where}{since}"]
-    fixes = history.get("fixes")
-    if isinstance(fixes, list) and fixes:
-        lines.append("fixed before:")
-        for fix in fixes:
-            origin = f"{fix['source']} {fix['origin']}"
-            elsewhere = "" if fix["repo"] == here else f" in {fix['repo']}"
-            title = fix["title"] or fix["patch_id"]
-            lines.append(f"  {fix['decision']} {when(fix['time'])} via {fix['via']}{elsewhere}: {title} ({origin})")
-    elif runs > 1:
-        lines.append("no fix for it was ever applied")
-    return lines
-
-
 class FailureDetail(NamedTuple):
     code: list[object]
     """Rich renderables: the excerpt with line numbers, or why there is none."""
     history: list[str]
 
 
-def failure_detail(root: Path, diagnostic: Diagnostic) -> FailureDetail:
+def failure_detail(core: Healer, diagnostic: Diagnostic) -> FailureDetail:
     """The code around a failure and its history (call in a worker: reads files and the knowledge base)."""
     from rich.text import Text
 
     code: list[object] = []
+    root = core.workspace.root
     if diagnostic.file:
         found = excerpt(root, diagnostic.file, diagnostic.line)
         if isinstance(found, str):
             code.append(Text(found, style="italic"))
         else:
             code.extend(_numbered(found))
-    return FailureDetail(code, _history(diagnostic.fingerprint, str(root)))
+    history = describe_failure_history(core.failure_history(diagnostic.fingerprint), str(root))
+    return FailureDetail(code, history)
 
 
 def _numbered(found: Excerpt) -> list[object]:
@@ -127,17 +103,3 @@ def _numbered(found: Excerpt) -> list[object]:
             row.stylize("on #3a3a10")
         out.append(row)
     return out
-
-
-def _history(fingerprint: str, here: str) -> list[str]:
-    import sqlite3
-
-    from healer.errors import HealerError
-    from healer.kb.history import fingerprint_history
-    from healer.kb.store import Store
-
-    try:
-        with Store() as store:
-            return describe_history(fingerprint_history(store, fingerprint), here)
-    except (HealerError, OSError, sqlite3.Error) as error:
-        return [f"history: the knowledge base cannot be read ({error})"]

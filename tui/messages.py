@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from healer.fixes.session import FixReport
+    from healer.fixes.report import FixReport
     from healer.pipeline.events import Event
     from healer.tui.review.decide import Done
 
@@ -39,13 +39,20 @@ class FixProgress(Message):
 
 
 class FixesReady(Message):
-    """The run is over and its failures have candidate fixes, verified (the report of `fix_workspace`)."""
+    """The run is over and its failures have candidate fixes, verified (the report of the core's fix loop)."""
 
-    def __init__(self, generation: int, report: FixReport, notices: list[str]) -> None:
+    def __init__(self, generation: int, report: FixReport) -> None:
         super().__init__()
         self.generation = generation
         self.report = report
-        self.notices = notices
+
+
+class Told(Message):
+    """Something the core wants the user to hear (a knowledge base it cannot use, a record it lost)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class Decided(Message):

@@ -1,6 +1,6 @@
 """Ask the configured model for a fix of the selected failure, from the failures screen (key m).
 
-The request runs in a worker thread through the core (`ask_model_about`):
+The request runs in a worker thread through the core (`propose` with the model fixer, for that failure only):
 redacted, budgeted, cached and verified in a copy like every other fix; its
 candidates join the review list. litellm takes seconds to import, so the app
 warms it in a background worker a moment after the first frame when a model
@@ -17,8 +17,8 @@ from textual.message import Message
 from healer.llm.budget import dollars
 
 if TYPE_CHECKING:
-    from healer.diagnostics.model import Diagnostic
-    from healer.fixes.session import Round
+    from healer.diagnostics.diagnostic import Diagnostic
+    from healer.fixes.report import Round
     from healer.tui.app import HealerApp
 
 WARM_AFTER_SECONDS = 2.0
@@ -33,9 +33,7 @@ class ModelFixReady(Message):
 
 def available(app: HealerApp) -> bool:
     """A model is configured and not switched off (HEALER_OFFLINE); litellm is not imported to say so."""
-    from healer.llm.setup import offline_reason
-
-    return offline_reason(app.workspace.config, flag=False) is None
+    return app.core.offline_reason() is None
 
 
 def offer(app: HealerApp, diagnostic: Diagnostic) -> str:
@@ -66,16 +64,12 @@ def ask(app: HealerApp, diagnostic: Diagnostic) -> None:
     if run is None:
         app.tell("nothing has been checked yet")
         return
-    workspace = app.workspace
-    app.tell(f"asking {workspace.config.llm.model} about {diagnostic.location() or diagnostic.stage}…")
+    core = app.core
+    app.tell(f"asking {core.workspace.config.llm.model} about {diagnostic.location() or diagnostic.stage}…")
 
     def body() -> None:
-        from healer.commands.run import open_store
-        from healer.fixes.session import ask_model_about
-
-        found = ask_model_about(
-            workspace, run, [diagnostic.fingerprint], progress=lambda _m: None, open_store=lambda: open_store([])
-        )
+        fixers = core.fixers(("model",), offline=core.offline_reason())
+        found = core.propose(run, fixers=fixers, only=[diagnostic.fingerprint])
         app.post_message(ModelFixReady(diagnostic.fingerprint, found))
 
     app.run_worker(body, thread=True, group="model", name="ask the model", exit_on_error=False)
@@ -86,13 +80,13 @@ def summary(found: Round) -> str:
     model = found.model
     if model is None:
         return "no failure to ask about"
-    verified = sum(p.status == "verified" for p in model.patches)
+    verified = sum(candidate.verified for candidate in model.candidates)
     usage = model.usage
     cost = dollars(usage.cost) + (" (cached reply)" if usage.cached and not usage.calls else "")
-    text = f"{model.model}: {len(model.patches)} candidate(s), {verified} verified, {cost}"
+    text = f"{model.model}: {len(model.candidates)} candidate(s), {verified} verified, {cost}"
     if model.stopped:
         text += f"; stopped: {model.stopped}"
-    elif not model.patches and model.attempts:
+    elif not model.candidates and model.attempts:
         text += f"; {model.attempts[-1].detail.splitlines()[0] if model.attempts[-1].detail else 'no usable reply'}"
     return text
 

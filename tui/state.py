@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from healer.tui.logbuffer import LogBuffer
 
 if TYPE_CHECKING:
-    from healer.diagnostics.model import Diagnostic
+    from healer.diagnostics.diagnostic import Diagnostic
     from healer.pipeline.result import RunResult, StageResult
     from healer.tui.review.state import PatchReview
 

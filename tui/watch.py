@@ -62,7 +62,7 @@ def toggle(app: HealerApp) -> None:
     generation = app.begin_generation(app.stages)
     app.watch_generation = generation
     session = WatchSession(
-        app.workspace,
+        app.core,
         watch_sink(generation, app.post_message),
         WatchOptions(stages=app.stages, use_cache=app.use_cache),
     )

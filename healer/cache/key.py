@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import healer
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.digest import new_digest
 from healer.globs import matcher
 from healer.snapshot.manifest import Manifest

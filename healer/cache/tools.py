@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.kb.store import Store
 from healer.pipeline.process import resolve, run_briefly
 

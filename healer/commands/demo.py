@@ -9,14 +9,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healer.commands.display import display_for
+from healer.commands.display import CliReporter, display_for
 from healer.commands.fix import emit_report
-from healer.commands.run import open_store, run_workspace, terminated_as_interrupt
 from healer.errors import HealerError
-from healer.fixes.session import FixOptions, FixReport, fix_workspace
+from healer.fixes.report import FixOptions, FixReport
+from healer.interrupt import terminated_as_interrupt
 from healer.pipeline.result import RunResult
 from healer.sample_project import create_sample_repo
-from healer.workspace import Workspace, open_workspace
+from healer.service import Healer
+from healer.workspace import open_workspace
 
 if TYPE_CHECKING:
     import argparse
@@ -77,21 +78,14 @@ def execute(args: argparse.Namespace) -> int:
     try:
         create_sample_repo(where)
         workspace = open_workspace(where)
-        sink = (lambda _event: None) if args.json else display_for(sys.stdout)
-        if not args.json:
-            print(f"healer demo: running the sample project's pipeline in {where}\n", flush=True)
+        reporter = CliReporter(None if args.json else display_for(sys.stdout))
         # The sample's tools are installed beside healer (the `demo` extra): use those first.
         own_tools = (os.path.dirname(sys.executable),)
-        run = run_workspace(
-            workspace,
-            stages=None,
-            jobs=None,
-            use_cache=False,
-            record=True,
-            sink=sink,
-            prepend_path=own_tools,
-            trigger="demo",
-        )
+        healer = Healer(workspace, via="cli", reporter=reporter, prepend_path=own_tools)
+        if not args.json:
+            print(f"healer demo: running the sample project's pipeline in {where}\n", flush=True)
+        with terminated_as_interrupt():
+            run = healer.check(cache="refresh", trigger="demo")
         if not args.json:
             print("\n".join(explain(run)), flush=True)
         if run.interrupted:
@@ -101,7 +95,7 @@ def execute(args: argparse.Namespace) -> int:
         unexpected = {stage.name for stage in run.stages if stage.status != "failed"} & EXPECTED_FAILURES
         if unexpected:
             raise HealerError(f"the sample project unexpectedly passed {', '.join(sorted(unexpected))}; is it damaged?")
-        report = _fix(workspace, own_tools, quiet=args.json)
+        report = _fix(healer, quiet=args.json)
         # The demo's own summary says what to try next (undo only makes sense with --keep).
         emit_report(report, as_json=args.json, show_all=False, hints=False)
         if not args.json:
@@ -112,15 +106,10 @@ def execute(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _fix(workspace: Workspace, own_tools: tuple[str, ...], *, quiet: bool) -> FixReport:
-    def progress(message: str) -> None:
-        if not quiet:
-            print(f"healer demo: {message}", flush=True)
-
-    notices: list[str] = []
+def _fix(healer: Healer, *, quiet: bool) -> FixReport:
+    # The fix rounds' own checks are summed up by the report: only progress and notices show as they come.
+    reporter = CliReporter(None, progress=None if quiet else "healer demo")
     # A throwaway repository: every verified fix may be applied, not only those classed safe.
-    options = FixOptions(apply="all", offline="the demo runs offline", prepend_path=own_tools, trigger="demo")
+    options = FixOptions(apply="all", offline="the demo runs offline", trigger="demo")
     with terminated_as_interrupt():
-        return fix_workspace(
-            workspace, options, sink=lambda _event: None, progress=progress, open_store=lambda: open_store(notices)
-        )
+        return healer.fix(options, reporter=reporter)

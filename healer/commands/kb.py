@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from healer.commands.history import open_kb, when
+from healer.commands.history import knowledge_base
 from healer.errors import HealerError
+from healer.kb.history import search as search_kb
+from healer.kb.maintenance import import_file, write_export
+from healer.kb.maintenance import prune as prune_kb
+from healer.render.history import when
+from healer.render.rows import plain
 
 if TYPE_CHECKING:
     import argparse
@@ -18,40 +24,34 @@ KB_SCHEMA = "healer.kb/1"
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    import json
-
     print(json.dumps({"schema": KB_SCHEMA, **document}, indent=2, ensure_ascii=False))
 
 
 def search(store: Store, args: argparse.Namespace) -> int:
-    from healer.kb.history import search
-
-    found = search(store, args.text, args.limit)
+    found = search_kb(store, args.text, args.limit)
     if args.json:
-        _print_json({"command": "search", "query": args.text, **found})
+        _print_json({"command": "search", "query": args.text, **plain(found)})
         return 0
-    if not found["diagnostics"] and not found["patches"]:
+    if not found.diagnostics and not found.patches:
         print(f"nothing matches {args.text!r}")
         return 0
-    if found["diagnostics"]:
+    if found.diagnostics:
         print("diagnostics:")
-    for hit in found["diagnostics"]:
-        where = ":".join(str(part) for part in (hit["file"], hit["line"]) if part)
-        code = f"{hit['tool']}:{hit['code']}" if hit["code"] else hit["tool"]
-        print(f"  {when(hit['time'])}  {code}  {where}  {hit['message']}")
-        print(f"      {hit['repo']}")
-    if found["patches"]:
+    for hit in found.diagnostics:
+        where = ":".join(str(part) for part in (hit.file, hit.line) if part)
+        code = f"{hit.tool}:{hit.code}" if hit.code else hit.tool
+        print(f"  {when(hit.time)}  {code}  {where}  {hit.message}")
+        print(f"      {hit.repo}")
+    if found.patches:
         print("patches:")
-    for hit in found["patches"]:
-        state = "accepted" if hit["accepted"] else hit["status"] or "proposed"
-        print(f"  {when(hit['time'])}  {hit['patch_id']}  {state:<12}  {hit['title']}")
-        print(f"      {hit['repo']}")
+    for patch in found.patches:
+        state = "accepted" if patch.accepted else patch.status or "proposed"
+        print(f"  {when(patch.time)}  {patch.patch_id}  {state:<12}  {patch.title}")
+        print(f"      {patch.repo}")
     return 0
 
 
 def export(store: Store, args: argparse.Namespace) -> int:
-    from healer.kb.maintenance import write_export
-
     if args.file in (None, "-"):
         count = write_export(store, sys.stdout)
     else:
@@ -68,8 +68,6 @@ def export(store: Store, args: argparse.Namespace) -> int:
 
 
 def import_(store: Store, args: argparse.Namespace) -> int:
-    from healer.kb.maintenance import import_file
-
     added = import_file(store, Path(args.file))
     if args.json:
         _print_json({"command": "import", "file": args.file, "added": added})
@@ -81,9 +79,7 @@ def import_(store: Store, args: argparse.Namespace) -> int:
 
 
 def prune(store: Store, args: argparse.Namespace) -> int:
-    from healer.kb.maintenance import prune
-
-    report = prune(store, keep_days=args.keep_days, max_runs=args.max_runs, dry_run=args.dry_run, vacuum=args.vacuum)
+    report = prune_kb(store, keep_days=args.keep_days, max_runs=args.max_runs, dry_run=args.dry_run, vacuum=args.vacuum)
     if args.json:
         _print_json({"command": "prune", **report._asdict()})
         return 0
@@ -99,7 +95,7 @@ COMMANDS = {"search": search, "export": export, "import": import_, "prune": prun
 
 
 def execute(args: argparse.Namespace) -> int:
-    with open_kb() as store:
+    with knowledge_base().required() as store:
         code = COMMANDS[args.kb_command](store, args)
     sys.stdout.flush()
     return code

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from healer.patch.journal import Entry, scan
-from healer.patch.where import locate
+from healer.workspace import locate
 
 if TYPE_CHECKING:
     import argparse
@@ -45,8 +45,7 @@ def describe(entries: list[Entry]) -> list[str]:
 
 
 def execute(args: argparse.Namespace) -> int:
-    _, state_dir = locate()
-    entries, notices = scan(state_dir)
+    entries, notices = scan(locate().state_dir)
     for notice in notices:
         print(f"healer: {notice}", file=sys.stderr)
     shown = entries[: args.limit]

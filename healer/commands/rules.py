@@ -7,20 +7,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.errors import HealerError
-from healer.fixes.model import Proposal, Report
-from healer.rules.engine import ActionFailed, RuleSet, run_rule
+from healer.patch.diff import unified_diff
+from healer.rules.context import ActionResult
+from healer.rules.engine import ActionFailed, RuleSet
 from healer.rules.load import load_rules
-from healer.rules.model import Rule
+from healer.rules.outcome import Proposal, Report
+from healer.rules.rule import Rule
+from healer.rules.trial import Trial, find, try_rule
+from healer.snapshot.git import GitError, repo_root
 
 if TYPE_CHECKING:
     import argparse
-
-    from healer.diagnostics.model import Diagnostic
-    from healer.rules.context import ActionResult
-
-LOG_STAGE = "log"
-"""The stage name diagnostics parsed from a log file carry."""
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -33,15 +32,13 @@ def execute(args: argparse.Namespace) -> int:
     if args.rules_command == "show":
         _print({"schema": "healer.rule/1", "rule": rule.to_dict()} if args.json else "\n".join(describe(rule)))
         return 0
-    tried = try_rule(rule, root, read_log(args.logfile), parser=args.parser)
-    _print(tried.document(args.logfile) if args.json else "\n".join(tried.describe(args.logfile)))
+    tried = try_rule(rule, root, read_log(args.logfile), parser=args.parser, cwd=Path.cwd())
+    _print(trial_document(tried, args.logfile) if args.json else "\n".join(describe_trial(tried, args.logfile)))
     return 0 if tried.outcomes else 1
 
 
 def _root() -> Path:
     """The repository around the current folder, or the folder itself outside one (rules can be tried anywhere)."""
-    from healer.snapshot.git import GitError, repo_root
-
     cwd = Path.cwd()
     try:
         return repo_root(cwd)
@@ -52,17 +49,6 @@ def _root() -> Path:
 def _print(output: str | dict[str, Any]) -> None:
     print(output if isinstance(output, str) else json.dumps(output, indent=2, ensure_ascii=False, default=str))
     sys.stdout.flush()
-
-
-def find(rules: RuleSet, rule_id: str) -> Rule:
-    rule = rules.get(rule_id)
-    if rule is not None:
-        return rule
-    import difflib
-
-    close = difflib.get_close_matches(rule_id, rules.ids(), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise HealerError(f"no rule named {rule_id!r}{hint}; `healer rules list` shows every rule")
 
 
 def list_document(rules: RuleSet, root: Path) -> dict[str, Any]:
@@ -124,112 +110,44 @@ def read_log(name: str) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def parser_for(rule: Rule, chosen: str | None) -> str | None:
-    """The parser to read a log with: the one asked for, else the first of the rule's tools healer can parse."""
-    from healer.diagnostics.names import PARSER_NAMES
-
-    if chosen is not None:
-        if chosen not in PARSER_NAMES:
-            import difflib
-
-            close = difflib.get_close_matches(chosen, PARSER_NAMES, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise HealerError(f"unknown parser {chosen!r}{hint}; one of {', '.join(PARSER_NAMES)}")
-        return chosen
-    from healer.diagnostics.parsers import TOOL_NAMES
-
-    by_tool = {tool: parser for parser, tool in TOOL_NAMES.items()}
-    for tool in rule.match.tools:
-        if tool in PARSER_NAMES and tool != "auto":
-            return tool
-        if tool in by_tool:
-            return by_tool[tool]
-    return None
+def trial_document(tried: Trial, logfile: str) -> dict[str, Any]:
+    return {
+        "schema": "healer.rules-test/1",
+        "rule": tried.rule.to_dict(),
+        "logfile": logfile,
+        "parser": tried.parser,
+        "diagnostics": [diagnostic.to_dict() for diagnostic in tried.diagnostics],
+        "matches": [
+            {"diagnostic": diagnostic.to_dict(), "result": _result_dict(result)}
+            for diagnostic, result in tried.outcomes
+        ],
+    }
 
 
-class Tried:
-    """A rule tried on a log: the diagnostics found, and what the rule's action made of each it matches."""
-
-    def __init__(
-        self,
-        rule: Rule,
-        parser: str,
-        diagnostics: list[Diagnostic],
-        outcomes: list[tuple[Diagnostic, ActionResult | ActionFailed]],
-    ) -> None:
-        self.rule = rule
-        self.parser = parser
-        self.diagnostics = diagnostics
-        self.outcomes = outcomes
-        """(diagnostic, ActionResult or ActionFailed) for each matched diagnostic, in log order."""
-
-    def document(self, logfile: str) -> dict[str, Any]:
-        return {
-            "schema": "healer.rules-test/1",
-            "rule": self.rule.to_dict(),
-            "logfile": logfile,
-            "parser": self.parser,
-            "diagnostics": [diagnostic.to_dict() for diagnostic in self.diagnostics],
-            "matches": [
-                {"diagnostic": diagnostic.to_dict(), "result": _result_dict(result)}
-                for diagnostic, result in self.outcomes
-            ],
-        }
-
-    def describe(self, logfile: str) -> list[str]:
-        rule = self.rule
-        source = "standard input" if logfile == "-" else logfile
-        total = len(self.diagnostics)
-        count = f"{len(self.outcomes)} of {total}" if self.outcomes else f"none of the {total}"
-        lines = [f"rule {rule.id} matches {count} diagnostics in {source} (parser: {self.parser})"]
-        if not rule.enabled:
-            lines.append("note: the rule is disabled; `healer fix` does not use it")
-        if rule.match.stage_kinds:
-            kinds = ", ".join(rule.match.stage_kinds)
-            lines.append(f"note: stage_kind ({kinds}) is not checked: a log file comes from no stage")
-        if not self.outcomes:
-            shown = self.diagnostics[:20]
-            if shown:
-                lines.append("found:")
-                lines.extend(f"  {_headline(diagnostic)}" for diagnostic in shown)
-                if total > len(shown):
-                    lines.append(f"  ... and {total - len(shown)} more")
-            return lines
-        for diagnostic, result in self.outcomes:
-            lines.append("")
-            lines.append(_headline(diagnostic))
-            lines.extend(_describe_result(result))
+def describe_trial(tried: Trial, logfile: str) -> list[str]:
+    rule = tried.rule
+    source = "standard input" if logfile == "-" else logfile
+    total = len(tried.diagnostics)
+    count = f"{len(tried.outcomes)} of {total}" if tried.outcomes else f"none of the {total}"
+    lines = [f"rule {rule.id} matches {count} diagnostics in {source} (parser: {tried.parser})"]
+    if not rule.enabled:
+        lines.append("note: the rule is disabled; `healer fix` does not use it")
+    if rule.match.stage_kinds:
+        kinds = ", ".join(rule.match.stage_kinds)
+        lines.append(f"note: stage_kind ({kinds}) is not checked: a log file comes from no stage")
+    if not tried.outcomes:
+        shown = tried.diagnostics[:20]
+        if shown:
+            lines.append("found:")
+            lines.extend(f"  {_headline(diagnostic)}" for diagnostic in shown)
+            if total > len(shown):
+                lines.append(f"  ... and {total - len(shown)} more")
         return lines
-
-
-def try_rule(rule: Rule, root: Path, text: str, *, parser: str | None) -> Tried:
-    """Parse `text` as a failing tool's output and run `rule`'s action on every diagnostic it matches.
-
-    The action reads `root` and never writes to it; no scratch copy is given,
-    so actions that need to run a tool report that they cannot.
-    """
-    from healer.diagnostics.diagnose import diagnose
-    from healer.rules.context import ActionContext
-
-    chosen = parser_for(rule, parser)
-    diagnostics = diagnose(
-        stage=LOG_STAGE, output=text, root=root, cwd=Path.cwd(), parser=chosen, argv=(), exit_code=None
-    )
-    cache: dict[str, Any] = {}  # one symbol index (say) for all the matches, as in a round of `healer fix`
-    outcomes: list[tuple[Diagnostic, ActionResult | ActionFailed]] = []
-    for diagnostic in diagnostics:
-        if not rule.match.matches(diagnostic, None):
-            continue
-        context = ActionContext(
-            root=root, diagnostic=diagnostic, params=rule.params, output=text, diagnostics=diagnostics, cache=cache
-        )
-        result: ActionResult | ActionFailed
-        try:
-            result = run_rule(rule, context)
-        except ActionFailed as error:
-            result = error
-        outcomes.append((diagnostic, result))
-    return Tried(rule, chosen or "auto", diagnostics, outcomes)
+    for diagnostic, result in tried.outcomes:
+        lines.append("")
+        lines.append(_headline(diagnostic))
+        lines.extend(_describe_result(result))
+    return lines
 
 
 def _headline(diagnostic: Diagnostic) -> str:
@@ -242,8 +160,6 @@ def _describe_result(result: ActionResult | ActionFailed) -> list[str]:
     if isinstance(result, ActionFailed):
         return [f"  error: {result}"]
     if isinstance(result, Proposal):
-        from healer.patch.diff import unified_diff
-
         return [f"  proposes: {result.title}", *unified_diff(result.edits).splitlines()]
     if isinstance(result, Report):
         where = ":".join(str(part) for part in (result.file, result.line) if part is not None)
@@ -255,8 +171,6 @@ def _result_dict(result: ActionResult | ActionFailed) -> dict[str, Any]:
     if isinstance(result, ActionFailed):
         return {"type": "error", "message": str(result)}
     if isinstance(result, Proposal):
-        from healer.patch.diff import unified_diff
-
         return {
             "type": "proposal",
             "title": result.title,

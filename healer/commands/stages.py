@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from healer.config.model import Config
+from healer.config.settings import Config
 from healer.workspace import open_workspace
 
 if TYPE_CHECKING:

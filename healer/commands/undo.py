@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healer.patch.undo import undo
-from healer.patch.where import locate
+from healer.commands.display import CliReporter
+from healer.service import Healer
+from healer.workspace import locate
 
 if TYPE_CHECKING:
     import argparse
@@ -16,9 +16,9 @@ UNDO_SCHEMA = "healer.undo/1"
 
 
 def execute(args: argparse.Namespace) -> int:
-    root, state_dir = locate()
-    record = undo(root, state_dir, args.id)
-    _remember(root, record.id)
+    # The configuration is not read before the files are restored: the fix may be what broke it.
+    healer = Healer(locate(), via="cli", reporter=CliReporter(None))
+    record = healer.undo(args.id)
     if args.json:
         import json
 
@@ -38,21 +38,3 @@ def execute(args: argparse.Namespace) -> int:
             print(f"  {path} was already as before")
     sys.stdout.flush()
     return 0
-
-
-def _remember(root: Path, patch_id: str) -> None:
-    """An undone fix counts against its rule (the false-fix rate) and is never replayed again."""
-    from healer.commands.run import open_store
-    from healer.errors import HealerError
-    from healer.recording import record_decisions
-    from healer.workspace import open_workspace
-
-    try:
-        # After the files are restored: a configuration the fix broke must not stand in the way of undo.
-        workspace = open_workspace(root, require_stages=False)
-    except HealerError:
-        return
-    store = open_store([])
-    if store is not None:
-        with store:
-            record_decisions(store, workspace, [patch_id], "undone", "cli")

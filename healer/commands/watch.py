@@ -7,12 +7,15 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from healer.commands.run import terminated_as_interrupt
 from healer.errors import HealerError
+from healer.interrupt import terminated_as_interrupt
 from healer.pipeline.events import Notice, RunFinished, StageFinished, StageStarted
 from healer.pipeline.result import RunResult
+from healer.render.json_document import stage_result
 from healer.render.report import failure_details, report, stage_line, summary
 from healer.render.text import clean_line
+from healer.reporter import Reporter
+from healer.service import Healer
 from healer.watch.events import (
     AffectedTests,
     BatchCancelled,
@@ -24,12 +27,11 @@ from healer.watch.events import (
     WatchStarted,
     WatchStopped,
 )
+from healer.watch.session import WatchOptions, WatchSession
 from healer.workspace import open_workspace
 
 if TYPE_CHECKING:
     import argparse
-
-    from healer.watch.session import WatchSession
 
 WATCH_SCHEMA = "healer.watch/1"
 SHOWN_PATHS = 5
@@ -57,6 +59,11 @@ class TextLog:
         for line in self.lines(event):
             self.stream.write(line + "\n")
         self.stream.flush()
+
+    def notice(self, message: str) -> None:
+        if not self.muted:
+            self.stream.write(f"healer: {clean_line(message)}\n")
+            self.stream.flush()
 
     def lines(self, event: WatchEvent) -> list[str]:
         if isinstance(event, WatchStarted):
@@ -112,7 +119,14 @@ class JsonLines:
         if self.muted:
             return
         for record in self.records(event):
-            self.stream.write(json.dumps({"schema": WATCH_SCHEMA, **record}, ensure_ascii=False) + "\n")
+            self._write(record)
+
+    def notice(self, message: str) -> None:
+        if not self.muted:
+            self._write({"event": "notice", "time": round(time.time(), 3), "message": message})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self.stream.write(json.dumps({"schema": WATCH_SCHEMA, **record}, ensure_ascii=False) + "\n")
         self.stream.flush()
 
     def records(self, event: WatchEvent) -> list[dict[str, Any]]:
@@ -129,10 +143,9 @@ class JsonLines:
         if isinstance(event, PipelineEvent):
             inner = event.event
             if isinstance(inner, StageFinished):
-                from healer.render.json_document import _stage_result  # the healer.run/1 stage object, as is
-
+                # The healer.run/1 stage object, as is.
                 return [{"event": "result", "time": now, "batch": event.batch, "pass": event.phase,
-                         "stage": _stage_result(inner.result)}]  # fmt: skip
+                         "stage": stage_result(inner.result)}]  # fmt: skip
             if isinstance(inner, Notice):
                 return [{"event": "notice", "time": now, "message": inner.message}]
             return []
@@ -162,9 +175,8 @@ def execute(args: argparse.Namespace) -> int:
     if args.debounce < 0:
         raise HealerError(f"--debounce: expected milliseconds, 0 or more, got {args.debounce}")
     workspace = open_workspace()  # not a repository, a broken configuration: one line, as for `healer run`
-    from healer.watch.session import WatchOptions, WatchSession
-
     render = JsonLines(sys.stdout) if args.json else TextLog(sys.stdout, verbose=args.verbose)
+    healer = Healer(workspace, via="watch", reporter=_Notices(render))
     options = WatchOptions(
         stages=tuple(args.stages),
         debounce_ms=args.debounce,
@@ -172,7 +184,7 @@ def execute(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         affected_first=args.affected_first,
     )
-    session = WatchSession(workspace, render, options)
+    session = WatchSession(healer, render, options)
     with terminated_as_interrupt():
         try:
             session.start()
@@ -189,6 +201,16 @@ def execute(args: argparse.Namespace) -> int:
     if session.error is not None:
         raise HealerError(session.error)
     return 0
+
+
+class _Notices(Reporter):
+    """What the core says outside a batch's events (a record the knowledge base refused), as the log says it."""
+
+    def __init__(self, render: TextLog | JsonLines) -> None:
+        self.render = render
+
+    def notice(self, message: str) -> None:
+        self.render.notice(message)
 
 
 def _wait_for_end(session: WatchSession) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.model import Config
 from healer.config.schema import validate
+from healer.config.settings import Config
 
 HEALER_TOML = "healer.toml"
 PYPROJECT = "pyproject.toml"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import healer
-from healer.config.model import Config, FixSettings, Gate, LLMSettings, Stage
+from healer.config.settings import Config, FixSettings, Gate, LLMSettings, Stage
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"

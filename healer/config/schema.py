@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.model import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
+from healer.config.settings import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -18,7 +18,7 @@ import tomlkit
 from tomlkit.exceptions import InvalidStringError, TOMLKitError
 from tomlkit.items import Array, Item, Table
 
-from healer.config.model import Gate, Stage
+from healer.config.settings import Gate, Stage
 
 HEADER = (
     "Stages detected by `healer init` from the project's own configuration.",

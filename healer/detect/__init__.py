@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from healer.config.model import STAGE_KINDS, Stage
+from healer.config.settings import STAGE_KINDS, Stage
 from healer.detect import github_actions, javascript, makefile, precommit, python
 from healer.detect.candidate import Candidate, Found
 from healer.detect.names import unique

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 
 # How much a source is trusted when two sources run the same tool: a command the project wrote
 # down itself beats one inferred from a tool's configuration, which beats a CI step (CI commands

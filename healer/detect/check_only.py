@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect import js_tools, python_tools
 from healer.detect.candidate import Candidate
 

@@ -6,7 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect import javascript, makefile
 from healer.detect.candidate import CI, Candidate, Found
 from healer.detect.check_only import replace

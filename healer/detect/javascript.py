@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect.candidate import CONFIGURED, EXPLICIT, MIRRORED, Candidate, Found
 from healer.detect.check_only import replace
 from healer.detect.commands import name_kind, parser_for, simple_commands, tools_in

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 
 JS_FILES = ("**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs")
 TS_FILES = ("**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts")

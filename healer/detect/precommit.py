@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect.candidate import EXPLICIT, MIRRORED, Candidate, Found
 from healer.detect.check_only import replace
 from healer.detect.commands import guess_kind, parser_for, tools_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 
 PYTHON_FILES = ("**/*.py", "**/*.pyi")
 

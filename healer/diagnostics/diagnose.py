@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from healer.diagnostics.ansi import strip_ansi
+from healer.diagnostics.diagnostic import Diagnostic, Finding
 from healer.diagnostics.fingerprint import fingerprint
 from healer.diagnostics.guess import guess_parser
-from healer.diagnostics.model import Diagnostic, Finding
 from healer.diagnostics.parsers import AUTO_ORDER, PARSERS, TOOL_NAMES
 from healer.diagnostics.paths import relative_to_root
 

@@ -253,6 +253,8 @@ def _import_row(
         elif not isinstance(value, str | int | float):
             raise KbImportError(f"{where}: {table}.{name} must be a string, a number or null")
     record = dict(zip(columns, values, strict=True))
+    if table == "patch_classes" and str(record["class"]).endswith(":"):
+        record["class"] = f"{record['class']}-"  # an export from before schema v4 (see healer.kb.schema)
     if "run_id" in record and table != "runs":
         source = record["run_id"]
         if source is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 
 
 class StageRecord(NamedTuple):
@@ -58,3 +58,29 @@ class Rate(NamedTuple):
     def score(self) -> float:
         """Laplace-smoothed share of proposals that were kept: (accepted - undone + 1) / (proposed + 2)."""
         return (self.accepted - self.undone + 1) / (self.proposed + 2)
+
+
+class PatchRecord(NamedTuple):
+    """A candidate fix as the knowledge base keeps it: the patch, its failures, and one verification."""
+
+    patch_id: str
+    title: str
+    diff: str
+    source: str
+    origin: str
+    safety: str
+    confidence: float
+    stage: str
+    flags: tuple[str, ...]
+    fingerprints: tuple[str, ...]
+    classes: tuple[str, ...]
+    """Failure classes ("tool:code") of the diagnostics it addresses."""
+    status: str
+    """"unverified", "verified", "failed" or "unverifiable"."""
+    detail: str | None
+    verify_seconds: float | None
+    tool_seconds: float | None
+
+    @property
+    def id(self) -> str:
+        return self.patch_id

@@ -22,6 +22,7 @@ Tables (v2):
   reads these few rows instead of scanning every run; they outlive pruning, so statistics cover all history.
 - `model_replies` (v3): a model's reply per (model, hash of the redacted prompt): a failure seen again costs
   no call. `model_calls` gains `cached` (1: answered from `model_replies`, no request made) and `error`.
+- v4: failure classes of diagnostics without a code are spelt "tool:-" everywhere (some v2/v3 rows said "tool:").
 - `meta`: small facts about the file itself (when retention last ran).
 - `diagnostics_fts`, `patches_fts`: FTS5 indexes over `diagnostics` and `patches`. Deletes and updates are
   kept by triggers; new diagnostics are indexed by one `INSERT ... SELECT` per run (`index_diagnostics`),
@@ -286,7 +287,19 @@ def _v3(db: Any) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2, _v3)
+V4 = """
+UPDATE OR IGNORE patch_classes SET class = class || '-' WHERE class LIKE '%:';
+DELETE FROM patch_classes WHERE class LIKE '%:';
+"""
+
+
+def _v4(db: Any) -> None:
+    # One spelling of a failure class with no code: "tool:-" (Diagnostic.failure_class); some rows said "tool:".
+    for statement in _statements(V4):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 COLUMNS: dict[str, tuple[str, ...]] = {

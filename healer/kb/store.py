@@ -20,8 +20,7 @@ from healer.kb.location import database_path
 from healer.kb.schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from healer.fixes.model import Patch
-    from healer.kb.records import PastFix, Rate, RunRecord
+    from healer.kb.records import PastFix, PatchRecord, Rate, RunRecord
 
 BUSY_TIMEOUT_MS = 10_000
 PRUNE_EVERY = 86_400.0
@@ -276,54 +275,37 @@ class Store:
         self.maybe_prune()
         return run_id
 
-    def record_patches(self, repo: str, run_id: int | None, patches: Sequence[Patch]) -> None:
+    def record_patches(self, repo: str, run_id: int | None, patches: Sequence[PatchRecord]) -> None:
         """Store proposed patches (once per repository and patch id) and one verification row for each."""
         if not patches:
             return
-        from healer.patch.diff import unified_diff
-
         now = time.time()
-        rows = []
-        for patch in patches:
-            extra = patch.extra
-            classes = [str(name) for name in extra.get("classes") or ()]
-            rows.append((patch.id, patch, unified_diff(patch.edits), classes))
         with self.write() as conn:
-            for patch_id, patch, diff, classes in rows:
+            for patch in patches:
                 conn.execute(
                     "INSERT INTO patches (repo, patch_id, run_id, title, diff, source, origin, safety, confidence,"
                     " stage, flags, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (repo, patch_id) DO NOTHING",
-                    (repo, patch_id, run_id, patch.title, diff, patch.source, patch.origin, patch.safety,
-                     float(patch.confidence), patch.stage, ",".join(patch.flags), now),
+                    (repo, patch.patch_id, run_id, patch.title, patch.diff, patch.source, patch.origin, patch.safety,
+                     patch.confidence, patch.stage, ",".join(patch.flags), now),
                 )  # fmt: skip
                 if patch.fingerprints:
                     conn.executemany(
                         "INSERT OR IGNORE INTO patch_fingerprints (repo, patch_id, fingerprint) VALUES (?, ?, ?)",
-                        [(repo, patch_id, fingerprint) for fingerprint in patch.fingerprints],
+                        [(repo, patch.patch_id, fingerprint) for fingerprint in patch.fingerprints],
                     )
-                    if not classes and run_id is not None:
-                        marks = ",".join("?" * len(patch.fingerprints))
-                        classes = [
-                            row[0]
-                            for row in conn.execute(
-                                f"SELECT DISTINCT tool || ':' || coalesce(code, '') FROM diagnostics"
-                                f" WHERE run_id = ? AND fingerprint IN ({marks})",
-                                (run_id, *patch.fingerprints),
-                            )
-                        ]
-                if classes:
+                if patch.classes:
                     conn.executemany(
                         "INSERT OR IGNORE INTO patch_classes (repo, patch_id, class) VALUES (?, ?, ?)",
-                        [(repo, patch_id, name) for name in classes],
+                        [(repo, patch.patch_id, name) for name in patch.classes],
                     )
                 conn.execute(
                     "INSERT INTO verifications (uid, repo, patch_id, run_id, status, detail, verify_seconds,"
                     " tool_seconds, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (_uid(), repo, patch_id, run_id, patch.status, patch.detail,
-                     _seconds(patch.extra, "verify_seconds"), _seconds(patch.extra, "tool_seconds"), now),
+                    (_uid(), repo, patch.patch_id, run_id, patch.status, patch.detail, patch.verify_seconds,
+                     patch.tool_seconds, now),
                 )  # fmt: skip
-                refresh_patch(conn, repo, patch_id)
+                refresh_patch(conn, repo, patch.patch_id)
 
     def record_decision(self, repo: str, patch_id: str, decision: str, via: str) -> None:
         """accepted | rejected | edited | undone, made through cli | hook | tui."""
@@ -453,11 +435,6 @@ class Store:
 def _uid() -> str:
     """A natural key for an event row, so importing the same export twice adds nothing."""
     return os.urandom(10).hex()
-
-
-def _seconds(extra: dict[str, Any], name: str) -> float | None:
-    value = extra.get(name)
-    return float(value) if isinstance(value, int | float) else None
 
 
 def refresh_patch(conn: sqlite3.Connection, repo: str | None = None, patch_id: str | None = None) -> None:

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
-
-
-def local_midnight(now: float | None = None) -> float:
-    moment = time.localtime(time.time() if now is None else now)
-    return time.mktime((moment.tm_year, moment.tm_mon, moment.tm_mday, 0, 0, 0, 0, 0, -1))
 
 
 def dollars(amount: float) -> str:

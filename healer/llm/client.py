@@ -14,17 +14,19 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from healer.errors import HealerError
+from healer.kb.database import KnowledgeBase
+from healer.kb.store import CachedReply
 from healer.llm.budget import Budget, BudgetExceeded
+from healer.llm.redact import redact
+from healer.llm.runtime import load_litellm
 
 if TYPE_CHECKING:
-    from healer.config.model import LLMSettings
-    from healer.kb.store import CachedReply, Store
+    from healer.config.settings import LLMSettings
 
 Message = dict[str, str]
 ErrorKind = Literal["timeout", "rate-limit", "connection", "provider", "auth", "request", "budget", "cancelled"]
@@ -73,8 +75,8 @@ class Usage:
 class ModelClient:
     settings: LLMSettings
     budget: Budget
-    open_store: Callable[[], Store | None] = lambda: None
-    """A knowledge base for the calling thread (SQLite connections stay in theirs); None: no cache, no record."""
+    kb: KnowledgeBase | None = None
+    """Where replies are cached and calls recorded (a connection per calling thread); None: neither."""
     repo: str = ""
     keep_replies: bool = True
     """False (`history = false`): replies are not cached; calls are still counted for the day's budget."""
@@ -104,8 +106,6 @@ class ModelClient:
             self._record(hit.model, key, hit.prompt_tokens, hit.completion_tokens, 0.0, 0.0, cached=True)
             return Reply(hit.reply, hit.model, hit.prompt_tokens, hit.completion_tokens, hit.cost, 0.0, cached=True)
         api_key = self._api_key()
-        from healer.llm.runtime import load_litellm
-
         litellm = load_litellm()
         problems: list[ModelError] = []
         for model in self.models:
@@ -216,9 +216,9 @@ class ModelClient:
                     usage.unknown_cost += 1
                 else:
                     usage.cost += cost
-        import sqlite3
-
-        with self._store() as store, suppress(sqlite3.Error):  # a full disk costs the record, not the fix
+        if self.kb is None:
+            return
+        with self.kb.connection() as store, self.kb.guard("the record of a model call"):
             if store is None:
                 return
             store.record_model_call(
@@ -234,40 +234,23 @@ class ModelClient:
                 error=error,
             )
 
-    @contextmanager
-    def _store(self) -> Iterator[Store | None]:
-        import sqlite3
-
-        try:
-            store = self.open_store()
-        except (OSError, sqlite3.Error):
-            store = None
-        try:
-            yield store
-        finally:
-            if store is not None:
-                store.close()
-
     def _cached(self, key: str) -> CachedReply | None:
-        if not self.keep_replies:
+        if not self.keep_replies or self.kb is None:
             return None
-        with self._store() as store:
+        with self.kb.connection() as store, self.kb.guard("a look for a cached reply"):
             return None if store is None else store.cached_reply(key)
+        return None
 
     def _keep(self, key: str, reply: Reply) -> None:
-        if not self.keep_replies:
+        if not self.keep_replies or self.kb is None:
             return
-        from healer.kb.store import CachedReply
-
-        with self._store() as store:
+        with self.kb.connection() as store, self.kb.guard("a model's reply"):
             if store is not None:
                 cached = CachedReply(reply.model, reply.text, reply.prompt_tokens, reply.completion_tokens, reply.cost)
                 store.store_reply(key, cached)
 
 
 def redact_messages(messages: Sequence[Message]) -> tuple[list[Message], int]:
-    from healer.llm.redact import redact
-
     sent: list[Message] = []
     removed = 0
     for message in messages:

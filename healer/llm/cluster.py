@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.result import RunResult, StageResult
 
 MAX_DIAGNOSTICS = 12

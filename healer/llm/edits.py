@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from healer.fixes.model import FileEdit
+from healer.patch.patch import FileEdit
 
 MAX_REPLY_BYTES = 200 * 1024
 MAX_BLOCKS = 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from healer.config.model import LLMSettings
+from healer.config.settings import LLMSettings
 from healer.llm.budget import Budget, dollars
 from healer.llm.client import ModelClient, ModelError
 

@@ -1,19 +1,16 @@
-"""Whether this run asks a model, and the fixer that does, built from `[tool.healer.llm]`."""
+"""Whether this run asks a model, and the client that does, built from `[tool.healer.llm]`."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from healer.llm.budget import Budget, local_midnight
-
-if TYPE_CHECKING:
-    from healer.config.model import Config
-    from healer.kb.store import Store
-    from healer.llm.client import ModelClient
-    from healer.llm.fixer import ModelFixer, PastDiffs
+from healer.config.settings import Config
+from healer.kb.database import KnowledgeBase
+from healer.kb.history import local_midnight
+from healer.llm.budget import Budget
+from healer.llm.client import ModelClient
 
 OFFLINE_VARIABLE = "HEALER_OFFLINE"
 
@@ -34,38 +31,22 @@ def offline_reason(
 
 
 def make_client(
-    config: Config, *, open_store: Callable[[], Store | None], repo: str, extra: Mapping[str, Any] | None = None
+    config: Config, *, kb: KnowledgeBase | None, repo: str, extra: Mapping[str, Any] | None = None
 ) -> ModelClient:
     """A client whose budget knows what was already spent today (by any healer command)."""
-    from healer.llm.client import ModelClient
-
     spent = 0.0
-    store = open_store()
-    if store is not None:
-        try:
-            spent = store.model_spending(local_midnight())
-        finally:
-            store.close()
+    if kb is not None:
+        with kb.connection() as store, kb.guard("a look at today's model spending"):
+            spent = 0.0 if store is None else store.model_spending(local_midnight())
     budget = Budget(config.llm.budget_per_run, config.llm.budget_per_day, spent_before_today=spent)
     return ModelClient(
         config.llm,
         budget,
-        open_store=open_store,
+        kb=kb,
         repo=repo if config.history else "",
         keep_replies=config.history,
         extra=dict(extra or {}),
     )
-
-
-def make_fixer(client: ModelClient, root: Path, *, past: PastDiffs | None = None) -> ModelFixer:
-    from healer.llm.fixer import ModelFixer
-    from healer.llm.redact import DEFAULT_DENY
-
-    deny = (*DEFAULT_DENY, *client.settings.deny)
-    fixer = ModelFixer(client, root, deny, token_counter(client.models[0]))
-    if past is not None:
-        fixer.past = past
-    return fixer
 
 
 def token_counter(model: str) -> Callable[[str], int]:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from healer.config.model import FixSettings
+from healer.config.settings import FixSettings
 from healer.errors import HealerError
-from healer.fixes.model import Patch
 from healer.patch import files, journal
+from healer.patch.patch import Patch
 from healer.patch.validate import validate
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from healer.errors import HealerError
-from healer.fixes.model import FileEdit
+from healer.patch.patch import FileEdit
 
 NO_NEWLINE = "\\ No newline at end of file"
 DEV_NULL = "/dev/null"

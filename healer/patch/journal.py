@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from healer.errors import HealerError
-from healer.fixes.model import Patch
 from healer.patch.files import sync_folder
+from healer.patch.patch import Patch
 
 State = Literal["applying", "applied", "undone"]
 STATES: tuple[str, ...] = ("applying", "applied", "undone")

@@ -8,6 +8,7 @@ tests, adds a suppression comment, touches tool configuration...).
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from healer.config.model import FixSettings
-from healer.fixes.model import FileEdit, Flag
+from healer.config.settings import FixSettings
 from healer.globs import matcher
 from healer.patch.diff import split_lines
+from healer.patch.patch import FileEdit, Flag
 
 TEST_GLOBS = ("tests/**", "test_*.py", "*_test.py", "conftest.py", "**/tests/**")
 SUPPRESSION = re.compile(
@@ -75,7 +76,7 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
             continue
         if edit.before == edit.after:
             continue
-        if is_test(path):
+        if is_test(path) and changes_test_logic(edit):
             flags.add("edits-tests")
         if edit.created:
             flags.add("creates-file")
@@ -98,6 +99,34 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
         elif REQUIREMENTS.search(path) and any(_requirement(line) for line in added):
             flags.add("adds-dependency")
     return Validation(tuple(problems), tuple(flag for flag in FLAG_ORDER if flag in flags))
+
+
+def changes_test_logic(edit: FileEdit) -> bool:
+    """Whether an edit to a test file can change what the tests check.
+
+    A Python file whose code is the same once import statements are set aside
+    (an unused import removed, a missing one added, formatting, comments) keeps
+    every assertion, fixture and skip: a lint tool's own fix of it is no test
+    edit. Anything else, anything that does not parse, and every other kind of
+    file in a test folder (data the tests compare against) is.
+    """
+    if not edit.path.endswith(".py") or edit.before is None or edit.after is None:
+        return True
+    before, after = _code_without_imports(edit.before), _code_without_imports(edit.after)
+    return before is None or after is None or before != after
+
+
+def _code_without_imports(data: bytes) -> str | None:
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list) and any(isinstance(item, ast.Import | ast.ImportFrom) for item in value):
+                kept = [item for item in value if not isinstance(item, ast.Import | ast.ImportFrom)]
+                setattr(node, name, kept or [ast.Pass()])
+    return ast.dump(tree)
 
 
 def path_problem(root: Path, path: str) -> str | None:

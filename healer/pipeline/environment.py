@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 
 # Git sets these for hooks (GIT_INDEX_FILE can be `.git/index.lock` during `git commit -a`). A tool or
 # test that runs git, even in a repository of its own, would otherwise read and write the user's

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from healer.config.model import Gate
+from healer.config.settings import Gate
 from healer.pipeline.result import GateResult
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from healer.config.model import Config, Stage
+from healer.config.settings import Config, Stage
 from healer.errors import HealerError
 
 
@@ -34,3 +34,17 @@ def select_stages(config: Config, names: Sequence[str] | None) -> list[Stage]:
         wanted.add(name)
         todo.extend(by_name[name].needs)
     return [stage for stage in config.stages if stage.name in wanted]
+
+
+def affected_stages(config: Config, selected: Sequence[str], paths: Sequence[str]) -> list[str]:
+    """The selected stages whose inputs include one of `paths` (every stage without declared inputs)."""
+    from healer.globs import matcher  # watch mode and verification only, never a plain run
+
+    names = []
+    for stage in config.stages:
+        if stage.name not in selected:
+            continue
+        matches = matcher(stage.inputs)
+        if not stage.inputs or any(matches(path) for path in paths):
+            names.append(stage.name)
+    return names

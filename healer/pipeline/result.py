@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 
 Status = Literal["passed", "failed", "error", "skipped", "cancelled"]
 """`error`: the stage could not run at all (command missing, folder missing);
@@ -65,6 +65,8 @@ class RunResult(NamedTuple):
     root: str
     interrupted: bool = False
     notices: tuple[str, ...] = ()
+    record_id: int | None = None
+    """The run's id in the knowledge base, once it was recorded there."""
 
     @property
     def outcome(self) -> Literal["passed", "failed", "interrupted"]:

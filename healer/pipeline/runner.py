@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from healer.config.model import Config, Stage
-from healer.diagnostics.model import Diagnostic
+from healer.config.settings import Config, Stage
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline import process
 from healer.pipeline.environment import stage_env
 from healer.pipeline.events import (

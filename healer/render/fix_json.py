@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import healer
-from healer.fixes.model import Patch
-from healer.fixes.session import FixReport, Round
+from healer.fixers.candidate import Candidate
+from healer.fixes.report import FixReport, Round
 from healer.patch.diff import unified_diff
 from healer.render.json_document import run_document
 
@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 FIX_SCHEMA = "healer.fix/1"
 
 
-def patch_document(patch: Patch) -> dict[str, Any]:
+def candidate_document(candidate: Candidate) -> dict[str, Any]:
+    patch, verdict, replayed = candidate.patch, candidate.verdict, candidate.replayed_from
     return {
         "id": patch.id,
         "title": patch.title,
-        "status": patch.status,
-        "detail": patch.detail,
+        "status": candidate.status,
+        "detail": candidate.detail,
         "source": patch.source,
         "origin": patch.origin,
         "safety": patch.safety,
@@ -32,18 +33,23 @@ def patch_document(patch: Patch) -> dict[str, Any]:
         "files": list(patch.paths),
         "diff": unified_diff(patch.edits),
         "verification": {
-            "reruns": patch.extra.get("reruns", []),
-            "seconds": patch.extra.get("verify_seconds"),
-            "tool_seconds": patch.extra.get("tool_seconds"),
+            "reruns": [] if verdict is None else list(verdict.reruns),
+            "seconds": None if verdict is None else round(verdict.duration, 4),
+            "tool_seconds": None if verdict is None else round(verdict.tool_seconds, 4),
         },
-    }
+        "score": candidate.score,
+        "seen_before": None if replayed is None else {
+            "patch": replayed.patch, "repo": replayed.repo, "accepted": replayed.accepted,
+        },
+        "cost": candidate.cost,
+    }  # fmt: skip
 
 
 def _round(one: Round) -> dict[str, Any]:
     return {
         "number": one.number,
         "run": run_document(one.run),
-        "patches": [patch_document(patch) for patch in one.patches],
+        "patches": [candidate_document(candidate) for candidate in one.candidates],
         "notes": [
             {
                 "stage": note.stage,
@@ -56,9 +62,9 @@ def _round(one: Round) -> dict[str, Any]:
             for note in one.notes
         ],
         "errors": list(one.errors),
-        "chosen": [patch.id for patch in one.chosen],
-        "applied": [patch.id for patch in one.applied],
-        "refused": [{"id": patch.id, "reason": reason} for patch, reason in one.refused],
+        "chosen": [candidate.id for candidate in one.chosen],
+        "applied": [candidate.id for candidate in one.applied],
+        "refused": [{"id": candidate.id, "reason": reason} for candidate, reason in one.refused],
         "propose_seconds": round(one.propose_seconds, 4),
         "propose_tool_seconds": round(one.propose_tool_seconds, 4),
         "verify_seconds": round(one.verify_seconds, 4),
@@ -88,7 +94,7 @@ def fix_document(report: FixReport) -> dict[str, Any]:
         "offline": report.offline,
         "dry_run": report.dry_run,
         "found": report.found,
-        "applied": [patch.id for patch in report.applied],
+        "applied": [candidate.id for candidate in report.applied],
         "rounds": [_round(one) for one in report.rounds],
         "model_usage": None if report.model_usage is None else _usage(report.model_usage),
         "final": run_document(report.final),

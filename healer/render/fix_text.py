@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from healer.fixes.model import Patch
-from healer.fixes.session import FixReport, Round
+from healer.fixers.candidate import Candidate
+from healer.fixes.choose import choose
+from healer.fixes.report import FixReport, Round
 from healer.llm.budget import dollars
 from healer.patch.diff import unified_diff
 
@@ -27,19 +28,19 @@ def render_report(report: FixReport, *, colour: bool, show_all: bool, hints: boo
 
 
 def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> list[str]:
-    counts = {status: sum(p.status == status for p in one.patches) for status in _MARKS}
+    counts = {status: sum(c.status == status for c in one.candidates) for status in _MARKS}
     found = len(one.run.diagnostics)
     lines = [
         "",
-        f"round {one.number}: {found} failure{'s' * (found != 1)}, {len(one.patches)} candidate fix"
-        f"{'es' * (len(one.patches) != 1)}: {counts['verified']} verified, {counts['failed']} failed, "
+        f"round {one.number}: {found} failure{'s' * (found != 1)}, {len(one.candidates)} candidate fix"
+        f"{'es' * (len(one.candidates) != 1)}: {counts['verified']} verified, {counts['failed']} failed, "
         f"{counts['unverifiable']} unverifiable (proposing {one.propose_seconds:.1f}s, "
         f"verifying {one.verify_seconds:.1f}s)",
     ]
-    shown = [p for p in one.patches if show_all or p.status == "verified"]
-    for patch in shown:
-        lines.extend(_patch(patch, one, colour=colour))
-    hidden = len(one.patches) - len(shown)
+    shown = [c for c in one.candidates if show_all or c.verified]
+    for candidate in shown:
+        lines.extend(_candidate(candidate, one, colour=colour))
+    hidden = len(one.candidates) - len(shown)
     if hidden:
         lines.append(f"  ({hidden} candidate{'s' * (hidden != 1)} that did not verify; see them with --all)")
     for note in one.notes:
@@ -49,11 +50,12 @@ def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> li
         lines.append(f"  ! {error}")
     if one.model is not None:
         lines.extend(_model_round(one))
-    for patch, reason in one.refused:
-        lines.append(f"  ✘ not applied {patch.id}: {reason}")
+    for candidate, reason in one.refused:
+        lines.append(f"  ✘ not applied {candidate.id}: {reason}")
     if one.chosen and report.dry_run:
-        lines.append(f"  would apply: {', '.join(p.id for p in one.chosen)} (--dry-run: nothing changed)")
-    for patch in one.applied:
+        lines.append(f"  would apply: {', '.join(c.id for c in one.chosen)} (--dry-run: nothing changed)")
+    for candidate in one.applied:
+        patch = candidate.patch
         lines.append(f"  ✔ applied {patch.id}: {patch.title} ({', '.join(patch.paths)})")
     return lines
 
@@ -88,14 +90,14 @@ def _model_round(one: Round) -> list[str]:
     return lines
 
 
-def _patch(patch: Patch, one: Round, *, colour: bool) -> list[str]:
+def _candidate(candidate: Candidate, one: Round, *, colour: bool) -> list[str]:
+    patch = candidate.patch
     addresses = [d for d in one.run.diagnostics if d.fingerprint in patch.fingerprints]
     flags = f" · flags: {', '.join(patch.flags)}" if patch.flags else ""
-    cost = patch.extra.get("cost") if patch.source == "model" else None
-    priced = f" · {dollars(cost)}" if isinstance(cost, float) else ""
+    priced = f" · {dollars(candidate.cost)}" if candidate.cost is not None else ""
     lines = [
         "",
-        f"  {_MARKS[patch.status]}  {patch.title}",
+        f"  {_MARKS[candidate.status]}  {patch.title}",
         f"    id {patch.id} · {patch.source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g}"
         f"{flags}{priced}",
     ]
@@ -103,8 +105,8 @@ def _patch(patch: Patch, one: Round, *, colour: bool) -> list[str]:
         first = addresses[0]
         more = f" and {len(addresses) - 1} more" if len(addresses) > 1 else ""
         lines.append(f"    fixes {first.stage}: {first.location()} {first.code or ''} {first.message}".rstrip() + more)
-    if patch.detail:
-        detail = patch.detail.splitlines()
+    if candidate.detail:
+        detail = candidate.detail.splitlines()
         lines.extend(f"    {line}" for line in detail[:12])
         if len(detail) > 12:
             lines.append(f"    … {len(detail) - 12} more lines")
@@ -145,8 +147,8 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
     if applied:
         lines.append("Undo with `healer undo` (the last fix) or `healer undo ID`; `healer log` lists them.")
     elif verified and not report.dry_run:
-        safe = any(p.safety == "safe" for one in report.rounds for p in one.verified)
-        if safe:
+        # Suggest --apply safe only when it would apply something (a safe rule's fix, with nothing to review).
+        if any(choose(one.candidates, "safe") for one in report.rounds):
             lines.append("Apply them with `healer fix --apply safe` (rules classed safe) or `--apply all`.")
         else:
             lines.append("Apply them with `healer fix --apply all` (they are classed review: read them first).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.result import RunResult
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import healer
-from healer.config.model import Config
+from healer.config.settings import Config
 from healer.pipeline.result import RunResult, StageResult
 
 RUN_SCHEMA = "healer.run/1"
@@ -15,7 +15,7 @@ OUTPUT_TAIL_LINES = 100
 OUTPUT_LINE_LIMIT = 4000
 
 
-def _stage_result(result: StageResult) -> dict[str, Any]:
+def stage_result(result: StageResult) -> dict[str, Any]:
     return {
         "name": result.name,
         "kind": result.kind,
@@ -48,7 +48,7 @@ def run_document(run: RunResult) -> dict[str, Any]:
         "exit_code": run.exit_code,
         "duration": round(run.duration, 4),
         "notices": list(run.notices),
-        "stages": [_stage_result(result) for result in run.stages],
+        "stages": [stage_result(result) for result in run.stages],
     }
 
 

@@ -11,8 +11,8 @@ import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from healer.config.model import Config, Stage
-from healer.fixes.verify import affected_stages
+from healer.config.settings import Config, Stage
+from healer.pipeline.plan import affected_stages
 
 PREVIEW_SUFFIX = " (affected tests)"
 """Appended to a pytest stage's name for its preview, so both results can be told apart everywhere."""

@@ -8,10 +8,10 @@ Threads:
   change. Cancelling here, at once, rather than after the debounce, keeps a
   stage that read half-saved files from finishing and caching its result;
 - the *scheduling* thread (`healer-watch`) owns everything else: the
-  knowledge base connection (SQLite stays in one thread), the import graph,
-  and the batches, which it runs with `run_pipeline` in place on the working
-  tree, exactly as `healer run` does. It is the only thread that calls the
-  sink, so events arrive in order and never two at once.
+  import graph and the batches, which it runs through the core
+  (`Healer.check`) in place on the working tree, exactly as `healer run`
+  does, each batch with its own knowledge-base connection. It is the only
+  thread that calls the sink, so events arrive in order and never two at once.
 
 The caller's thread only starts and stops the session. Each batch has its own
 cancel event (`RunOptions.cancel`): setting it stops that batch as Ctrl-C
@@ -26,13 +26,17 @@ import time
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from healer.config.model import Config, Stage
+from healer.cache.key import stage_key
+from healer.cache.tools import tool_identities
+from healer.config.settings import Config, Stage
 from healer.errors import HealerError
-from healer.fixes.verify import affected_stages
+from healer.pipeline.environment import stage_env
 from healer.pipeline.events import Event, StageFinished
-from healer.pipeline.plan import select_stages
+from healer.pipeline.plan import affected_stages, select_stages
 from healer.pipeline.result import RunResult, StageResult
-from healer.pipeline.runner import RunOptions, Sink, run_pipeline
+from healer.pipeline.runner import RunOptions, run_pipeline
+from healer.reporter import Reporter
+from healer.snapshot.worktree import read_worktree
 from healer.watch.events import (
     AffectedTests,
     BatchCancelled,
@@ -46,15 +50,15 @@ from healer.watch.events import (
     WatchStarted,
     WatchStopped,
 )
+from healer.watch.imports import ImportGraph
 from healer.watch.notify import Changes, FileWatcher
 from healer.watch.paths import content_changes
 from healer.watch.plan import preview_stage, pytest_arguments, stages_to_rerun
-from healer.workspace import Workspace, open_workspace
+from healer.workspace import Workspace
 
 if TYPE_CHECKING:
-    from healer.kb.store import Store
+    from healer.service import Healer
     from healer.snapshot.manifest import Manifest
-    from healer.watch.imports import ImportGraph
 
 DEFAULT_DEBOUNCE_MS = 250
 HOLD_LIMIT_SECONDS = 5.0
@@ -71,7 +75,7 @@ class WatchOptions(NamedTuple):
     """Quiet time after the last change before the affected stages run."""
     jobs: int | None = None
     use_cache: bool = True
-    """False: no cache both ways and no history, as `healer run --no-cache`."""
+    """False: the result cache is neither read nor written, as with `healer run --no-cache`."""
     affected_first: bool = True
     """Run a pytest stage's affected test files first, as a preview, then the full stage."""
 
@@ -89,20 +93,20 @@ class _Batch:
 
 
 class WatchSession:
-    """Watches the working tree of `workspace` and reports to `sink` until `stop()`.
+    """Watches the working tree of `healer`'s repository and reports to `sink` until `stop()`.
 
     Raises UnknownStage (a HealerError) at construction for a stage name the configuration lacks.
     """
 
-    def __init__(self, workspace: Workspace, sink: WatchSink, options: WatchOptions | None = None) -> None:
-        self.workspace = workspace
+    def __init__(self, healer: Healer, sink: WatchSink, options: WatchOptions | None = None) -> None:
+        self.healer = healer
         self.sink = sink
         self.options = options or WatchOptions()
         self.error: str | None = None
         """Why the session ended on its own (the file watcher failed); None otherwise."""
         self.failure: BaseException | None = None
         """An exception that ended the scheduling thread (a bug, or the sink failing); callers re-raise it."""
-        self._selected = [stage.name for stage in select_stages(workspace.config, self.options.stages)]
+        self._selected = [stage.name for stage in select_stages(healer.workspace.config, self.options.stages)]
         self._lock = threading.Lock()
         self._inbox: queue.Queue[tuple[float, frozenset[str]] | None] = queue.Queue()
         self._stopping = threading.Event()
@@ -110,13 +114,15 @@ class WatchSession:
         self._batch: _Batch | None = None
         self._watcher: FileWatcher | None = None
         self._thread: threading.Thread | None = None
-        self._store: Store | None = None
-        self._notices: tuple[str, ...] = ()
         self._graph: ImportGraph | None = None
         self._last: dict[str, StageResult] = {}
         self._carry: set[str] = set()
         self._held: set[str] = set()
         self._number = 0
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.healer.workspace
 
     # -- the caller's side ---------------------------------------------------------
 
@@ -180,7 +186,6 @@ class WatchSession:
 
     def _main(self) -> None:
         try:
-            self._store = self._open_store()
             try:
                 self._emit(WatchStarted(str(self.workspace.root), tuple(self._selected), self.options.debounce_ms))
                 self._run_batch((), list(self._selected), (), frozenset())
@@ -194,8 +199,6 @@ class WatchSession:
             finally:
                 if self._graph is not None:
                     self._graph.save()
-                if self._store is not None:
-                    self._store.close()
         except BaseException as error:
             self.failure = error
         finally:
@@ -208,17 +211,6 @@ class WatchSession:
             except Exception as error:  # the sink itself broke; report the first failure
                 self.failure = self.failure or error
             self._ended.set()
-
-    def _open_store(self) -> Store | None:
-        if not self.options.use_cache:
-            return None
-        from healer.kb.store import Store, StoreError
-
-        try:
-            return Store()
-        except StoreError as error:
-            self._notices = (f"{error}; watching without the cache",)
-            return None
 
     def _emit(self, event: WatchEvent) -> None:
         self.sink(event)
@@ -266,18 +258,21 @@ class WatchSession:
         """Read the configuration again if a change could alter it: True if it did, None if it is broken now."""
         if not any(self._decides_config(path) for path in changed):
             return False
+        selected: list[str] = []
+
+        def accept(fresh: Workspace) -> None:
+            # A stage asked for by name that the new configuration lacks refuses it, as a broken one would.
+            selected[:] = [stage.name for stage in select_stages(fresh.config, self.options.stages)]
+
         try:
-            workspace = open_workspace(self.workspace.root)
-            selected = [stage.name for stage in select_stages(workspace.config, self.options.stages)]
+            with self._lock:
+                reloaded = self.healer.reload(accept)
+                if reloaded:
+                    self._selected = selected
         except HealerError as error:
             self._emit(WatchProblem(f"{error} (watching goes on; nothing reruns until this is fixed)"))
             return None
-        if workspace.config == self.workspace.config:
-            return False
-        with self._lock:
-            self.workspace = workspace
-            self._selected = selected
-        return True
+        return reloaded
 
     def _decides_config(self, path: str) -> bool:
         if path in CONFIG_FILES:
@@ -302,9 +297,6 @@ class WatchSession:
         )
 
     def _build_graph(self) -> None:
-        from healer.snapshot.worktree import read_worktree
-        from healer.watch.imports import ImportGraph
-
         graph = ImportGraph(self.workspace.root, self.workspace.state_dir)
         try:
             tree = read_worktree(self.workspace.root, submodules=False)
@@ -340,22 +332,30 @@ class WatchSession:
             if found and not batch.cancel.is_set():
                 for stage, (preview, files) in found:
                     self._emit(AffectedTests(number, stage, preview.name, files))
-                quick = run_pipeline(
-                    Config(stages=tuple(preview for _, (preview, _) in found), source="watch"),
-                    workspace.root,
-                    options=self._run_options(batch),
-                    store=self._store,
-                    sink=self._relay(number, "affected", None),
+                options = RunOptions(
+                    jobs=self.options.jobs,
+                    use_cache=self.options.use_cache,
+                    log_dir=workspace.state_dir / "logs",
+                    cancel=batch.cancel,
                 )
+                with self.healer.kb.connection() as store:
+                    quick = run_pipeline(
+                        Config(stages=tuple(preview for _, (preview, _) in found), source="watch"),
+                        workspace.root,
+                        options=options,
+                        store=store if self.options.use_cache else None,
+                        sink=_Relay(self, number, "affected", None).event,
+                    )
                 previews = quick.stages
             if not batch.cancel.is_set():
-                run = run_pipeline(
-                    workspace.config,
-                    workspace.root,
-                    names=stages,
-                    options=self._run_options(batch),
-                    store=self._store,
-                    sink=self._relay(number, "full", batch),
+                run = self.healer.check(
+                    stages=stages,
+                    jobs=self.options.jobs,
+                    cache="use" if self.options.use_cache else "off",
+                    trigger="watch",
+                    cancel=batch.cancel,
+                    reporter=_Relay(self, number, "full", batch),
+                    record_interrupted=False,  # a batch a save cancelled is no run worth remembering
                 )
         finally:
             with self._lock:
@@ -363,35 +363,12 @@ class WatchSession:
         cancelled = run is None or run.interrupted
         finished = [] if run is None else [r for r in run.stages if not _interrupted(r)]
         self._last.update((result.name, result) for result in finished)
-        if run is not None and not run.interrupted:
-            from healer.recording import record_run
-
-            record_run(self._store, workspace, run, trigger="watch")
         if cancelled:
             done = {result.name for result in finished}
             self._carry = {name for name in stages if name not in done}
             if batch.changed:
                 self._emit(BatchCancelled(number, tuple(sorted(batch.changed)), tuple(sorted(batch.hit))))
         self._emit(BatchFinished(number, run, previews, cancelled))
-
-    def _run_options(self, batch: _Batch) -> RunOptions:
-        notices, self._notices = self._notices, ()
-        return RunOptions(
-            jobs=self.options.jobs,
-            use_cache=self.options.use_cache,
-            log_dir=self.workspace.state_dir / "logs",
-            notices=notices,
-            cancel=batch.cancel,
-        )
-
-    def _relay(self, number: int, phase: Pass, batch: _Batch | None) -> Sink:
-        def sink(event: Event) -> None:
-            if batch is not None and isinstance(event, StageFinished):
-                with self._lock:
-                    batch.unfinished.discard(event.result.name)
-            self._emit(PipelineEvent(number, phase, event))
-
-        return sink
 
     def _previews(
         self, config: Config, stages: Sequence[str], tests: frozenset[str]
@@ -418,24 +395,37 @@ class WatchSession:
         The key is the runner's own (`stage_key` over the same environment and tools), computed the way
         the runner computes it for a stage started in place.
         """
-        store = self._store
-        if store is None or not self.options.use_cache or not stage.cache:
+        if not self.options.use_cache or not stage.cache:
             return False
-        from healer.cache.key import stage_key
-        from healer.cache.tools import tool_identities
-        from healer.pipeline.environment import stage_env
-        from healer.snapshot.worktree import read_worktree
-
         root = self.workspace.root
-        try:
-            if not tree:
-                tree.append(read_worktree(root))
-            env = stage_env(stage)
-            cwd = root / stage.cwd if stage.cwd else root
-            key = stage_key(stage, tree[0], env, tool_identities(stage, env, cwd, store))
-            return store.cached_result(key) is not None
-        except HealerError:
-            return False
+        with self.healer.kb.connection() as store:
+            if store is None:
+                return False
+            try:
+                if not tree:
+                    tree.append(read_worktree(root))
+                env = stage_env(stage)
+                cwd = root / stage.cwd if stage.cwd else root
+                key = stage_key(stage, tree[0], env, tool_identities(stage, env, cwd, store))
+                return store.cached_result(key) is not None
+            except HealerError:
+                return False
+
+
+class _Relay(Reporter):
+    """A batch's pipeline events, tagged with the batch and pass, to the session's sink."""
+
+    def __init__(self, session: WatchSession, number: int, phase: Pass, batch: _Batch | None) -> None:
+        self.session = session
+        self.number = number
+        self.phase = phase
+        self.batch = batch
+
+    def event(self, event: Event) -> None:
+        if self.batch is not None and isinstance(event, StageFinished):
+            with self.session._lock:
+                self.batch.unfinished.discard(event.result.name)
+        self.session._emit(PipelineEvent(self.number, self.phase, event))
 
 
 def _interrupted(result: StageResult) -> bool:

@@ -26,8 +26,9 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _MISSING = (
     re.compile(r"No module named '(?P<module>[\w.]+)'"),  # ModuleNotFoundError

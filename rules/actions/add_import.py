@@ -36,8 +36,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _UNDEFINED = (
     re.compile(r"Undefined name `(?P<name>\w+)`"),  # ruff

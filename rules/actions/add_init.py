@@ -19,8 +19,9 @@ import re
 import sys
 
 from healer.diagnostics.paths import relative_to_root
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _MISSING = re.compile(r"No module named '(?P<module>[\w.]+)'")
 _MISMATCH = re.compile(

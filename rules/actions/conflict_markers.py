@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from healer.fixes.model import Report
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Report
 
 KIND = "conflict-markers"
 

@@ -25,8 +25,9 @@ import sys
 import tokenize
 from typing import Literal, NamedTuple
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 Kind = Literal["name", "attribute", "import"]
 

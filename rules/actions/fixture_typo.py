@@ -22,8 +22,9 @@ import re
 from typing import NamedTuple
 
 from healer.diagnostics.paths import relative_to_root
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _NOT_FOUND = re.compile(r"fixture '(?P<name>\w+)' not found")
 _PLACE = re.compile(r"file (?P<file>.+), line (?P<line>\d+)")

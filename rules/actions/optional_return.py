@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import re
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _MESSAGE = re.compile(r'got "(?P<got>.+)", expected "(?P<expected>.+)"\)')
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import shlex
 
-from healer.config.model import Stage
-from healer.fixes.model import Report
+from healer.config.settings import Stage
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import run_briefly
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Report
 
 KIND = "flaky"
 DEFAULT_RERUNS = 2

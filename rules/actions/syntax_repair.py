@@ -17,9 +17,10 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.actions.conflict_markers import find_blocks
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 _HEADERS = frozenset({"if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class"})
 _PAIRS = {"(": ")", "[": "]", "{": "}"}

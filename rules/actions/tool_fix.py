@@ -18,11 +18,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from healer.config.model import Stage
-from healer.fixes.model import FileEdit, Proposal
+from healer.config.settings import Stage
+from healer.patch.patch import FileEdit
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import run_briefly
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 DEFAULT_TIMEOUT = 60.0
 STAGE_FIX = "stage-fix"

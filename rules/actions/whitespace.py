@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
 
 TRAILING = "trailing"
 FINAL_NEWLINE = "final-newline"

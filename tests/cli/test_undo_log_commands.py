@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from healer.fixes.model import FileEdit
 from healer.patch.apply import apply_patch
+from healer.patch.patch import FileEdit
 
 from ..conftest import Repo, RunHealer
 from ..patch.helpers import make_patch

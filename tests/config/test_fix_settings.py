@@ -7,7 +7,7 @@ import pytest
 from healer.config.errors import ConfigError
 from healer.config.load import load_config
 from healer.config.memo import recall, remember
-from healer.config.model import FixSettings
+from healer.config.settings import FixSettings
 
 from ..conftest import Repo
 from .test_memo import age

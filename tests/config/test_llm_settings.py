@@ -7,7 +7,7 @@ import pytest
 from healer.config.errors import ConfigError
 from healer.config.load import load_config
 from healer.config.memo import recall, remember
-from healer.config.model import LLMSettings
+from healer.config.settings import LLMSettings
 
 from ..conftest import Repo
 from .test_memo import age

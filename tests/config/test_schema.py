@@ -8,7 +8,7 @@ import pytest
 
 from healer.config.errors import ConfigError
 from healer.config.load import load_config
-from healer.config.model import Config, Gate
+from healer.config.settings import Config, Gate
 
 from ..conftest import Repo
 

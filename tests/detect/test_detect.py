@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from healer.config.model import STAGE_KINDS
+from healer.config.settings import STAGE_KINDS
 from healer.detect import Detection, detect
 from healer.detect.effects import rewrites_files
 from healer.detect.names import NAME

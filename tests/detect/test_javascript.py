@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect import detect, javascript
 
 Files = Callable[[dict[str, str | bytes]], Path]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect import detect, precommit
 from healer.detect.candidate import Found
 

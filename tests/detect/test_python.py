@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.detect import python
 from healer.detect.candidate import Found
 from healer.detect.effects import rewrites_files

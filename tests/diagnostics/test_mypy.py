@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from healer.diagnostics.ansi import strip_ansi
-from healer.diagnostics.model import Finding
+from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers import mypy
 
 RunModule = Callable[[Path, Sequence[str]], subprocess.CompletedProcess[str]]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from healer.diagnostics.model import Finding
+from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers import pyright
 
 CORE = "/tmp/healer-fixture/pkg/core.py"

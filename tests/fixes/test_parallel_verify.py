@@ -37,30 +37,38 @@ def test_two_candidates_verify_at_once_with_two_jobs(tmp_path: Path, healer: Run
 
 
 def test_diffs_are_coloured_for_a_terminal_only(repo: Repo) -> None:
-    from healer.fixes.model import FileEdit, Patch
-    from healer.fixes.session import FixReport, Round
+    from healer.fixers.candidate import Candidate
+    from healer.fixes.report import FixReport, Round
+    from healer.patch.patch import FileEdit, Patch
     from healer.pipeline.result import RunResult
     from healer.render.fix_text import render_report
+    from healer.verify.verdict import Verdict
 
     run = RunResult((), 0.1, str(repo.path))
     patch = Patch("t", (FileEdit("a.py", b"x = 1\n", b"x = 2\n"),), "rule", "r", "safe", 1.0, "lint")
-    report = FixReport([Round(1, run, patches=[patch.with_status("verified")])], run, 0.2, "offline")
+    verified = Candidate(patch, verdict=Verdict("verified", None, (), 0.0))
+    report = FixReport([Round(1, run, candidates=[verified])], run, 0.2, "offline")
     coloured = render_report(report, colour=True, show_all=False)
     assert "\033[31m-x = 1\033[0m" in coloured and "\033[32m+x = 2\033[0m" in coloured
     assert "\033[" not in render_report(report, colour=False, show_all=False)
 
 
 def test_only_verified_fixes_are_shown_unless_all_are_asked_for(repo: Repo) -> None:
-    from healer.fixes.model import FileEdit, Patch
-    from healer.fixes.session import FixReport, Round
+    from healer.fixers.candidate import Candidate
+    from healer.fixes.report import FixReport, Round
+    from healer.patch.patch import FileEdit, Patch
     from healer.pipeline.result import RunResult
     from healer.render.fix_text import render_report
+    from healer.verify.verdict import Verdict
 
     run = RunResult((), 0.1, str(repo.path))
     good = Patch("good one", (FileEdit("a.py", b"x = 1\n", b"x = 2\n"),), "rule", "r", "safe", 1.0, "lint")
     bad = Patch("bad one", (FileEdit("b.py", b"y = 1\n", b"y = 3\n"),), "rule", "r", "safe", 1.0, "lint")
-    patches = [good.with_status("verified"), bad.with_status("failed", "lint still reports b.py:1")]
-    report = FixReport([Round(1, run, patches=patches)], run, 0.2, "offline")
+    candidates = [
+        Candidate(good, verdict=Verdict("verified", None, (), 0.0)),
+        Candidate(bad, verdict=Verdict("failed", "lint still reports b.py:1", (), 0.0)),
+    ]
+    report = FixReport([Round(1, run, candidates=candidates)], run, 0.2, "offline")
     shown = render_report(report, colour=False, show_all=False)
     assert "good one" in shown and "bad one" not in shown
     assert "(1 candidate that did not verify; see them with --all)" in shown

@@ -46,7 +46,7 @@ def test_a_stage_in_the_shadow_tree_cannot_find_the_repository(repo: Repo, heale
 
 
 def test_stage_env_drops_gits_location_variables() -> None:
-    from healer.config.model import Stage
+    from healer.config.settings import Stage
     from healer.pipeline.environment import stage_env
 
     base = {"PATH": "/bin", "GIT_INDEX_FILE": "/r/.git/index.lock", "GIT_DIR": "/r/.git", "GIT_AUTHOR_NAME": "a"}

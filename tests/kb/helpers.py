@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import time
 
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import FileEdit, Patch
-from healer.kb.records import RunRecord, StageRecord
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.kb.records import PatchRecord, RunRecord, StageRecord
+from healer.patch.diff import unified_diff
+from healer.patch.patch import FileEdit, Patch
 
 REPO = "/work/repos/app"
 
 
-def diagnostic(n: int = 0, *, code: str = "F401", tool: str = "ruff", stage: str = "lint") -> Diagnostic:
+def diagnostic(n: int = 0, *, code: str | None = "F401", tool: str = "ruff", stage: str = "lint") -> Diagnostic:
     return Diagnostic(
         stage=stage, tool=tool, file=f"src/mod{n}.py", line=n + 1, column=1, code=code,
         message=f"`os{n}` imported but unused", severity="error", fingerprint=f"fp{n}",
@@ -43,8 +44,8 @@ def patch(
     status: str = "verified",
     fingerprints: tuple[str, ...] | None = None,
     classes: tuple[str, ...] = ("ruff:F401",),
-) -> Patch:
-    return Patch(
+) -> PatchRecord:
+    fix = Patch(
         title=f"remove unused import os{n}",
         edits=(FileEdit(f"src/mod{n}.py", f"import os{n}\nx = 1\n".encode(), b"x = 1\n"),),
         source=source,  # type: ignore[arg-type]
@@ -53,7 +54,9 @@ def patch(
         confidence=0.9,
         stage="lint",
         fingerprints=(f"fp{n}",) if fingerprints is None else fingerprints,
-        status=status,  # type: ignore[arg-type]
-        detail=None,
-        extra={"classes": list(classes), "verify_seconds": 1.25, "tool_seconds": 0.5},
     )
+    return PatchRecord(
+        patch_id=fix.id, title=fix.title, diff=unified_diff(fix.edits), source=fix.source, origin=fix.origin,
+        safety=fix.safety, confidence=fix.confidence, stage=fix.stage, flags=fix.flags, fingerprints=fix.fingerprints,
+        classes=classes, status=status, detail=None, verify_seconds=1.25, tool_seconds=0.5,
+    )  # fmt: skip

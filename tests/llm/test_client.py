@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from healer.config.model import LLMSettings
+from healer.config.settings import LLMSettings
+from healer.kb.database import KnowledgeBase
+from healer.kb.history import local_midnight
 from healer.kb.store import Store
-from healer.llm.budget import Budget, local_midnight
+from healer.llm.budget import Budget
 from healer.llm.client import ModelClient, ModelError
 from tests.llm.server import error, fake_model, reply
 
@@ -23,7 +25,7 @@ def client(tmp_path: Path, *, extra: dict[str, Any] | None = None, **settings: A
     llm = LLMSettings(model="openai/gpt-4o-mini", **settings)
     db = tmp_path / "kb.db"
     return ModelClient(
-        llm, Budget(llm.budget_per_run, llm.budget_per_day), open_store=lambda: Store(db), repo="r", extra=extra or {}
+        llm, Budget(llm.budget_per_run, llm.budget_per_day), kb=KnowledgeBase(db), repo="r", extra=extra or {}
     )
 
 
@@ -150,8 +152,8 @@ def test_api_keys_come_from_the_named_variable_only(tmp_path: Path) -> None:
 def test_importing_the_fix_paths_does_not_import_litellm() -> None:
     code = (
         "import sys\n"
-        "import healer.commands.fix, healer.commands.hook, healer.commands.doctor, healer.fixes.session\n"
-        "import healer.llm.setup, healer.llm.fixer, healer.llm.client, healer.llm.prompt, healer.llm.cluster\n"
+        "import healer.commands.fix, healer.commands.hook, healer.commands.doctor, healer.fixes.loop\n"
+        "import healer.llm.setup, healer.fixers.llm, healer.llm.client, healer.llm.prompt, healer.llm.cluster\n"
         "print('litellm' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from healer.fixes.model import FileEdit
 from healer.llm.edits import MAX_BLOCKS, Block, EditError, apply_blocks, parse_reply
 from healer.patch.diff import unified_diff
+from healer.patch.patch import FileEdit
 
 APP = b"import os\n\n\ndef total(items):\n    count = 0\n    for item in items:\n        count += item\n    return count\n"
 

@@ -36,19 +36,17 @@ def project(repo: Repo, model: FakeModel, **llm: Any) -> None:
 
 def fix(repo: Repo, apply: str | None = None, offline: str | None = None) -> dict[str, Any]:
     """`healer fix --json` in this process (litellm is imported once per test worker, not once per test)."""
-    from healer.commands.run import open_store
-    from healer.fixes.session import FixOptions, fix_workspace
-    from healer.llm.setup import offline_reason
+    from healer.fixes.report import FixOptions
     from healer.render.fix_json import fix_document
+    from healer.service import Healer
     from healer.workspace import open_workspace
 
-    workspace = open_workspace(repo.path)
-    reason = offline or offline_reason(workspace.config, flag=False)
+    core = Healer(open_workspace(repo.path), via="cli")
+    reason = offline or core.offline_reason()
     options = FixOptions(apply=apply, offline=reason)  # type: ignore[arg-type]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-        report = fix_workspace(workspace, options, sink=lambda _e: None, progress=lambda _m: None,
-                               open_store=lambda: open_store([]))  # fmt: skip
+        report = core.fix(options)
     return json.loads(json.dumps(fix_document(report)))
 
 
@@ -224,9 +222,8 @@ def test_a_missing_key_variable_is_one_clear_line(repo: Repo, healer: RunHealer)
 
 
 def test_asking_about_one_failure_verifies_a_fix_and_changes_nothing(repo: Repo) -> None:
-    from healer.commands.run import open_store
-    from healer.fixes.session import ask_model_about
     from healer.pipeline.runner import run_pipeline
+    from healer.service import Healer
     from healer.workspace import open_workspace
 
     with fake_model(reply(GOOD)) as model:
@@ -238,10 +235,10 @@ def test_asking_about_one_failure_verifies_a_fix_and_changes_nothing(repo: Repo)
         chosen = next(d for d in run.diagnostics if d.node_id == "test_calc.py::test_add")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("OPENAI_API_KEY", "x")
-            found = ask_model_about(workspace, run, [chosen.fingerprint], progress=lambda _m: None,
-                                    open_store=lambda: open_store([]))  # fmt: skip
+            core = Healer(workspace, via="tui")
+            found = core.propose(run, fixers=core.fixers(("model",), offline=None), only=[chosen.fingerprint])
     assert len(model.requests) == 1 and "test_other" not in model.requests[0]["messages"][1]["content"]
-    assert found.model is not None and [p.status for p in found.patches] == ["verified"]
+    assert found.model is not None and [c.status for c in found.candidates] == ["verified"]
     assert (repo.path / "calc.py").read_text() == CALC and repo.git("status", "--porcelain") == ""
 
 

@@ -7,7 +7,7 @@ import json
 import random
 from pathlib import Path
 
-from healer.config.model import LLMSettings
+from healer.config.settings import LLMSettings
 from healer.llm.budget import Budget
 from healer.llm.client import ModelClient
 from tests.conftest import Repo

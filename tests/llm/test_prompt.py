@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.llm.cluster import Cluster, clusters
 from healer.llm.prompt import build_prompt
 from healer.pipeline.result import RunResult, StageResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from healer.fixes.model import FileEdit, Patch
+from healer.patch.patch import FileEdit, Patch
 
 
 def make_patch(*edits: FileEdit, title: str = "a fix") -> Patch:

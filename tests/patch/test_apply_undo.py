@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from healer.config.model import FixSettings
+from healer.config.settings import FixSettings
 from healer.errors import HealerError
-from healer.fixes.model import FileEdit
 from healer.patch import journal
 from healer.patch.apply import ApplyRefused, apply_patch
+from healer.patch.patch import FileEdit
 from healer.patch.undo import UndoRefused, undo
 
 from ..conftest import Repo

@@ -22,7 +22,7 @@ SIZE = 200 * 1024
 CHILD = r"""
 import sys, time
 from pathlib import Path
-from healer.fixes.model import FileEdit, Patch
+from healer.patch.patch import FileEdit, Patch
 from healer.patch.apply import apply_patch
 
 root, new = Path(sys.argv[1]), Path(sys.argv[2])

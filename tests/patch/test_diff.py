@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from healer.fixes.model import FileEdit
 from healer.patch.diff import PatchError, edits_from_diff, file_hunks, select_hunks, unified_diff
+from healer.patch.patch import FileEdit
 
 BEFORE = b"".join(b"line %d\n" % n for n in range(1, 41))
 AFTER = BEFORE.replace(b"line 2\n", b"LINE 2\n").replace(b"line 20\n", b"").replace(b"line 38\n", b"line 38\nnew\n")

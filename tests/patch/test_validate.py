@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from healer.config.model import FixSettings
-from healer.fixes.model import FileEdit
+from healer.config.settings import FixSettings
+from healer.patch.patch import FileEdit
 from healer.patch.validate import validate
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from healer.fixes.model import FileEdit, Proposal, Report
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext, ActionResult
+from healer.rules.outcome import Proposal, Report
 
 NAME = "probe"
 MODULE = "healer.rules.actions._probe"

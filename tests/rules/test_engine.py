@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import FileEdit, Proposal, Report
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
 from healer.rules.engine import ActionFailed, RuleSet, run_rule
-from healer.rules.model import Match, Rule
+from healer.rules.outcome import Proposal, Report
+from healer.rules.rule import Match, Rule
 
 from . import probe_action
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.model import SAFETY_CLASSES
+from healer.patch.patch import SAFETY_CLASSES
 from healer.rules import load
 from healer.rules.actions import ACTIONS
 from healer.rules.load import RuleError, builtin_packs, load_rules, user_rule_files
-from healer.rules.model import Match
+from healer.rules.rule import Match
 
 COMPLETE = """\
 [[rules]]

@@ -29,7 +29,7 @@ def test_asking_the_model_from_the_failures_screen(
 
         async def scenario(pilot: Pilot[int]) -> None:
             await settle(pilot)
-            assert [r.original.source for r in app.session.reviews] == []  # the check alone asks nothing
+            assert [r.original.patch.source for r in app.session.reviews] == []  # the check alone asks nothing
             await pilot.press("f")
             await pilot.pause()
             screen = app.screen
@@ -38,7 +38,7 @@ def test_asking_the_model_from_the_failures_screen(
             await pilot.press("m")
             await settle(pilot)
             [review] = app.session.reviews
-            assert review.original.source == "model" and review.original.status == "verified"
+            assert review.original.patch.source == "model" and review.original.status == "verified"
             assert any("1 verified" in message for message in app.messages)
             await pilot.press("escape")
             await pilot.pause()

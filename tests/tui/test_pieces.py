@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healer.diagnostics.model import Diagnostic
-from healer.tui.failures import Excerpt, describe_history, excerpt, group_by_file
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.kb.history import FailureHistory, PastDecision
+from healer.render.history import describe_failure_history as describe_history
+from healer.tui.failures import Excerpt, excerpt, group_by_file
 from healer.tui.logbuffer import LogBuffer
 from healer.tui.sanitize import MAX_LINE, clean_line, clean_text
 
@@ -62,13 +64,9 @@ def test_excerpt_reads_the_working_tree_and_explains_what_it_cannot_show(tmp_pat
 
 
 def test_history_lines() -> None:
-    assert describe_history({"runs": 1, "fixes": []}, "/r") == ["history: first time seen"]
-    history = {
-        "runs": 4, "repos": 2, "first_seen": 0.0, "fixes": [
-            {"repo": "/other", "patch_id": "abc", "title": "add import", "source": "rule", "origin": "python.add-import",
-             "decision": "applied", "via": "tui", "time": 0.0},
-        ],
-    }  # fmt: skip
+    assert describe_history(FailureHistory(1, 1, 0.0, 0.0, 0, ()), "/r") == ["history: first time seen"]
+    fix = PastDecision("/other", "abc", "add import", "rule", "python.add-import", "verified", "applied", "tui", 0.0)
+    history = FailureHistory(runs=4, repos=2, first_seen=0.0, last_seen=0.0, proposed=1, fixes=(fix,))
     lines = describe_history(history, "/r")
     assert lines[0].startswith("history: seen in 4 runs in 2 repositories since ")
     assert lines[1] == "fixed before:"

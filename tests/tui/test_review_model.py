@@ -7,20 +7,22 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healer.fixes.model import FileEdit, Patch
+from healer.fixers.candidate import Candidate
 from healer.patch.diff import NO_NEWLINE, file_hunks, select_hunks, split_lines
+from healer.patch.patch import FileEdit, Patch
+from healer.patch.stale import stale_reason
 from healer.tui.review.hunks import ReviewHunk, hunks_of, split
-from healer.tui.review.stale import stale_reason
 from healer.tui.review.state import PatchReview
+from healer.verify.verdict import Verdict
 
 from .conftest import APP_PY, FIXED_PY
 
 
-def patch_of(*edits: FileEdit, status: str = "verified") -> Patch:
-    return Patch(
-        title="fix", edits=edits, source="rule", origin="test.rule", safety="safe", confidence=0.9, stage="lint",
-        status=status,  # type: ignore[arg-type]
-    )  # fmt: skip
+def patch_of(*edits: FileEdit, status: str = "verified") -> Candidate:
+    patch = Patch(
+        title="fix", edits=edits, source="rule", origin="test.rule", safety="safe", confidence=0.9, stage="lint"
+    )
+    return Candidate(patch, verdict=Verdict(status, None, (), 0.0))  # type: ignore[arg-type]
 
 
 def app_edit() -> FileEdit:
@@ -88,9 +90,9 @@ def test_any_choice_of_pieces_rebuilds_the_file_from_exactly_those_changes(
     if not any(choices):
         assert selected is None
     elif all(choices):
-        assert selected is review.original
+        assert selected is review.original.patch
     else:
-        assert selected is not None and selected.status == "unverified"
+        assert selected is not None and selected != review.original.patch
         kept = {
             change for piece, chosen in zip(review.hunks, choices, strict=True) if chosen for change in piece.changes
         }
@@ -117,7 +119,7 @@ def test_decisions_move_like_git_add_p() -> None:
     assert review.complete and review.decisions == [True, False]
     assert not review.whole
     partial = review.selected()
-    assert partial is not None and partial.status == "unverified"
+    assert partial is not None and partial != review.original.patch
     assert partial.edits[0].after == APP_PY.replace("import os\n", "").replace("import re\n", "").encode()
     assert "partly accepted" in review.verification
 
@@ -146,7 +148,7 @@ def test_an_empty_new_file_is_one_whole_file_hunk() -> None:
     (hunk,) = review.hunks
     assert hunk.whole_file == "creates this file, empty"
     review.decide(True)
-    assert review.selected() is review.original
+    assert review.selected() is review.original.patch
     review.reset()
     review.decide(False)
     assert review.selected() is None
@@ -163,12 +165,12 @@ def test_replacing_a_result_rediffs_that_file_and_marks_the_fix_edited() -> None
     review.decide_all(True)
     selected = review.selected()
     assert selected is not None and selected.edits[0].after == FIXED_PY.encode() + b"# mine\n"
-    assert selected.title == "fix (edited)" and selected.status == "unverified"
+    assert selected.title == "fix (edited)" and selected != review.original.patch
 
 
 def test_stale_reason_names_what_happened(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(APP_PY)
-    patch = patch_of(app_edit())
+    patch = patch_of(app_edit()).patch
     assert stale_reason(patch, tmp_path) is None
     (tmp_path / "app.py").write_text(APP_PY + "# more\n")
     assert stale_reason(patch, tmp_path) == "app.py changed since the fix was made"
@@ -176,6 +178,6 @@ def test_stale_reason_names_what_happened(tmp_path: Path) -> None:
     assert stale_reason(patch, tmp_path) == "app.py was deleted since the fix was made"
     (tmp_path / "app.py").mkdir()
     assert stale_reason(patch, tmp_path) == "app.py is not a regular file any more"
-    created = patch_of(FileEdit("new.py", None, b"x\n"))
+    created = patch_of(FileEdit("new.py", None, b"x\n")).patch
     (tmp_path / "new.py").write_text("y\n")
     assert stale_reason(created, tmp_path) == "new.py was created since the fix was made"

@@ -46,7 +46,7 @@ def test_watch_mode_reruns_on_save_and_keeps_fixes_current(lint_repo: Repo) -> N
         )
         assert len(app.session.diagnostics) == 2
         fresh = app.session.reviews[0]
-        assert fresh.original.edits[0].before == APP_PY.replace("import os\n", "").encode()
+        assert fresh.original.patch.edits[0].before == APP_PY.replace("import os\n", "").encode()
         await pilot.press("p", "A")
         await until(pilot, lambda: fresh.outcome == "applied", "the fix applied")
         # The apply is a save too: the watcher sees it and the stage passes.

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pytest
 
 from healer.pipeline.events import Event
+from healer.service import Healer
 from healer.watch.events import BatchFinished, BatchStarted, PipelineEvent, WatchEvent
 from healer.watch.session import WatchOptions, WatchSession
 from healer.workspace import open_workspace
@@ -98,7 +99,7 @@ def watch(repo: Repo) -> Iterator[StartWatch]:
     def start(**options: Any) -> Watch:
         options.setdefault("debounce_ms", 100)
         events = Recorder()
-        session = WatchSession(open_workspace(repo.path), events, WatchOptions(**options))
+        session = WatchSession(Healer(open_workspace(repo.path), via="watch"), events, WatchOptions(**options))
         session.start()
         sessions.append(session)
         return Watch(session, events)

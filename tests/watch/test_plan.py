@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healer.config.model import Config, Gate, Stage
+from healer.config.settings import Config, Gate, Stage
 from healer.watch.plan import PREVIEW_SUFFIX, preview_stage, pytest_arguments, stages_to_rerun
 
 CONFIG = Config(

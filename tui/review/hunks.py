@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from healer.fixes.model import FileEdit
 from healer.patch.diff import NO_NEWLINE, file_hunks
+from healer.patch.patch import FileEdit
 
 CONTEXT = 3
 _HEADER = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from rich.style import Style
 from rich.text import Text
 
-from healer.fixes.model import FileEdit, Patch
 from healer.patch.diff import NO_NEWLINE
+from healer.patch.patch import FileEdit, Patch
 from healer.tui.review.hunks import ReviewHunk
 from healer.tui.review.state import PatchReview
 

@@ -12,8 +12,9 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from healer.fixes.model import FileEdit, Patch
+from healer.fixers.candidate import Candidate
 from healer.patch.diff import select_hunks
+from healer.patch.patch import FileEdit, Patch
 from healer.tui.review.hunks import ReviewHunk, hunks_of, split
 
 Outcome = Literal["applied", "rejected"]
@@ -22,8 +23,8 @@ _keys = itertools.count(1)
 
 @dataclass
 class PatchReview:
-    original: Patch
-    """The fix as proposed (and verified, or not)."""
+    original: Candidate
+    """The fix as proposed, with its verdict."""
     patch: Patch
     """The fix as it stands: the reviewer's edits (`e`) replace files' results."""
     hunks: list[ReviewHunk]
@@ -39,9 +40,10 @@ class PatchReview:
     applied_id: str | None = None
 
     @classmethod
-    def of(cls, patch: Patch) -> PatchReview:
+    def of(cls, candidate: Candidate) -> PatchReview:
+        patch = candidate.patch
         hunks = [hunk for edit in patch.edits for hunk in hunks_of(edit)]
-        return cls(original=patch, patch=patch, hunks=hunks, decisions=[None] * len(hunks))
+        return cls(original=candidate, patch=patch, hunks=hunks, decisions=[None] * len(hunks))
 
     # -- state -----------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class PatchReview:
         changed = FileEdit(path, edit.before, after)
         edits = tuple(changed if e.path == path else e for e in self.patch.edits)
         edits = tuple(e for e in edits if e.before != e.after)
-        self.patch = replace(self.patch, edits=edits, extra=dict(self.patch.extra))
+        self.patch = replace(self.patch, edits=edits)
         self.edited = True
         first = next((i for i, hunk in enumerate(self.hunks) if hunk.path == path), len(self.hunks))
         kept = [(h, d) for h, d in zip(self.hunks, self.decisions, strict=True) if h.path != path]
@@ -159,7 +161,7 @@ class PatchReview:
     def selected(self) -> Patch | None:
         """The patch the decisions make (undecided hunks left out), or None when nothing is kept."""
         if self.whole:
-            return self.original
+            return self.original.patch
         edits: list[FileEdit] = []
         for edit in self.patch.edits:
             kept = [hunk for hunk, decision in self._file_hunks(edit.path) if decision is True]
@@ -171,9 +173,8 @@ class PatchReview:
         if not edits:
             return None
         what = "edited" if self.edited else "partly accepted"
-        title = f"{self.original.title} ({what})"
-        detail = f"{what} in review from fix {self.original.id}; not verified as applied"
-        return replace(self.patch, title=title, edits=tuple(edits), status="unverified", detail=detail, extra={})
+        # A new patch: not the verified one (the core records it so, and the original as edited).
+        return replace(self.patch, title=f"{self.original.patch.title} ({what})", edits=tuple(edits))
 
     def _edit(self, path: str) -> FileEdit:
         return next(edit for edit in self.patch.edits if edit.path == path)

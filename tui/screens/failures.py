@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.tui import model_fix
 from healer.tui.actions import bindings
 from healer.tui.failures import FailureDetail, failure_detail, group_by_file
@@ -137,17 +137,17 @@ class FailuresScreen(HealerScreen):
             return
         self.query_one("#code", Static).update(Text("reading the code…", style="dim"))
         self.query_one("#history", Static).update("")
-        root, key = self.healer.workspace.root, self._key(diagnostic)
+        core, key = self.healer.core, self._key(diagnostic)
 
         def body() -> None:
-            self.post_message(Loaded("failure", key, failure_detail(root, diagnostic)))
+            self.post_message(Loaded("failure", key, failure_detail(core, diagnostic)))
 
         self.app.run_worker(
             body, thread=True, group="failure", exclusive=True, name="failure detail", exit_on_error=False
         )
 
     def _show_fixes(self, diagnostic: Diagnostic) -> None:
-        reviews = [r for r in self.healer.session.reviews if diagnostic.fingerprint in r.original.fingerprints]
+        reviews = [r for r in self.healer.session.reviews if diagnostic.fingerprint in r.original.patch.fingerprints]
         if not reviews:
             text = "no candidate fix for this failure" + (" yet" if self.healer.session.running else "")
         else:
@@ -155,7 +155,7 @@ class FailuresScreen(HealerScreen):
             lines = [f"{len(reviews)} candidate fix{'es' * (len(reviews) != 1)} (enter to review):"]
             for review in reviews:
                 state = review.outcome or ("stale" if review.stale else review.original.status)
-                lines.append(f"  {marks.get(review.original.status, '·')} {review.original.title} ({state})")
+                lines.append(f"  {marks.get(review.original.status, '·')} {review.original.patch.title} ({state})")
             text = "\n".join(lines)
         if model_fix.available(self.healer):
             text += f"\n{model_fix.offer(self.healer, diagnostic)}"

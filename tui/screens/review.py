@@ -51,7 +51,7 @@ def _row(review: PatchReview) -> Text:
     text = Text.assemble(
         (f"{mark} ", "bold"), (f"{state:<8} ", "yellow" if state == "stale" else "dim") if state else ""
     )
-    text.append(review.original.title)
+    text.append(review.original.patch.title)
     return text
 
 
@@ -90,7 +90,7 @@ class ReviewScreen(HealerScreen):
     def _first_for(self, fingerprint: str | None) -> PatchReview | None:
         if fingerprint is None:
             return None
-        matching = [r for r in self.healer.session.reviews if fingerprint in r.original.fingerprints]
+        matching = [r for r in self.healer.session.reviews if fingerprint in r.original.patch.fingerprints]
         verified = [r for r in matching if r.original.status == "verified"]
         if matching and not verified:
             self.show_unverified = True
@@ -167,14 +167,16 @@ class ReviewScreen(HealerScreen):
         self.refresh_bindings()
 
     def _info(self, review: PatchReview) -> Text:
-        patch = review.original
+        candidate = review.original
+        patch = candidate.patch
         source = {"rule": "rule", "replay": "seen before: replays fix", "model": "model"}.get(
             patch.source, patch.source
         )
         status = review.verification
         text = Text(patch.title, style="bold")
         text.append(f"\n{source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g} · ")
-        text.append(f"{_STATUS.get(patch.status, '·')} {status}", style="green" if status == "verified" else "yellow")
+        mark = _STATUS.get(candidate.status, "·")
+        text.append(f"{mark} {status}", style="green" if status == "verified" else "yellow")
         flags = ", ".join(review.patch.flags or patch.flags)
         text.append(f"\nflags: {flags}" if flags else "\nflags: none", style="bold yellow" if flags else "dim")
         addressed = [d for d in self.healer.session.diagnostics if d.fingerprint in patch.fingerprints]
@@ -182,8 +184,8 @@ class ReviewScreen(HealerScreen):
             first = addressed[0]
             more = f" (and {len(addressed) - 1} more)" if len(addressed) > 1 else ""
             text.append(f"\nfixes {first.stage}: {first.location()} {first.code or ''} {first.message}{more}")
-        if patch.status != "verified" and patch.detail:
-            text.append(f"\nverification: {patch.detail.splitlines()[0]}", style="dim")
+        if candidate.status != "verified" and candidate.detail:
+            text.append(f"\nverification: {candidate.detail.splitlines()[0]}", style="dim")
         decided = sum(d is not None for d in review.decisions)
         state = f"\nhunks: {decided} of {len(review.hunks)} decided"
         if review.outcome:

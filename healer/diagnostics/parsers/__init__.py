@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from healer.diagnostics.model import Finding
+from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers import (
     eslint,
     flake8,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from healer.diagnostics.model import Finding, Severity
+from healer.diagnostics.diagnostic import Finding, Severity
 from healer.diagnostics.parsers._lines import lines
 
 TOOL = "generic"

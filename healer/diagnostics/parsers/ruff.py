@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from healer.diagnostics.model import Finding
+from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers._lines import lines
 
 TOOL = "ruff"

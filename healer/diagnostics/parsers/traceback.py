@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from healer.diagnostics.model import Finding
+from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers._lines import innermost_own_frame, lines
 
 TOOL = "python"

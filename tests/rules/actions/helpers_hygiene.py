@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from healer.config.model import Stage
+from healer.config.settings import Stage
 from healer.diagnostics.diagnose import diagnose
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Proposal
-from healer.fixes.sandbox import Sandboxes, worktree_tree
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.rules.context import ActionContext
+from healer.rules.outcome import Proposal
+from healer.verify.sandbox import Sandboxes, worktree_tree
 
 BIN = Path(sys.executable).parent
 RUFF = str(BIN / "ruff")

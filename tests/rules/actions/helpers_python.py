@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from healer.diagnostics.diagnose import diagnose
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Proposal
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.rules.context import ActionContext, ActionResult
+from healer.rules.outcome import Proposal
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.model import Proposal
 from healer.rules.actions.add_dependency import run
+from healer.rules.outcome import Proposal
 
 from .helpers_python import MYPY, PYTEST_SCRIPT, PYTHON, applied, check, pick, propose, rules_for, write
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from healer.diagnostics.diagnose import diagnose
-from healer.fixes.model import Proposal
 from healer.rules.actions.add_import import run
+from healer.rules.outcome import Proposal
 
 from .helpers_python import FLAKE8, MYPY, PYTEST, PYTHON, RUFF, applied, check, pick, propose, rules_for, write
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.model import FileEdit, Proposal
+from healer.patch.patch import FileEdit
 from healer.rules.actions.add_init import run
+from healer.rules.outcome import Proposal
 
 from .helpers_python import PYTEST_SCRIPT, PYTHON, applied, check, pick, propose, rules_for, write
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from healer.config.model import Stage
-from healer.fixes.model import Report
+from healer.config.settings import Stage
 from healer.rules.actions.conflict_markers import KIND, find_blocks, run
+from healer.rules.outcome import Report
 
 from .helpers_hygiene import PYTHON, RUFF, context, diagnostics_of, make_repo, pick, tree
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.model import Proposal
 from healer.rules.actions.did_you_mean import run
+from healer.rules.outcome import Proposal
 
 from .helpers_python import MYPY, PYTEST, PYTHON, applied, check, pick, propose, rules_for, write
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.model import Proposal
 from healer.rules.actions.fixture_typo import run
+from healer.rules.outcome import Proposal
 
 from .helpers_python import PYTEST, applied, check, pick, propose, rules_for, write
 

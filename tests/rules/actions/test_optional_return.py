@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from healer.diagnostics.diagnose import diagnose
-from healer.diagnostics.model import Diagnostic
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.rules.actions.optional_return import run
 from healer.rules.context import ActionContext
 

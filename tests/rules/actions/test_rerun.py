@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from healer.config.model import Stage
-from healer.fixes.model import Report
+from healer.config.settings import Stage
 from healer.rules.actions.rerun import KIND, run
+from healer.rules.outcome import Report
 
 from .helpers_hygiene import BIN, PYTHON, context, diagnostics_of, make_repo, pick, tree
 

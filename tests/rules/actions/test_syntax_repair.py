@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healer.config.model import Stage
-from healer.fixes.model import Proposal
+from healer.config.settings import Stage
 from healer.rules.actions.syntax_repair import run
+from healer.rules.outcome import Proposal
 
 from .helpers_hygiene import PYTHON, RUFF, apply, context, diagnostics_of, make_repo, pick, run_tool, tree
 

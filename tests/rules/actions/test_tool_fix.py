@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from healer.config.model import Stage
-from healer.fixes.model import Proposal
+from healer.config.settings import Stage
 from healer.rules.actions.tool_fix import run
+from healer.rules.outcome import Proposal
 
 from .helpers_hygiene import PYTHON, RUFF, apply, context, diagnostics_of, make_repo, pick, rule_params, tree
 

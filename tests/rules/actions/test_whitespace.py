@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from healer.config.model import Stage
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Proposal
+from healer.config.settings import Stage
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.rules.actions.whitespace import run
+from healer.rules.outcome import Proposal
 
 from .helpers_hygiene import PYTHON, RUFF, apply, context, diagnostics_of, make_repo, pick, tree
 

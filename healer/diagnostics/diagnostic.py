@@ -30,7 +30,7 @@ class Finding(NamedTuple):
 class Diagnostic(NamedTuple):
     """One problem found by one stage, with a fingerprint stable across runs and repositories.
 
-    A NamedTuple, not a dataclass, for start-up time (see healer/config/model.py).
+    A NamedTuple, not a dataclass, for start-up time (see healer/config/settings.py).
     """
 
     stage: str
@@ -44,6 +44,11 @@ class Diagnostic(NamedTuple):
     fingerprint: str
     suggestion: str | None = None
     node_id: str | None = None
+
+    @property
+    def failure_class(self) -> str:
+        """ "tool:code" ("tool:-" without a code): what fixes are ranked by and the knowledge base counts."""
+        return f"{self.tool}:{self.code or '-'}"
 
     def location(self) -> str:
         """`file:line:col`, as far as it is known."""

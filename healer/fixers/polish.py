@@ -16,13 +16,13 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 
-from healer.config.model import Config, Stage
-from healer.fixes.model import FileEdit, Patch
-from healer.fixes.sandbox import OutsideCopy, write_in_copy
+from healer.config.settings import Config, Stage
 from healer.globs import matcher
+from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.environment import stage_env
 from healer.pipeline.process import run_briefly
 from healer.pipeline.result import RunResult
+from healer.verify.sandbox import OutsideCopy, write_in_copy
 
 FORMAT_SECONDS = 60.0
 

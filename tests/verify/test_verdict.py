@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from healer.config.load import load_config
-from healer.fixes.model import FileEdit, Patch
-from healer.fixes.sandbox import Sandboxes, worktree_tree
-from healer.fixes.verify import Baseline, affected_stages, verify
+from healer.patch.patch import FileEdit, Patch
+from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, run_pipeline
 from healer.snapshot.tree import tree_manifest
+from healer.verify.sandbox import Sandboxes, worktree_tree
+from healer.verify.verdict import Baseline, verify
 from tests.conftest import Repo
 
 CONFIG = """

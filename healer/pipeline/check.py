@@ -7,6 +7,7 @@ shadow tree, so the user's files are never touched and never read by mistake.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from healer.pipeline.result import RunResult
@@ -26,7 +27,7 @@ def check_snapshot(
     sink: Sink,
     store: Store | None,
     options: RunOptions | None = None,
-    names: list[str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> RunResult:
     root = workspace.root
     base = (options or RunOptions())._replace(touched=snapshot.touched, log_dir=workspace.state_dir / "logs")

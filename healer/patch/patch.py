@@ -1,23 +1,23 @@
-"""A fix as plain data: the edits it makes, where it came from, and what verification said.
+"""A fix as plain data: the edits it makes, where it came from, and which failures it addresses.
 
 Edits carry whole file contents, before and after, rather than a diff: applying
 is then exact (line endings, encodings and trailing bytes stay as they are),
 checking that a file is still as it was is one comparison, and undo is the
 same operation reversed. The unified diff is derived for people and models.
+What verification made of a patch is not part of it: that is a candidate's
+(healer.fixers.candidate).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 Safety = Literal["safe", "review", "risky"]
 SAFETY_CLASSES: tuple[str, ...] = ("safe", "review", "risky")
 
 Source = Literal["rule", "replay", "model"]
-
-Status = Literal["unverified", "verified", "failed", "unverifiable"]
 
 Flag = Literal["edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file"]
 
@@ -41,27 +41,8 @@ class FileEdit:
 
 
 @dataclass(frozen=True)
-class Proposal:
-    """What an action returns: edits and a one-line title ("import Decimal from decimal")."""
-
-    title: str
-    edits: tuple[FileEdit, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    """What an action returns when it must not edit: a finding to show, with where it is."""
-
-    kind: str
-    """"conflict-markers", "flaky", ... ."""
-    message: str
-    file: str | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
 class Patch:
-    """A candidate fix: edits plus where it came from, how safe it is, and which failures it addresses."""
+    """A fix: edits plus where it came from, how safe it is, and which failures it addresses."""
 
     title: str
     edits: tuple[FileEdit, ...]
@@ -78,10 +59,7 @@ class Patch:
     """When set, the failing tests (pytest node ids) it was made for: verification reruns these first, not every
     test that fails with the same fingerprint elsewhere (a model's fix is made for one file's failures)."""
     flags: tuple[str, ...] = ()
-    status: Status = "unverified"
-    detail: str | None = None
-    """Why verification failed or could not run, or the new output that failed."""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """What validation found a reviewer should know (healer.patch.validate)."""
 
     @property
     def id(self) -> str:
@@ -95,6 +73,3 @@ class Patch:
     @property
     def paths(self) -> tuple[str, ...]:
         return tuple(edit.path for edit in self.edits)
-
-    def with_status(self, status: Status, detail: str | None = None) -> Patch:
-        return replace(self, status=status, detail=detail, extra=dict(self.extra))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixes.sandbox import OutsideCopy, Sandboxes, worktree_tree, write_in_copy
+from healer.verify.sandbox import OutsideCopy, Sandboxes, worktree_tree, write_in_copy
 from tests.conftest import Repo
 
 

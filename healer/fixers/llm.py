@@ -1,11 +1,13 @@
 """The model fixer: ask, turn the reply into edits, judge them like every other fix, and try again with the verdict.
 
-Each cluster of failures gets at most `llm.max_attempts` attempts. An attempt
-is a request, its edits, validation and verification in a copy; what failed
-goes into the next attempt's prompt. A reply that cannot be turned into edits
-gets one repair request with the reason, counted apart from the attempts.
-Nothing loops past these bounds, and a spent budget or an unreachable model
-ends the fixer for the whole run: the rules' fixes are reported either way.
+The failures no cheaper fixer settled are grouped by file (healer.llm.cluster),
+at most `MODEL_GROUPS_PER_ROUND` a round; each group gets at most
+`llm.max_attempts` attempts. An attempt is a request, its edits, and the same
+admission and verification as every fix (`Work.judge`); what failed goes into
+the next attempt's prompt. A reply that cannot be turned into edits gets one
+repair request with the reason, counted apart from the attempts. Nothing loops
+past these bounds, and a spent budget or an unreachable model ends the fixer
+for the whole run: the other fixers' candidates are reported either way.
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from healer.fixes.model import FileEdit, Patch
+from healer.fixers.candidate import Candidate
+from healer.fixers.protocol import Judge, Proposed, Work
 from healer.llm.client import Message, ModelClient, ModelError, Reply, Usage
-from healer.llm.cluster import Cluster
+from healer.llm.cluster import Cluster, clusters
+from healer.llm.edits import EditError, apply_blocks, parse_reply
 from healer.llm.prompt import Counter, build_prompt
+from healer.llm.redact import DEFAULT_DENY, denied
+from healer.llm.setup import token_counter
+from healer.patch.diff import unified_diff
+from healer.patch.patch import FileEdit, Patch
+from healer.patch.validate import path_problem
 
 Outcome = Literal["verified", "failed", "unverifiable", "refused", "malformed", "error"]
 FEEDBACK_LINES = 40
@@ -30,6 +39,8 @@ TITLE_CHARS = 100
 MODEL_CONFIDENCE = 0.5
 # These end the fixer for the run: asking again cannot help.
 FINAL_ERRORS = frozenset({"budget", "auth", "connection", "request", "cancelled"})
+MODEL_GROUPS_PER_ROUND = 8
+"""Groups of failures (one file's each) the model is asked about per round: a bound on one round's cost."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class Attempt:
 @dataclass
 class ModelRound:
     model: str
-    patches: list[Patch] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     stopped: str | None = None
@@ -58,13 +69,49 @@ class ModelRound:
     """Groups of failures not asked about this round (beyond the per-round limit)."""
 
 
-Judge = Callable[[Patch], Patch]
-"""Validate, polish and verify a patch; returns it with its status."""
 PastDiffs = Callable[[Sequence[str]], list[str]]
 
 
+class LLMFixer:
+    """The model as a fixer (healer.fixers.protocol): one client for the whole command, so one budget."""
+
+    name = "model"
+
+    def __init__(self, client: ModelClient) -> None:
+        self.client = client
+
+    def cost_bound(self, work: Work) -> float | None:
+        """What the run's budget allows (the client refuses a call beyond it); None with no budget set, since a
+        model of unknown price (a local one) is not limited by dollars."""
+        per_run = self.client.budget.per_run
+        return per_run if per_run > 0 else None
+
+    def propose(self, work: Work) -> Proposed:
+        groups = clusters(work.run, work.settled, limit=10_000)
+        if not groups:
+            return Proposed()
+        skipped = max(0, len(groups) - MODEL_GROUPS_PER_ROUND)
+        groups = groups[:MODEL_GROUPS_PER_ROUND]
+        count = len(groups)
+        model = self.client.models[0]
+        work.progress(f"asking {model} about {count} failure group{'s' * (count != 1)}")
+        deny = (*DEFAULT_DENY, *self.client.settings.deny)
+
+        def past(fingerprints: Sequence[str]) -> list[str]:
+            return [fix.diff for fix in work.memory.accepted_fixes(fingerprints, limit=3)]
+
+        asking = Asking(self.client, work.content, deny, token_counter(model), past)
+        account = asking.run(groups, work.judge, jobs=work.jobs, cancel=work.cancel)
+        account.skipped = skipped
+        verified = sum(1 for candidate in account.candidates if candidate.verified)
+        work.progress(f"the model proposed {len(account.candidates)} fix(es), {verified} verified")
+        return Proposed(list(account.candidates), model=account)
+
+
 @dataclass
-class ModelFixer:
+class Asking:
+    """One round of requests: every cluster, `jobs` at a time, each with its attempts."""
+
     client: ModelClient
     root: Path
     """Where the code the prompt shows and the edits start from is read (a copy of the checked tree)."""
@@ -97,9 +144,9 @@ class ModelFixer:
                         cluster = pending.get_nowait()
                     except queue.Empty:
                         break
-                    patches, attempts, stopped = self._cluster(cluster, judge, stop)
+                    found, attempts, stopped = self._cluster(cluster, judge, stop)
                     with lock:
-                        outcome.patches.extend(patches)
+                        outcome.candidates.extend(found)
                         outcome.attempts.extend(attempts)
                         if stopped and outcome.stopped is None:
                             outcome.stopped = stopped
@@ -133,11 +180,11 @@ class ModelFixer:
 
     def _cluster(
         self, cluster: Cluster, judge: Judge, stop: threading.Event
-    ) -> tuple[list[Patch], list[Attempt], str | None]:
+    ) -> tuple[list[Candidate], list[Attempt], str | None]:
         settings = self.client.settings
         feedback: list[str] = []
         tried: dict[str, int] = {}
-        patches: list[Patch] = []
+        found: list[Candidate] = []
         attempts: list[Attempt] = []
         past = self.past(cluster.fingerprints)
         for number in range(1, settings.max_attempts + 1):
@@ -167,7 +214,7 @@ class ModelFixer:
                 attempts.append(Attempt(cluster.key, number, "error", str(error), own_seconds=0.0))
                 if error.kind in FINAL_ERRORS:
                     stop.set()
-                    return patches, attempts, str(error)
+                    return found, attempts, str(error)
                 break
             if problem is not None or not edits:
                 detail = problem or "the reply changes nothing"
@@ -189,11 +236,6 @@ class ModelFixer:
                 stage=cluster.stage,
                 fingerprints=cluster.fingerprints,
                 tests=tuple(dict.fromkeys(d.node_id for d in cluster.diagnostics if d.node_id)),
-                extra={
-                    "attempt": number,
-                    "cost": reply.cost,
-                    "cached_reply": reply.cached,
-                },
             )
             if patch.id in tried:
                 # The same edits again: verifying them again would say the same; tell the model so.
@@ -202,31 +244,26 @@ class ModelFixer:
                 feedback.append(f"Your reply repeats attempt {tried[patch.id]}, which did not pass; try another way.")
                 continue
             tried[patch.id] = number
-            judged = judge(patch)
-            spent = time.monotonic() - began - waited - float(judged.extra.get("tool_seconds", 0.0))
-            refused = (judged.detail or "").startswith("refused:")
-            outcome: Outcome = "refused" if refused else judged.status  # type: ignore[assignment]
+            judged = judge(Candidate(patch, cost=reply.cost))
+            tools = 0.0 if judged.verdict is None else judged.verdict.tool_seconds
+            spent = time.monotonic() - began - waited - tools
+            outcome: Outcome = "refused" if judged.refusal is not None else judged.status  # type: ignore[assignment]
             attempts.append(
                 Attempt(cluster.key, number, outcome, judged.detail or "", judged.id, repaired, spent, waited)
             )
-            patches.append(judged)
+            found.append(judged)
             if judged.status in ("verified", "unverifiable"):
                 break  # unverifiable: the check cannot run (or the file changed meanwhile); asking again cannot help
             feedback.append(_verdict(judged))
-        return patches, attempts, None
+        return found, attempts, None
 
     def _edits(self, text: str) -> tuple[tuple[FileEdit, ...], str | None]:
-        from healer.llm.edits import EditError, apply_blocks, parse_reply
-
         try:
             return apply_blocks(parse_reply(text), self._read), None
         except EditError as error:
             return (), str(error)
 
     def _read(self, path: str) -> bytes | None:
-        from healer.llm.edits import EditError
-        from healer.patch.validate import path_problem
-
         # What is read here can come back to the model (a near miss is quoted in the repair request):
         # the same gate as a write, and the deny globs on the real path too (a symlinked folder).
         problem = path_problem(self.root, path)
@@ -250,8 +287,6 @@ def _real_path(root: Path, path: str) -> str | None:
 
 
 def denied_path(path: str, real: str, deny: Sequence[str]) -> bool:
-    from healer.llm.redact import denied
-
     return denied(path, deny) or denied(real, deny) or real == ".git" or real.startswith(".git/")
 
 
@@ -260,11 +295,9 @@ def _repair(messages: Sequence[Message], reply: Reply, problem: str) -> list[Mes
     return [*messages, {"role": "assistant", "content": reply.text[:20_000]}, {"role": "user", "content": ask}]
 
 
-def _verdict(patch: Patch) -> str:
-    from healer.patch.diff import unified_diff
-
-    diff = "\n".join(unified_diff(patch.edits).splitlines()[:80])
-    detail = "\n".join((patch.detail or "it did not pass").splitlines()[-FEEDBACK_LINES:])
+def _verdict(candidate: Candidate) -> str:
+    diff = "\n".join(unified_diff(candidate.patch.edits).splitlines()[:80])
+    detail = "\n".join((candidate.detail or "it did not pass").splitlines()[-FEEDBACK_LINES:])
     return f"You proposed:\n```diff\n{diff}\n```\nChecking it in a copy of the project gave:\n```\n{detail}\n```"
 
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Safety
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.globs import matcher
+from healer.patch.patch import Safety
 
 MATCH_KEYS: tuple[str, ...] = ("tool", "code", "message", "file", "stage_kind")
 """The conditions a rule's `match` table may give, as rule files spell them."""

@@ -21,21 +21,26 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal
 
-from healer.config.model import Config, Stage
-from healer.diagnostics.model import Diagnostic
-from healer.fixes.model import Patch, Status
-from healer.fixes.sandbox import OutsideCopy, Sandboxes, write_in_copy
-from healer.globs import matcher
+from healer.config.settings import Config, Stage
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.kb.store import Store
+from healer.patch.patch import Patch
+from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.runner import RunOptions, run_pipeline
 from healer.snapshot.manifest import Manifest
+from healer.verify.sandbox import OutsideCopy, Sandboxes, write_in_copy
 
-if TYPE_CHECKING:
-    from healer.kb.store import Store
+Status = Literal["unverified", "verified", "failed", "unverifiable"]
+"""What verification made of a candidate; "unverified" until it ran."""
+
+CacheConnection = Callable[[], AbstractContextManager[Store | None]]
+"""A knowledge-base connection for the calling thread (SQLite connections stay in theirs), for the result cache."""
 
 BLOCKING_MARKERS = ("prevented further checking", "error collecting", "errors during collection")
 
@@ -65,33 +70,17 @@ class Baseline:
     known: dict[str, str]
     """Blob ids of the snapshot's files (for cache keys in the copies)."""
     options: RunOptions
-    open_store: Callable[[], Store | None] = lambda: None
-    """A store for this thread (SQLite connections stay in their thread), so reruns share the cache."""
-
-
-def affected_stages(config: Config, selected: Sequence[str], paths: Sequence[str]) -> list[str]:
-    """The selected stages whose inputs include one of `paths` (every stage without declared inputs)."""
-    names = []
-    for stage in config.stages:
-        if stage.name not in selected:
-            continue
-        matches = matcher(stage.inputs)
-        if not stage.inputs or any(matches(path) for path in paths):
-            names.append(stage.name)
-    return names
+    cache: CacheConnection = lambda: nullcontext(None)
+    """The result cache for the verifying thread, so reruns share it; none by default."""
 
 
 def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes) -> Verdict:
     """Apply `patch` in a copy of the snapshot and rerun the checks it concerns."""
     began = time.monotonic()
-    store = baseline.open_store()
     spent: list[float] = []
-    try:
+    with baseline.cache() as store:
         verdict = _verify(patch, baseline, sandboxes, store, began, spent)
-        return replace(verdict, tool_seconds=sum(spent))
-    finally:
-        if store is not None:
-            store.close()
+    return replace(verdict, tool_seconds=sum(spent))
 
 
 def _verify(

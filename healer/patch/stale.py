@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from healer.errors import HealerError
-from healer.fixes.model import Patch
 from healer.patch import files
+from healer.patch.patch import Patch
 
 
 def stale_reason(patch: Patch, root: Path) -> str | None:

@@ -1,0 +1,89 @@
+"""The shape every fixer has: a name, what a round of it may cost, and `propose`.
+
+A fixer is given the failures left to fix and the content they came from
+(`Work.content`, read only: it may be the user's working tree) and returns
+candidates. Candidates still pending (neither refused nor judged) are admitted
+and verified by the caller, every fixer's together and in parallel. A fixer
+that learns from verdicts (a model told why its last attempt failed) judges
+its own with `Work.judge`: the same admission and verification, never a
+shortcut. Fixers that cost nothing (local tools, the knowledge base) run first,
+together; each costly one then gets only what they left unfixed. A new fixer
+is one module implementing `Fixer`, added to the list `healer.fixes.propose`
+is given.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from healer.config.settings import Config
+from healer.diagnostics.diagnostic import Diagnostic
+from healer.fixers.candidate import Candidate, Note
+from healer.kb.memory import Memory
+from healer.pipeline.result import RunResult
+
+if TYPE_CHECKING:
+    from healer.fixers.llm import ModelRound
+
+Judge = Callable[[Candidate], Candidate]
+"""Admit and verify one candidate; returns it refused, or with its verdict. Safe from several threads."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """What one round asks of a fixer."""
+
+    number: int
+    """The round (1 for the first check's failures)."""
+    run: RunResult
+    config: Config
+    content: Path
+    """Where the checked content is: the working tree or an isolated copy. Read it, never write it."""
+    failures: tuple[Diagnostic, ...]
+    """The diagnostics left to fix (a verified candidate of a cheaper fixer settles the others)."""
+    paths: Callable[[], Sequence[str]]
+    """The snapshot's files, repository-relative."""
+    scratch: Callable[[], AbstractContextManager[Path]]
+    """An isolated writable copy of the same content, for running a tool."""
+    prepend_path: tuple[str, ...]
+    judge: Judge
+    memory: Memory
+    jobs: int
+    """How many things may run at once (verifications, requests)."""
+    cancel: threading.Event
+    """Set when the user interrupts: stop starting anything."""
+    progress: Callable[[str], None]
+
+    @property
+    def settled(self) -> frozenset[str]:
+        """Fingerprints of the run's diagnostics that are not for this fixer to fix."""
+        wanted = {d.fingerprint for d in self.failures}
+        return frozenset(d.fingerprint for d in self.run.diagnostics if d.fingerprint not in wanted)
+
+
+@dataclass
+class Proposed:
+    candidates: list[Candidate] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    """Findings reported instead of fixed (conflict markers, flaky tests)."""
+    errors: list[str] = field(default_factory=list)
+    """What went wrong in the fixer, one line each; the other fixers are unaffected."""
+    model: ModelRound | None = None
+    """The model fixer's account of its requests, when it was asked."""
+
+
+class Fixer(Protocol):
+    name: str
+    """"rules", "replay", "model": how a front end asks for it."""
+
+    def cost_bound(self, work: Work) -> float | None:
+        """The most one `propose` on `work` may cost, in dollars: 0 for a fixer that only runs local tools,
+        None when it cannot say (a model of unknown price). Only fixers that cost 0 run in the first tier."""
+        ...
+
+    def propose(self, work: Work) -> Proposed: ...

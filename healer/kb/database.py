@@ -1,0 +1,111 @@
+"""The knowledge base as one process uses it: one file, a connection per unit of work in any thread, and every
+failure said once as a notice.
+
+A front end makes one `KnowledgeBase` and hands it to the core. SQLite
+connections belong to the thread that opened them, so each unit of work (a
+run, a verification in a worker thread, a model call) takes its own with
+`connection()`; a nested unit in the same thread reuses the open one. A file
+that cannot be used at all (a folder, no permission, a newer schema) is said
+once, and from then on every connection is None: checks run on without the
+cache and without history. A write that fails (a full disk, a read-only file)
+costs what it was writing, said once, and nothing else.
+
+On the hot path: nothing here imports sqlite3 until a connection is asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from healer.kb.store import Store
+
+Notify = Callable[[str], None]
+
+
+def _ignore(_text: str) -> None:
+    pass
+
+
+class KnowledgeBase:
+    def __init__(self, path: Path | None = None, *, notify: Notify = _ignore) -> None:
+        from healer.kb.location import database_path
+
+        self.path = path or database_path()
+        self.notify = notify
+        """Where notices go (a front end's reporter); each distinct one once."""
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+        self._unusable: str | None = None
+        self._local = threading.local()
+
+    @property
+    def unusable(self) -> str | None:
+        """Why the file cannot be used, once a connection was refused; None otherwise."""
+        return self._unusable
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            if text in self._said:
+                return
+            self._said.add(text)
+        self.notify(text)
+
+    @contextmanager
+    def connection(self) -> Iterator[Store | None]:
+        """This thread's connection for one unit of work, closed at its end; None when the file cannot be used."""
+        current: Store | None = getattr(self._local, "store", None)
+        if current is not None:
+            yield current
+            return
+        store = self._open()
+        if store is None:
+            yield None
+            return
+        self._local.store = store
+        try:
+            yield store
+        finally:
+            self._local.store = None
+            store.close()
+
+    @contextmanager
+    def required(self) -> Iterator[Store]:
+        """A connection for commands that read the knowledge base and nothing else: StoreError if there is none."""
+        from healer.kb.store import Store
+
+        store = Store(self.path)
+        for notice in store.notices:
+            self.say(notice)
+        with store:
+            yield store
+
+    @contextmanager
+    def guard(self, what: str) -> Iterator[None]:
+        """Run a write; if SQLite refuses it, `what` is lost (said once) and the caller goes on."""
+        import sqlite3
+
+        try:
+            yield
+        except sqlite3.Error as error:
+            self.say(f"the knowledge base {self.path} did not take {what} ({error}); checks are unaffected")
+
+    def _open(self) -> Store | None:
+        if self._unusable is not None:
+            return None
+        from healer.kb.store import Store, StoreError
+
+        try:
+            store = Store(self.path)
+        except StoreError as error:
+            self._unusable = str(error)
+            # Checking matters more than remembering: say why, and go on without the file.
+            self.say(f"{error}; running without the cache and without history")
+            return None
+        for notice in store.notices:
+            self.say(notice)
+        return store

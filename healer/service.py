@@ -1,0 +1,358 @@
+"""The application core: one `Healer` per process, with the verbs every front end drives.
+
+The CLI, the git hooks, watch mode, the terminal UI (and whatever comes next:
+an MCP server, CI mode) make one `Healer` for the repository they work on,
+saying which front end they are (`via`, recorded with every decision) and
+where the core's events, progress and notices go (a `Reporter`). They parse
+their input, call these verbs and render what comes back; everything a
+use case does (checking, recording, proposing, verifying, applying, undoing,
+the fix loop, the hook's fix policy) happens here or below.
+
+This module is on the hot path (a hook with nothing to check, a cached
+`healer run`): it imports the pipeline and nothing of the fixing machinery,
+the knowledge base's SQLite or the model until a verb needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from healer.errors import HealerError
+from healer.kb.database import KnowledgeBase
+from healer.pipeline.check import check_snapshot
+from healer.pipeline.result import RunResult
+from healer.pipeline.runner import RunOptions
+from healer.reporter import Reporter
+from healer.snapshot.snapshot import Snapshot, worktree_snapshot
+from healer.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from healer.fixers.candidate import Candidate
+    from healer.fixers.protocol import Fixer
+    from healer.fixes.report import CacheMode, FixOptions, FixReport, Round
+    from healer.fixes.staged import StagedFixes
+    from healer.kb.history import FailureHistory, RecentActivity, Stats
+    from healer.kb.memory import Memory
+    from healer.patch.apply import AppliedRecord
+    from healer.patch.patch import Patch
+    from healer.patch.undo import UndoneRecord
+
+FIXERS = ("rules", "replay", "model")
+
+
+class Healer:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        via: str,
+        reporter: Reporter | None = None,
+        kb: KnowledgeBase | None = None,
+        history: bool = True,
+        prepend_path: Sequence[str] = (),
+    ) -> None:
+        """`via`: "cli", "hook", "tui", "watch", "mcp" or "ci". `history=False` records nothing this time
+        (`--no-history`); `prepend_path`: folders searched first for the stages' tools (the demo's own)."""
+        self.workspace = workspace
+        self.via = via
+        self.reporter = reporter or Reporter()
+        self.kb = kb or KnowledgeBase()
+        self.kb.notify = self._notice
+        self.history = history
+        self.prepend_path = tuple(prepend_path)
+        self._local = threading.local()
+        self._memory: Memory | None = None
+
+    # -- notices ---------------------------------------------------------------------------
+
+    def _notice(self, text: str) -> None:
+        # Said while a check opens the knowledge base: part of that run's own notices (shown with it, kept in
+        # its JSON document). Said at any other moment: straight to the front end.
+        pending: list[str] | None = getattr(self._local, "pending", None)
+        if pending is not None:
+            pending.append(text)
+        else:
+            self.reporter.notice(text)
+
+    # -- the repository's memory -------------------------------------------------------------
+
+    @property
+    def memory(self) -> Memory:
+        """Where runs, fixes and decisions are recorded; records nothing with `history = false` or --no-history."""
+        if self._memory is None:
+            from healer.kb.memory import Memory, NoMemory
+
+            kind = Memory if self.history and self.workspace.config.history else NoMemory
+            self._memory = kind(self.kb, str(self.workspace.root), self.via)
+        return self._memory
+
+    def reload(self, accept: Callable[[Workspace], object] | None = None) -> bool:
+        """Read the configuration again (watch mode, after an edit): True if it changed and is now in use.
+
+        A broken configuration raises its ConfigError, as does `accept` (given the fresh workspace) to refuse
+        it; either way the configuration in use stays as it was.
+        """
+        fresh = open_workspace(self.workspace.root)
+        if accept is not None:
+            accept(fresh)
+        if fresh.config == self.workspace.config:
+            return False
+        self.workspace = fresh
+        self._memory = None
+        return True
+
+    # -- checking --------------------------------------------------------------------------------
+
+    def check(
+        self,
+        snapshot: Snapshot | None = None,
+        *,
+        stages: Sequence[str] = (),
+        jobs: int | None = None,
+        cache: CacheMode = "use",
+        trigger: str = "run",
+        cancel: threading.Event | None = None,
+        reporter: Reporter | None = None,
+        record_interrupted: bool = True,
+    ) -> RunResult:
+        """Run the pipeline on a snapshot (the working tree by default) and record the run.
+
+        `cache`: "use" reads and writes the result cache, "refresh" only writes it, "off" neither; the run is
+        recorded either way (unless history is off; an interrupted one only with `record_interrupted`). A
+        snapshot in which nothing changed skips every stage and opens no knowledge base at all: the hook's
+        most frequent case stays fast.
+        """
+        snapshot = snapshot or worktree_snapshot()
+        reporter = reporter or self.reporter
+        workspace = self.workspace
+        options = RunOptions(
+            jobs=jobs,
+            use_cache=cache == "use",
+            log_dir=workspace.state_dir / "logs",
+            prepend_path=self.prepend_path,
+            cancel=cancel,
+        )
+        untouched = snapshot.touched is not None and not snapshot.touched
+        remember = self.history and workspace.config.history
+        if untouched or (cache == "off" and not remember):
+            return check_snapshot(workspace, snapshot, sink=reporter.event, store=None, options=options, names=stages)
+        self._local.pending = []
+        try:
+            with self.kb.connection() as store:
+                notices, self._local.pending = self._local.pending, None
+                options = options._replace(notices=tuple(notices))
+                results = None if cache == "off" else store
+                run = check_snapshot(
+                    workspace, snapshot, sink=reporter.event, store=results, options=options, names=stages
+                )
+                if store is None or not remember or (run.interrupted and not record_interrupted):
+                    return run
+                from healer.pipeline.record import run_record
+
+                record = run_record(
+                    run, repo=str(workspace.root), trigger=trigger, snapshot=snapshot.kind, tree=snapshot.tree
+                )
+                return run._replace(record_id=self.memory.record_run(record))
+        finally:
+            self._local.pending = None
+
+    # -- fixing -------------------------------------------------------------------------------------
+
+    def offline_reason(self, *, flag: bool = False, hook: bool = False) -> str | None:
+        """Why no model may be asked (--offline, HEALER_OFFLINE, none configured, a hook), or None."""
+        from healer.llm.setup import offline_reason
+
+        return offline_reason(self.workspace.config, flag=flag, hook=hook)
+
+    def fixers(
+        self,
+        names: Collection[str] = FIXERS,
+        *,
+        offline: str | None,
+        model_extra: dict[str, object] | None = None,
+    ) -> list[Fixer]:
+        """The fixers asked for, in the order they are tried; the model only when `offline` is None."""
+        from healer.fixers.replay import ReplayFixer
+        from healer.fixers.rules import RuleFixer
+
+        unknown = sorted(set(names) - set(FIXERS))
+        if unknown:
+            raise HealerError(f"no fixer named {unknown[0]!r}; the fixers are {', '.join(FIXERS)}")
+        found: list[Fixer] = []
+        if "rules" in names:
+            found.append(RuleFixer(self.workspace.root))
+        if "replay" in names:
+            found.append(ReplayFixer())
+        if "model" in names and offline is None and self.workspace.config.llm.model:
+            from healer.fixers.llm import LLMFixer
+            from healer.llm.setup import make_client
+
+            config = self.workspace.config
+            client = make_client(config, kb=self.kb, repo=str(self.workspace.root), extra=model_extra)
+            found.append(LLMFixer(client))
+        return found
+
+    def propose(
+        self,
+        run: RunResult,
+        *,
+        tree: str | None = None,
+        fixers: Sequence[Fixer] | None = None,
+        only: Collection[str] | None = None,
+        jobs: int | None = None,
+        cache: CacheMode = "use",
+        cancel: threading.Event | None = None,
+        reporter: Reporter | None = None,
+        number: int = 1,
+    ) -> Round:
+        """Candidate fixes for `run`'s failures (only the fingerprints in `only`, when given), each admitted
+        and verified in an isolated copy, and recorded. Nothing the user owns is touched.
+
+        `tree`: the git tree the run checked (the staged content, a pushed commit): the fixers then read a
+        copy of it. Without it, the run is of the working tree as it is now. `fixers`: by default the rules
+        and past fixes (see `fixers()` for the model).
+        """
+        from contextlib import nullcontext
+
+        from healer.fixes.propose import find_fixes
+        from healer.verify.sandbox import Sandboxes, worktree_tree
+
+        workspace = self.workspace
+        config = workspace.config
+        chosen = self.fixers(("rules", "replay"), offline="not asked") if fixers is None else list(fixers)
+        reporter = reporter or self.reporter
+        size = max(1, jobs or config.jobs or os.cpu_count() or 1)
+        in_copy = tree is not None
+        tree = tree if tree is not None else worktree_tree(workspace.root, workspace.state_dir)
+        # With a copy holding the content the fixers read, one more than the verifiers use.
+        sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, config.links, size=size + in_copy)
+        options = RunOptions(
+            jobs=1,
+            use_cache=cache == "use",
+            log_dir=workspace.state_dir / "logs",
+            prepend_path=self.prepend_path,
+            cancel=cancel,
+        )
+        results = self.kb.connection if cache != "off" else (lambda: nullcontext(None))
+
+        def find(content: Path) -> Round:
+            return find_fixes(
+                run, chosen, config=config, root=workspace.root, tree=tree, content=content,
+                sandboxes=sandboxes, memory=self.memory, cache=results, options=options, jobs=size,
+                progress=reporter.progress, number=number, only=only,
+            )  # fmt: skip
+
+        if in_copy:
+            with sandboxes.copy() as content:
+                found = find(content)
+        else:
+            found = find(workspace.root)
+        self._remember(found)
+        return found
+
+    def _remember(self, found: Round) -> None:
+        """The round's candidates with their verdicts, and the flaky tests it found, for history and replay."""
+        memory = self.memory
+        memory.record_patches(found.run.record_id, [candidate.record(found.run) for candidate in found.candidates])
+        for note in found.notes:
+            if note.report.kind == "flaky":
+                memory.record_flaky(note.stage, note.report.message.split(" ", 1)[0], note.report.message)
+
+    def apply(
+        self,
+        patch: Patch,
+        *,
+        stage: bool = False,
+        original: Candidate | None = None,
+        run: RunResult | None = None,
+    ) -> AppliedRecord:
+        """Write `patch` to the user's files: only if each is exactly as the patch found it, journaled, atomic,
+        undoable (ApplyRefused otherwise, nothing written); with `stage`, also into git's index.
+
+        `original`: the candidate a reviewer changed (kept some hunks, edited it) into `patch`; the new patch is
+        recorded as not verified as such, accepted, and the original as edited. `run`: what it was made for.
+        """
+        from healer.patch.apply import apply_patch
+
+        workspace = self.workspace
+        record = apply_patch(workspace.root, workspace.state_dir, patch, stage=stage, settings=workspace.config.fix)
+        if original is None or original.id == patch.id:
+            self.memory.record_decisions([patch.id], "accepted")
+            return record
+        from healer.fixers.candidate import Candidate
+
+        base = run if run is not None else RunResult((), 0.0, str(workspace.root))
+        self.memory.record_patches(base.record_id, [Candidate(patch).record(base)])
+        self.memory.record_decisions([patch.id], "accepted")
+        self.memory.record_decisions([original.id], "edited")
+        return record
+
+    def reject(self, candidate: Candidate) -> None:
+        self.memory.record_decisions([candidate.id], "rejected")
+
+    def undo(self, fix_id: str | None = None) -> UndoneRecord:
+        """Restore the files of an applied fix (the most recent one without `fix_id`), byte for byte.
+
+        Works with a broken configuration (the fix may be what broke it): the decision is recorded only if the
+        configuration can be read once the files are restored.
+        """
+        from healer.patch.undo import undo
+
+        record = undo(self.workspace.root, self.workspace.state_dir, fix_id)
+        try:
+            memory = self.memory
+        except HealerError:
+            return record
+        # An undone fix counts against its origin (the false-fix rate) and is never replayed again.
+        memory.record_decisions([record.id], "undone")
+        return record
+
+    def fix(self, options: FixOptions, *, reporter: Reporter | None = None) -> FixReport:
+        """The fix loop (`healer fix`, the demo): check, propose, verify, apply when asked, check again."""
+        from healer.fixes.loop import fix_loop
+
+        return fix_loop(self, options, reporter or self.reporter)
+
+    def fix_staged(self, snapshot: Snapshot, run: RunResult, *, reporter: Reporter | None = None) -> StagedFixes:
+        """The pre-commit hook's policy for a blocked commit: verified fixes for the staged content and, with
+        `hook_apply = "safe"`, the safe ones applied to clean files and to the index."""
+        from healer.fixes.staged import fix_staged
+
+        return fix_staged(self, snapshot, run, reporter or self.reporter)
+
+    def recheck_staged(self, outcome: StagedFixes, *, reporter: Reporter | None = None) -> StagedFixes:
+        """The staged content checked again with the fixes `fix_staged` applied: `passed` lets the commit go on."""
+        from healer.fixes.staged import recheck
+
+        return recheck(self, outcome, reporter or self.reporter)
+
+    # -- what the knowledge base remembers ------------------------------------------------------------
+
+    def failure_history(self, fingerprint: str) -> FailureHistory | None:
+        """Every repository's memory of one failure; None when the knowledge base cannot be read."""
+        from healer.kb.history import fingerprint_history
+
+        with self.kb.connection() as store, self.kb.guard("a look at a failure's history"):
+            return None if store is None else fingerprint_history(store, fingerprint)
+        return None
+
+    def activity(self, *, all_repos: bool = False, limit: int = 20) -> RecentActivity | None:
+        """Recent runs and fixes, and the statistics, of this repository (or every one)."""
+        from healer.kb.history import recent_activity
+
+        repo = None if all_repos else str(self.workspace.root)
+        with self.kb.connection() as store, self.kb.guard("a look at the history"):
+            return None if store is None else recent_activity(store, repo, limit)
+        return None
+
+    def stats(self, *, all_repos: bool = False) -> Stats | None:
+        from healer.kb.history import stats
+
+        repo = None if all_repos else str(self.workspace.root)
+        with self.kb.connection() as store, self.kb.guard("a look at the statistics"):
+            return None if store is None else stats(store, repo)
+        return None

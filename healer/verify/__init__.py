@@ -1,0 +1,1 @@
+"""Proving a fix: isolated copies of the content, and rerunning in them what the fix concerns."""
