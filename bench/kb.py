@@ -27,9 +27,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from healer.diagnostics.diagnostic import Diagnostic
+from healer.kb.derived import add_stage_totals, index_diagnostics
 from healer.kb.history import search, stats
 from healer.kb.records import RunRecord, StageRecord
-from healer.kb.store import Store, add_stage_totals, index_diagnostics
+from healer.kb.store import Store
 
 REPOS = 20
 STAGES = ("lint", "types", "test")
@@ -120,7 +121,7 @@ def build(store: Store, diagnostics: int, patches: int, rng: random.Random) -> t
     conn.executemany(
         "INSERT INTO decisions (uid, repo, patch_id, decision, via, created) VALUES (?, ?, ?, ?, 'cli', ?)", decisions
     )
-    from healer.kb.store import refresh_patch
+    from healer.kb.derived import refresh_patch
 
     refresh_patch(conn)
     conn.executemany(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from healer.cache.tools import main_command
-from healer.config.load import load_config
 from healer.config.settings import Config, Stage
+from healer.detect.detection import pipeline_of
 from healer.errors import HealerError
 from healer.hooks.location import hooks_directory, husky_script
 from healer.hooks.shim import MARKER
@@ -19,7 +19,7 @@ from healer.kb.store import Store
 from healer.llm.probe import probe
 from healer.llm.setup import offline_reason
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import resolve, run_briefly
+from healer.process import resolve, run_briefly
 from healer.snapshot.git import repo_root
 
 VERSION_TIMEOUT = 5.0
@@ -103,7 +103,7 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
     config: Config | None
     found.append(Check("repository", True, str(root)))
     try:
-        config = load_config(root)
+        config = pipeline_of(root)
     except HealerError as error:
         found.append(Check("configuration", False, str(error)))
         config = None

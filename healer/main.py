@@ -18,6 +18,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import healer
+from healer import interrupt
+from healer.errors import HealerError
 
 if TYPE_CHECKING:
     import argparse
@@ -369,8 +371,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from healer import interrupt
-
     interrupt.handle_ctrl_c()
     try:
         return _dispatch(sys.argv[1:] if argv is None else list(argv))
@@ -398,8 +398,6 @@ def _dispatch(words: list[str]) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-    from healer.errors import HealerError
-
     try:
         if args.directory:
             try:

@@ -6,6 +6,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+import git
+
 from healer.errors import HealerError
 
 # Shipped without the leading dot: dotfiles are easy to lose in package data.
@@ -32,7 +34,6 @@ def create_sample_repo(target: Path) -> Path:
     for shipped, real in RENAMES.items():
         if (target / shipped).exists():
             (target / shipped).rename(target / real)
-    import git
 
     repo = git.Repo.init(target, initial_branch="main")
     with repo.config_writer() as config:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Collection, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,9 +144,11 @@ class Healer:
         self._local.pending = []
         try:
             with self.kb.connection() as store:
+                from healer.kb.results import GuardedResults
+
                 notices, self._local.pending = self._local.pending, None
                 options = options._replace(notices=tuple(notices))
-                results = None if cache == "off" else store
+                results = None if cache == "off" or store is None else GuardedResults(store, self.kb)
                 run = check_snapshot(
                     workspace, snapshot, sink=reporter.event, store=results, options=options, names=stages
                 )
@@ -216,8 +219,6 @@ class Healer:
         copy of it. Without it, the run is of the working tree as it is now. `fixers`: by default the rules
         and past fixes (see `fixers()` for the model).
         """
-        from contextlib import nullcontext
-
         from healer.fixes.propose import find_fixes
         from healer.verify.sandbox import Sandboxes, worktree_tree
 
@@ -237,7 +238,7 @@ class Healer:
             prepend_path=self.prepend_path,
             cancel=cancel,
         )
-        results = self.kb.connection if cache != "off" else (lambda: nullcontext(None))
+        results = self.kb.results if cache != "off" else (lambda: nullcontext(None))
 
         def find(content: Path) -> Round:
             return find_fixes(

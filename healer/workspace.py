@@ -39,9 +39,9 @@ def state_dir_of(root: Path) -> Path:
 def read_config(root: Path, state: Path) -> Config:
     config = recall(root, state)
     if config is None:
-        from healer.config.load import load_config  # tomllib and validation, only on a memo miss
+        from healer.detect.detection import pipeline_of  # tomllib and validation, only on a memo miss
 
-        config = load_config(root)
+        config = pipeline_of(root)
         remember(root, state, config)
     return config
 

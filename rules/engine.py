@@ -8,6 +8,7 @@ from healer.diagnostics.diagnostic import Diagnostic
 from healer.errors import HealerError
 from healer.rules.outcome import Proposal, Report
 
+from .actions import resolve
 from .context import ActionContext, ActionResult
 from .rule import Rule
 
@@ -48,7 +49,6 @@ class RuleSet:
 
 def run_rule(rule: Rule, context: ActionContext) -> ActionResult:
     """What `rule`'s action proposes for `context`; ActionFailed (one line) if the action cannot run or raises."""
-    from .actions import resolve  # each action module is imported only when its rule runs
 
     try:
         action = resolve(rule.action)

@@ -10,6 +10,7 @@ and the key.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
@@ -18,12 +19,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from healer.config.schema import describe_value
 from healer.config.settings import STAGE_KINDS
 from healer.errors import HealerError
 from healer.globs import check as check_glob
 from healer.patch.patch import SAFETY_CLASSES
 
+from .actions import ACTIONS
 from .engine import RuleSet
 from .rule import MATCH_KEYS, Match, Rule
 
@@ -79,8 +83,6 @@ def load_rules(root: Path | None) -> RuleSet:
 
 
 def _close(word: str, choices: Sequence[str]) -> str | None:
-    import difflib  # only on the error path
-
     found = difflib.get_close_matches(word, choices, n=1)
     return found[0] if found else None
 
@@ -134,8 +136,6 @@ class _File:
         return _key_line(lines, start + 1, end, keys[0]) or start + 1
 
     def _yaml_line(self, index: int, keys: list[str]) -> int | None:
-        import yaml
-
         node = yaml.compose(self.text, Loader=yaml.SafeLoader)
         node = _yaml_child(node, "rules")
         if not isinstance(node, yaml.SequenceNode) or index > len(node.value):
@@ -166,8 +166,6 @@ def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:
 
 
 def _yaml_child(node: Any, key: str) -> Any:
-    import yaml
-
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == key:
@@ -199,8 +197,6 @@ def _read(path: Path) -> tuple[_File, Any]:
 
 
 def _parse_yaml(path: Path, text: str) -> Any:
-    import yaml  # only repositories with YAML rule files pay for it
-
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -333,8 +329,6 @@ class _Entry:
         return found
 
     def action(self, value: Any) -> str:
-        from .actions import ACTIONS  # a dict of names: importing it imports no action
-
         self.expect("action", value, isinstance(value, str), "an action name")
         if value not in ACTIONS:
             close = _close(value, list(ACTIONS))

@@ -23,7 +23,9 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from healer.errors import HealerError
 from healer.pipeline.events import Notice, RunFinished, RunStarted, StageFinished, StageStarted
+from healer.pipeline.plan import select_stages
 from healer.reporter import Reporter
 from healer.service import Healer
 from healer.tui import model_fix
@@ -33,14 +35,13 @@ from healer.tui.commands import HealerCommands
 from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked, Told
 from healer.tui.state import Session, count, merge_runs
 from healer.tui.watch import WatchNotice
+from healer.watch.events import BatchFinished, BatchStarted, WatchStopped
 
 if TYPE_CHECKING:
     from healer.tui.review.editor import Edited
     from healer.tui.review.state import PatchReview
     from healer.workspace import Workspace
 
-MIN_WIDTH = 60
-MIN_HEIGHT = 15
 STALE_SECONDS = 1.5
 """How often pending fixes are compared with the files they touch."""
 STOP_SECONDS = 15.0
@@ -107,9 +108,6 @@ class HealerApp(App[int]):
         return self.core.workspace
 
     def planned(self, stages: tuple[str, ...]) -> tuple[str, ...]:
-        from healer.errors import HealerError
-        from healer.pipeline.plan import select_stages
-
         try:
             return tuple(stage.name for stage in select_stages(self.workspace.config, list(stages) or None))
         except HealerError:  # an unknown stage name: the run itself reports it
@@ -158,7 +156,7 @@ class HealerApp(App[int]):
         self.check_size(event.size)
 
     def check_size(self, size: Size | None = None) -> None:
-        from healer.tui.screens.too_small import TooSmallScreen
+        from healer.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
         size = size or self.size
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
@@ -453,7 +451,6 @@ class HealerApp(App[int]):
     @on(WatchNotice)
     def _watching(self, message: WatchNotice) -> None:
         from healer.tui.watch import describe
-        from healer.watch.events import BatchFinished, BatchStarted, WatchStopped
 
         if message.generation != self.watch_generation:
             return

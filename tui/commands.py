@@ -13,7 +13,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from healer.tui.actions import Action, actions_for
+from healer.tui.actions import Action, actions_for, key_label
 
 Target = Screen[object] | App[object]
 
@@ -53,6 +53,4 @@ class HealerCommands(Provider):
 
 
 def _help(action: Action) -> str:
-    from healer.tui.actions import key_label
-
     return f"key: {key_label(action)}"

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from rich.text import Text
+
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.render.history import describe_failure_history
 from healer.service import Healer
+from healer.tui.highlight import highlight_lines
 
 RADIUS = 4
 """Lines of code shown above and below a diagnostic's line."""
@@ -72,7 +75,6 @@ class FailureDetail(NamedTuple):
 
 def failure_detail(core: Healer, diagnostic: Diagnostic) -> FailureDetail:
     """The code around a failure and its history (call in a worker: reads files and the knowledge base)."""
-    from rich.text import Text
 
     code: list[object] = []
     root = core.workspace.root
@@ -87,10 +89,6 @@ def failure_detail(core: Healer, diagnostic: Diagnostic) -> FailureDetail:
 
 
 def _numbered(found: Excerpt) -> list[object]:
-    from rich.text import Text
-
-    from healer.tui.highlight import highlight_lines
-
     highlighted = highlight_lines("\n".join(found.lines), found.path)
     width = len(str(found.first + len(found.lines)))
     out: list[object] = []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from healer.llm.budget import dollars
+from healer.llm.runtime import load_litellm
 
 if TYPE_CHECKING:
     from healer.diagnostics.diagnostic import Diagnostic
@@ -52,8 +53,6 @@ def warm(app: HealerApp) -> None:
         return
 
     def body() -> None:
-        from healer.llm.runtime import load_litellm
-
         load_litellm()
 
     app.set_timer(WARM_AFTER_SECONDS, lambda: app.run_worker(body, thread=True, group="warm", exit_on_error=False))
@@ -95,7 +94,6 @@ def _attempt_price(app: HealerApp) -> float | None:
     if "litellm" not in sys.modules:
         return None
     llm = app.workspace.config.llm
-    from healer.llm.runtime import load_litellm
 
     litellm = load_litellm()
     try:

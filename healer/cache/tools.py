@@ -14,10 +14,13 @@ import os
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from healer.config.settings import Stage
-from healer.kb.store import Store
-from healer.pipeline.process import resolve, run_briefly
+from healer.process import resolve, run_briefly
+
+if TYPE_CHECKING:
+    from healer.kb.results import ResultCache
 
 VERSION_TIMEOUT = 30.0
 
@@ -60,7 +63,7 @@ def main_command(stage: Stage) -> str:
     return stage.argv()[0]
 
 
-def tool_identities(stage: Stage, env: Mapping[str, str], cwd: Path, store: Store | None) -> list[str]:
+def tool_identities(stage: Stage, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> list[str]:
     """The identity of the stage's program and the output of each declared `versions` command."""
     ids = [executable_identity(main_command(stage), env, cwd)]
     for command in stage.versions:
@@ -68,7 +71,7 @@ def tool_identities(stage: Stage, env: Mapping[str, str], cwd: Path, store: Stor
     return ids
 
 
-def declared_version(command: str, env: Mapping[str, str], cwd: Path, store: Store | None) -> str:
+def declared_version(command: str, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> str:
     try:
         argv = shlex.split(command)
     except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +35,6 @@ def execute(args: argparse.Namespace) -> int:
         runs = recent_runs(store, repo, args.limit)
         fixes = recent_fixes(store, repo, args.limit)
     if args.json:
-        import json
-
         document = {"schema": HISTORY_SCHEMA, "repo": repo, "runs": plain(runs), "fixes": plain(fixes)}
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from healer.config.load import config_file
+from healer.config.write import render_stages, write_config
+from healer.detect.detection import detect
 from healer.errors import HealerError
 from healer.snapshot.git import repo_root
 
@@ -14,9 +16,6 @@ if TYPE_CHECKING:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from healer.config.write import render_stages, write_config
-    from healer.detect import detect
-
     root = repo_root(Path.cwd())
     detection = detect(root, from_ci=args.from_ci)
     for note in detection.notes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -50,8 +51,6 @@ def execute(args: argparse.Namespace) -> int:
         print(f"healer: {notice}", file=sys.stderr)
     shown = entries[: args.limit]
     if args.json:
-        import json
-
         document = {"schema": LOG_SCHEMA, "entries": [entry_dict(entry) for entry in shown]}
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:

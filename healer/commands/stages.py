@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from healer.config.settings import Config
+from healer.render.json_document import dumps, stages_document
 from healer.workspace import open_workspace
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ def describe(config: Config) -> list[str]:
 def execute(args: argparse.Namespace) -> int:
     workspace = open_workspace(require_stages=False)
     if args.json:
-        from healer.render.json_document import dumps, stages_document
-
         print(dumps(stages_document(workspace.config)))
     else:
         print("\n".join(describe(workspace.config)))

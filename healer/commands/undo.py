@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,6 @@ def execute(args: argparse.Namespace) -> int:
     healer = Healer(locate(), via="cli", reporter=CliReporter(None))
     record = healer.undo(args.id)
     if args.json:
-        import json
-
         document = {
             "schema": UNDO_SCHEMA,
             "id": record.id,

@@ -10,6 +10,7 @@ from typing import Any
 from healer.config.errors import ConfigError
 from healer.config.schema import validate
 from healer.config.settings import Config
+from healer.diagnostics.names import PARSER_NAMES
 
 HEALER_TOML = "healer.toml"
 PYPROJECT = "pyproject.toml"
@@ -54,25 +55,21 @@ def config_file(root: Path) -> tuple[Path, str] | None:
     return None
 
 
-def load_config(root: Path, *, detect: bool = True) -> Config:
-    """The repository's pipeline: its configuration, or what detection finds without one."""
-    found = config_file(root)
-    if found is not None:
-        path, prefix = found
-        data, text = read_toml(path)
-        table: Any = data
-        for part in filter(None, prefix.split(".")):
-            table = table[part]
-        return validate(table, path=path, text=text, prefix=prefix, parsers=_parsers())
-    if not detect:
-        return Config(stages=(), source="none")
-    from healer.detect import detect as run_detection
+def load_config(root: Path) -> Config:
+    """The repository's configuration, validated; without one, no stages (source "none").
 
-    detection = run_detection(root)
-    return Config(stages=detection.stages, source="detected", notes=detection.notes)
+    `healer.detect.detection.pipeline_of` is what a run uses: this, or what detection finds.
+    """
+    found = config_file(root)
+    if found is None:
+        return Config(stages=(), source="none")
+    path, prefix = found
+    data, text = read_toml(path)
+    table: Any = data
+    for part in filter(None, prefix.split(".")):
+        table = table[part]
+    return validate(table, path=path, text=text, prefix=prefix, parsers=_parsers())
 
 
 def _parsers() -> tuple[str, ...]:
-    from healer.diagnostics.names import PARSER_NAMES
-
     return PARSER_NAMES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import shlex
@@ -36,8 +37,6 @@ KNOWN_METRICS = {
 
 
 def _close(word: str, choices: Sequence[str]) -> list[str]:
-    import difflib  # only on the error path: it costs import time on every run
-
     return difflib.get_close_matches(word, choices, n=1)
 
 

@@ -20,8 +20,8 @@ from healer.config.settings import Config, Stage
 from healer.globs import matcher
 from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import run_briefly
 from healer.pipeline.result import RunResult
+from healer.process import run_briefly
 from healer.verify.sandbox import OutsideCopy, write_in_copy
 
 FORMAT_SECONDS = 60.0

@@ -26,9 +26,9 @@ from healer.fixers.protocol import Fixer, Proposed, Work
 from healer.fixers.ranking import rank
 from healer.fixes.report import Round
 from healer.kb.memory import Memory
-from healer.pipeline.process import tools_seconds
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
+from healer.process import tools_seconds
 from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes
 from healer.verify.verdict import Baseline, CacheConnection, verify

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from healer.kb.results import ResultCache
     from healer.kb.store import Store
 
 Notify = Callable[[str], None]
@@ -72,6 +73,14 @@ class KnowledgeBase:
         finally:
             self._local.store = None
             store.close()
+
+    @contextmanager
+    def results(self) -> Iterator[ResultCache | None]:
+        """This thread's connection as a result cache whose failures are notices, not errors; None without one."""
+        from healer.kb.results import GuardedResults
+
+        with self.connection() as store:
+            yield None if store is None else GuardedResults(store, self)
 
     @contextmanager
     def required(self) -> Iterator[Store]:

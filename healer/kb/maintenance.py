@@ -13,6 +13,7 @@ Retention (`prune`), with the defaults below:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from healer.errors import HealerError
+from healer.kb.derived import add_stage_totals, index_diagnostics, refresh_patch
 from healer.kb.schema import ADDED_LATER, COLUMNS
-from healer.kb.store import PRUNE_EVERY, add_stage_totals, index_diagnostics, refresh_patch
 
 if TYPE_CHECKING:
     from healer.kb.store import Store
@@ -53,9 +54,13 @@ def prune(
     dry_run: bool = False,
     vacuum: bool = False,
     now: float | None = None,
-    automatic: bool = False,
+    unless_within: float | None = None,
 ) -> PruneReport:
-    """Delete what the retention policy lets go, in one transaction (rolled back with `dry_run`)."""
+    """Delete what the retention policy lets go, in one transaction (rolled back with `dry_run`).
+
+    `unless_within`: do nothing if the last prune is younger than this many seconds (checked inside the
+    transaction, so two processes that both found it due do not both prune).
+    """
     now = time.time() if now is None else now
     cutoff = now - keep_days * DAY
     long_cutoff = now - keep_days * DECISION_FACTOR * DAY
@@ -64,9 +69,9 @@ def prune(
     deleted: dict[str, int] = {}
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if automatic:
+        if unless_within is not None:
             row = conn.execute("SELECT value FROM meta WHERE key = 'pruned'").fetchone()
-            if row is not None and now - float(row[0]) < PRUNE_EVERY:
+            if row is not None and now - float(row[0]) < unless_within:
                 conn.execute("ROLLBACK")  # another process pruned while this one waited
                 return PruneReport({}, before, before, dry_run)
         _delete(conn, deleted, cutoff=cutoff, long_cutoff=long_cutoff, max_runs=max_runs)
@@ -162,8 +167,6 @@ def export_rows(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def write_export(store: Store, out: IO[str]) -> int:
-    import json
-
     count = 0
     for row in export_rows(store):
         out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -181,7 +184,6 @@ def _column_kinds(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, 
 
 def import_file(store: Store, path: Path) -> dict[str, int]:
     """Add the rows of an export that are not here yet, all or nothing; returns rows added per table."""
-    import json
 
     try:
         handle = path.open(encoding="utf-8")

@@ -31,6 +31,7 @@ Tables (v2):
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -247,7 +248,6 @@ END;
 
 def _statements(script: str) -> list[str]:
     """`script` split into statements (trigger bodies hold `;` too, so split where sqlite3 says one is complete)."""
-    import sqlite3
 
     statements: list[str] = []
     pending = ""

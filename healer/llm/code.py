@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from healer.llm.redact import denied
+
 WHOLE_FILE_LINES = 200
 WINDOW = 20
 MAX_FUNCTION_LINES = 120
@@ -42,7 +44,6 @@ class Excerpt:
 
 def read_source(root: Path, path: str, deny: Sequence[str]) -> str | None:
     """The text of `path` under `root`, or None when it must not or cannot be shown."""
-    from healer.llm.redact import denied
 
     if not path or path.startswith("/") or ".." in Path(path).parts or denied(path, deny):
         return None

@@ -11,6 +11,7 @@ from healer.kb.database import KnowledgeBase
 from healer.kb.history import local_midnight
 from healer.llm.budget import Budget
 from healer.llm.client import ModelClient
+from healer.llm.runtime import load_litellm
 
 OFFLINE_VARIABLE = "HEALER_OFFLINE"
 
@@ -51,7 +52,6 @@ def make_client(
 
 def token_counter(model: str) -> Callable[[str], int]:
     """Tokens of a text for `model` as litellm counts them (its bundled tokenizers; no download)."""
-    from healer.llm.runtime import load_litellm
 
     litellm = load_litellm()
 

@@ -10,6 +10,7 @@ if the user saved it in between, the files already written are put back.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from healer.errors import HealerError
 from healer.patch import files, journal
 from healer.patch.patch import Patch
 from healer.patch.validate import validate
+from healer.snapshot.git import git
 
 
 class ApplyRefused(HealerError):
@@ -105,9 +107,6 @@ def _stage(root: Path, paths: tuple[str, ...]) -> None:
     lost, or an unstaged one committed. The blob goes through git's clean filters
     (`--path`), as `git add` would.
     """
-    import os
-
-    from healer.snapshot.git import git
 
     env = {"GIT_LITERAL_PATHSPECS": "1"}  # a file named "*.py" is that file, not a glob's matches
     for path in paths:

@@ -15,6 +15,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
+
 from healer.errors import HealerError
 from healer.patch.patch import FileEdit
 
@@ -232,8 +235,6 @@ def edits_from_diff(text: str, read: Callable[[str], bytes | None]) -> tuple[Fil
     Any problem raises `PatchError` naming the file and the hunk.
     """
     # Only the model fixer reads diffs: a run that never does pays nothing for the import.
-    from unidiff.errors import UnidiffParseError
-    from unidiff.patch import PatchSet
 
     try:
         patch_set = PatchSet(text)

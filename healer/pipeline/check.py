@@ -16,7 +16,7 @@ from healer.snapshot.manifest import Manifest
 from healer.snapshot.snapshot import Snapshot, manifest_of, matches_worktree
 
 if TYPE_CHECKING:
-    from healer.kb.store import Store
+    from healer.kb.results import ResultCache
     from healer.workspace import Workspace
 
 
@@ -25,7 +25,7 @@ def check_snapshot(
     snapshot: Snapshot,
     *,
     sink: Sink,
-    store: Store | None,
+    store: ResultCache | None,
     options: RunOptions | None = None,
     names: Sequence[str] | None = None,
 ) -> RunResult:

@@ -19,9 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from healer import process
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
-from healer.pipeline import process
 from healer.pipeline.environment import stage_env
 from healer.pipeline.events import (
     Event,
@@ -40,7 +40,8 @@ from healer.pipeline.result import GateResult, RunResult, StageResult, Status
 if TYPE_CHECKING:
     import queue
 
-    from healer.kb.store import CachedResult, Store
+    from healer.kb.results import ResultCache
+    from healer.kb.store import CachedResult
     from healer.snapshot.manifest import Manifest
 
 Sink = Callable[[Event], None]
@@ -72,6 +73,24 @@ class RunOptions(NamedTuple):
     """Set from another thread to stop the run as Ctrl-C would (signals reach only the main thread)."""
     ceiling: str | None = None
     """For a run in a copy under the git directory: where git's repository search stops (see stage_env)."""
+
+
+class _Output(NamedTuple):
+    """A stage thread's next complete lines of output."""
+
+    stage: str
+    lines: tuple[str, ...]
+
+
+class _Done(NamedTuple):
+    """A stage thread's last message: the stage's result."""
+
+    stage: str
+    result: StageResult
+
+
+_Message = _Output | _Done
+"""What stage threads put on the queue the scheduling thread reads."""
 
 
 class _Active:
@@ -106,7 +125,7 @@ def run_pipeline(
     *,
     names: Sequence[str] | None = None,
     options: RunOptions | None = None,
-    store: Store | None = None,
+    store: ResultCache | None = None,
     sink: Sink | None = None,
 ) -> RunResult:
     return _Run(config, root, names, options or RunOptions(), store, sink or (lambda _e: None)).go()
@@ -119,7 +138,7 @@ class _Run:
         root: Path,
         names: Sequence[str] | None,
         options: RunOptions,
-        store: Store | None,
+        store: ResultCache | None,
         sink: Sink,
     ) -> None:
         self.config = config
@@ -129,11 +148,11 @@ class _Run:
         self.store = store
         self.sink = sink
         self.jobs = max(1, options.jobs or config.jobs or os.cpu_count() or 1)
-        self._events: queue.Queue[tuple[str, str, object]] | None = None
+        self._events: queue.Queue[_Message] | None = None
         self.shared = _Shared()
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
-        self.notices: list[str] = [*options.notices, *(store.notices if store else ())]
+        self.notices: list[str] = list(options.notices)
         self._tree: Manifest | None = None
         self.unaffected: set[str] = set()
         self._closing = False
@@ -173,7 +192,7 @@ class _Run:
             if event is None:
                 self._police()
                 continue
-            self._handle(*event)
+            self._handle(event)
             self._police()
 
     def _start_ready(self, pending: list[Stage]) -> list[Stage]:
@@ -250,7 +269,7 @@ class _Run:
         return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
 
     @property
-    def events(self) -> queue.Queue[tuple[str, str, object]]:
+    def events(self) -> queue.Queue[_Message]:
         """Messages from stage threads; created with the first thread, so a fully cached run needs no queue."""
         if self._events is None:
             import queue
@@ -258,7 +277,7 @@ class _Run:
             self._events = queue.Queue(maxsize=256)
         return self._events
 
-    def _next_event(self) -> tuple[str, str, object] | None:
+    def _next_event(self) -> _Message | None:
         import queue
 
         try:
@@ -266,21 +285,19 @@ class _Run:
         except queue.Empty:
             return None
 
-    def _handle(self, kind: str, name: str, payload: object) -> None:
-        if kind == "output":
-            assert isinstance(payload, tuple)
-            self.sink(StageOutput(name, payload))
-        elif kind == "done":
-            assert isinstance(payload, StageResult)
-            with self.shared.lock:
-                active = self.shared.active.pop(name)
-            active.thread.join()
-            if active.proc is not None:
-                # Whatever the command left behind in its group goes with it.
-                process.signal_group(active.proc, signal.SIGKILL)
-            payload = payload._replace(key=self.keys.get(name))
-            self._remember(payload)
-            self._finish(payload)
+    def _handle(self, message: _Message) -> None:
+        if isinstance(message, _Output):
+            self.sink(StageOutput(message.stage, message.lines))
+            return
+        with self.shared.lock:
+            active = self.shared.active.pop(message.stage)
+        active.thread.join()
+        if active.proc is not None:
+            # Whatever the command left behind in its group goes with it.
+            process.signal_group(active.proc, signal.SIGKILL)
+        result = message.result._replace(key=self.keys.get(message.stage))
+        self._remember(result)
+        self._finish(result)
 
     def _police(self) -> None:
         """Timeouts, and stages whose command exited but whose children hold the output open."""
@@ -321,17 +338,16 @@ class _Run:
         hard_stop = deadline + HARD_STOP_SECONDS
         while self.shared.active:
             try:
-                kind, name, payload = self._next_event() or ("", "", None)
+                message = self._next_event()
             except KeyboardInterrupt:
                 deadline = 0.0
                 continue
-            if kind == "done":
-                assert isinstance(payload, StageResult)
+            if isinstance(message, _Done):
                 with self.shared.lock:
-                    active = self.shared.active.pop(name)
+                    active = self.shared.active.pop(message.stage)
                 if active.proc is not None:
                     process.signal_group(active.proc, signal.SIGKILL)
-                self._finish(payload)
+                self._finish(message.result)
             now = time.monotonic()
             if now >= deadline:
                 with self.shared.lock:
@@ -395,7 +411,7 @@ class _Run:
             result = self._execute_inner(stage, cwd, env, log_path)
         except Exception as error:  # a bug must end the stage, not hang the run
             result = _error(stage, f"healer failed while running the stage: {error!r}", "internal")
-        self.events.put(("done", stage.name, result))
+        self.events.put(_Done(stage.name, result))
 
     def _execute_inner(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
         argv = stage.argv()
@@ -429,13 +445,13 @@ class _Run:
                 break
             lines = capture.feed(data)
             if lines:
-                self.events.put(("output", stage.name, tuple(lines)))
+                self.events.put(_Output(stage.name, tuple(lines)))
         proc.stdout.close()
         code = proc.wait()
         duration = time.monotonic() - began
         text, log, rest = capture.close()
         if rest:
-            self.events.put(("output", stage.name, tuple(rest)))
+            self.events.put(_Output(stage.name, tuple(rest)))
         base = StageResult(
             stage.name, stage.kind, "failed", stage.command_line(), duration, code,
             output=text, output_bytes=capture.total, log_path=log,

@@ -5,6 +5,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from rich.live import Live
+from rich.spinner import Spinner
+from rich.table import Table
+from rich.text import Text
+
 from healer.pipeline.events import Event, Notice, RunFinished, RunStarted, StageFinished, StageOutput, StageStarted
 from healer.pipeline.result import StageResult
 from healer.render.report import duration, failure_details, summary
@@ -31,12 +36,8 @@ class LiveDisplay:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Notice):
-            from rich.text import Text
-
             self.console.print(Text.assemble(("healer: ", "yellow"), clean_line(event.message)))
         elif isinstance(event, RunStarted):
-            from rich.live import Live
-
             self.order = list(event.stages)
             self.live = Live(self, console=self.console, refresh_per_second=10, transient=False)
             self.live.start()
@@ -57,10 +58,6 @@ class LiveDisplay:
             self._report(event)
 
     def __rich__(self) -> RenderableType:
-        from rich.spinner import Spinner
-        from rich.table import Table
-        from rich.text import Text
-
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2)
         table.add_column(no_wrap=True)
@@ -95,8 +92,6 @@ class LiveDisplay:
         return table
 
     def _report(self, event: RunFinished) -> None:
-        from rich.text import Text
-
         run = event.result
         for result in run.stages:
             if result.status in ("failed", "error"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.result import RunResult, StageResult
 from healer.render.text import clean_line
 
@@ -32,18 +33,24 @@ def stage_line(result: StageResult) -> str:
 
 
 def failure_details(result: StageResult) -> list[str]:
-    """The diagnostics of a failed stage, or the end of its output when nothing was parsed."""
+    """The diagnostics of a failed stage, or the end of its output when nothing was parsed.
+
+    Identical findings are one line with their count: a NameError that 30 tests run into is one mistake.
+    """
     kind = "" if result.kind == result.name else f" ({result.kind})"
     lines = [clean_line(f"--- {result.name}{kind}: {result.command}")]
     located = [d for d in result.diagnostics if d.file or d.tool != "healer"]
-    for diag in result.diagnostics[:MAX_DIAGNOSTICS]:
+    groups: dict[tuple[str, str | None], list[Diagnostic]] = {}
+    for diag in result.diagnostics:
         where = diag.location()
         code = f" [{diag.code}]" if diag.code else ""
         prefix = f"{where}: " if where else ""
-        lines.append(clean_line(f"  {prefix}{diag.message}{code}"))
-        if diag.suggestion:
-            lines.append(clean_line(f"      suggestion: {diag.suggestion}"))
-    hidden = len(result.diagnostics) - MAX_DIAGNOSTICS
+        groups.setdefault((f"  {prefix}{diag.message}{code}", diag.suggestion), []).append(diag)
+    for (line, suggestion), members in list(groups.items())[:MAX_DIAGNOSTICS]:
+        lines.append(clean_line(line + _times(members)))
+        if suggestion:
+            lines.append(clean_line(f"      suggestion: {suggestion}"))
+    hidden = len(groups) - MAX_DIAGNOSTICS
     if hidden > 0:
         lines.append(f"  ... and {hidden} more (healer run --json shows all)")
     if not located and result.output.strip():
@@ -53,6 +60,13 @@ def failure_details(result: StageResult) -> list[str]:
     if result.log_path:
         lines.append(f"  full output: {result.log_path}")
     return lines
+
+
+def _times(members: list[Diagnostic]) -> str:
+    if len(members) == 1:
+        return ""
+    tests = {d.node_id for d in members if d.node_id}
+    return f" ({len(tests)} tests)" if len(tests) == len(members) else f" ({len(members)} times)"
 
 
 def summary(run: RunResult) -> str:

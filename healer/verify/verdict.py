@@ -28,7 +28,7 @@ from typing import Literal
 
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
-from healer.kb.store import Store
+from healer.kb.results import ResultCache
 from healer.patch.patch import Patch
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult, StageResult
@@ -39,7 +39,7 @@ from healer.verify.sandbox import OutsideCopy, Sandboxes, write_in_copy
 Status = Literal["unverified", "verified", "failed", "unverifiable"]
 """What verification made of a candidate; "unverified" until it ran."""
 
-CacheConnection = Callable[[], AbstractContextManager[Store | None]]
+CacheConnection = Callable[[], AbstractContextManager[ResultCache | None]]
 """A knowledge-base connection for the calling thread (SQLite connections stay in theirs), for the result cache."""
 
 BLOCKING_MARKERS = ("prevented further checking", "error collecting", "errors during collection")
@@ -84,7 +84,7 @@ def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes) -> Verdict:
 
 
 def _verify(
-    patch: Patch, baseline: Baseline, sandboxes: Sandboxes, store: Store | None, began: float, spent: list[float]
+    patch: Patch, baseline: Baseline, sandboxes: Sandboxes, store: ResultCache | None, began: float, spent: list[float]
 ) -> Verdict:
     def run(config: Config, folder: Path, names: Sequence[str], options: RunOptions) -> RunResult:
         result = run_pipeline(config, folder, names=names, options=options, store=store)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from watchfiles._rust_notify import RustNotify
+
 from healer.errors import HealerError
 
 if TYPE_CHECKING:
@@ -61,7 +63,6 @@ class FileWatcher:
 
     def start(self) -> None:
         """Watch every folder under `root` before returning; raises WatcherError if that is impossible."""
-        from watchfiles._rust_notify import RustNotify  # the watch path only: not part of every command's start-up
 
         try:
             self._notify = RustNotify([str(self.root)], False, _force_polling(), 300, True, True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -123,7 +124,6 @@ def _parents(path: str) -> Iterable[str]:
 def _ignored(root: Path, paths: list[str]) -> set[str]:
     """Which of these vanished paths git ignores. A vanished folder cannot be told from a file, so
     each is asked both ways (`build` and `build/`): a pattern like `build/` matches only folders."""
-    import subprocess
 
     names = b"".join(os.fsencode(path) + b"\0" + os.fsencode(path) + b"/\0" for path in paths)
     try:

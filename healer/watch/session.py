@@ -338,7 +338,7 @@ class WatchSession:
                     log_dir=workspace.state_dir / "logs",
                     cancel=batch.cancel,
                 )
-                with self.healer.kb.connection() as store:
+                with self.healer.kb.results() as store:
                     quick = run_pipeline(
                         Config(stages=tuple(preview for _, (preview, _) in found), source="watch"),
                         workspace.root,
@@ -398,7 +398,7 @@ class WatchSession:
         if not self.options.use_cache or not stage.cache:
             return False
         root = self.workspace.root
-        with self.healer.kb.connection() as store:
+        with self.healer.kb.results() as store:
             if store is None:
                 return False
             try:

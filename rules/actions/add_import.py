@@ -26,6 +26,7 @@ import hashlib
 import importlib
 import importlib.util
 import io
+import json
 import os
 import re
 import sys
@@ -246,7 +247,6 @@ def _stdlib_all() -> dict[str, tuple[str, ...]]:
     Parsing the whole standard library takes seconds; the result depends only on the
     interpreter, so it is kept in the user's cache folder, one file per interpreter.
     """
-    import json
 
     key = hashlib.blake2b(f"{sys.version}\0{sys.prefix}\0{sys.base_prefix}".encode(), digest_size=8).hexdigest()
     cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")

@@ -15,7 +15,7 @@ import shlex
 
 from healer.config.settings import Stage
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import run_briefly
+from healer.process import run_briefly
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Report
 

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from healer.config.settings import Stage
 from healer.patch.patch import FileEdit
 from healer.pipeline.environment import stage_env
-from healer.pipeline.process import run_briefly
+from healer.process import run_briefly
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 

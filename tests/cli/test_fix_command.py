@@ -156,3 +156,16 @@ def test_a_passing_pipeline_has_nothing_to_fix(repo: Repo, healer: RunHealer) ->
 def test_fix_outside_a_repository_is_one_line(tmp_path: Path, healer: RunHealer) -> None:
     result = healer("fix", cwd=tmp_path)
     assert result.code == 2 and result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def test_a_lint_tools_own_fix_in_a_test_file_is_no_test_edit_and_apply_safe_applies_it(
+    repo: Repo, healer: RunHealer
+) -> None:
+    repo.config('[stages.lint]\nrun = "ruff check --no-fix --no-cache ."\ninputs = ["*.py"]\nparser = "ruff"\n')
+    repo.write("tests/test_shop.py", "import os\n\n\ndef test_one() -> None:\n    assert 1 + 1 == 2\n")
+    repo.commit("start")
+    document = json.loads(healer("fix", "--apply", "safe", "--json").out)
+    [patch] = [p for one in document["rounds"] for p in one["patches"] if p["status"] == "verified"]
+    assert patch["files"] == ["tests/test_shop.py"] and "edits-tests" not in patch["flags"]
+    assert document["applied"] == [patch["id"]] and document["outcome"] == "passed"
+    assert "import os" not in (repo.path / "tests/test_shop.py").read_text()

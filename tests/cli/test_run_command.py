@@ -267,3 +267,23 @@ def test_a_command_that_looks_like_markup(repo: Repo) -> None:
     repo.config('[stages.odd]\nrun = ["sh", "-c", "exit 1", "[/x]"]\n')
     screen = run_in_terminal(repo, "run")
     assert "Pipeline failed" in screen and "MarkupError" not in screen
+
+
+def test_no_cache_still_records_the_run_and_no_history_records_nothing(repo: Repo, healer: RunHealer) -> None:
+    import sqlite3
+
+    repo.config('[stages.ok]\nrun = "true"\n')
+    assert healer("run").code == 0  # cached from now on
+    assert healer("run", "--no-cache").code == 0
+    assert healer("run", "--no-cache", "--no-history").code == 0
+    assert healer("run", "--no-history").code == 0
+    conn = sqlite3.connect(os.environ["HEALER_DB"])
+    try:
+        runs = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+        cached = conn.execute("SELECT cached FROM run_stages ORDER BY run_id").fetchall()
+    finally:
+        conn.close()
+    # Recorded: the first run and the --no-cache one, which ran the stage rather than reading the cache.
+    assert runs == 2 and cached == [(0,), (0,)]
+    history = json.loads(healer("history", "--json").out)
+    assert [run["trigger"] for run in history["runs"]] == ["run", "run"]

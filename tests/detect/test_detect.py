@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from healer.config.settings import STAGE_KINDS
-from healer.detect import Detection, detect
+from healer.detect.detection import Detection, detect
 from healer.detect.effects import rewrites_files
 from healer.detect.names import NAME
 

@@ -4,8 +4,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from healer.config.settings import Stage
-from healer.detect import detect, github_actions
+from healer.detect import github_actions
 from healer.detect.candidate import Found
+from healer.detect.detection import detect
 
 Files = Callable[[dict[str, str | bytes]], Path]
 

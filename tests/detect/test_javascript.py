@@ -5,7 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from healer.config.settings import Stage
-from healer.detect import detect, javascript
+from healer.detect import javascript
+from healer.detect.detection import detect
 
 Files = Callable[[dict[str, str | bytes]], Path]
 

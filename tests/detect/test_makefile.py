@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from healer.detect import detect, makefile
+from healer.detect import makefile
 from healer.detect.candidate import Found
+from healer.detect.detection import detect
 
 Files = Callable[[dict[str, str | bytes]], Path]
 

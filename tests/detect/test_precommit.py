@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from healer.config.settings import Stage
-from healer.detect import detect, precommit
+from healer.detect import precommit
 from healer.detect.candidate import Found
+from healer.detect.detection import detect
 
 Files = Callable[[dict[str, str | bytes]], Path]
 

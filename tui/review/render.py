@@ -17,6 +17,7 @@ from rich.text import Text
 
 from healer.patch.diff import NO_NEWLINE
 from healer.patch.patch import FileEdit, Patch
+from healer.tui.highlight import highlight_lines
 from healer.tui.review.hunks import ReviewHunk
 from healer.tui.review.state import PatchReview
 
@@ -43,7 +44,6 @@ def _decode(data: bytes | None) -> str:
 
 def highlight_files(patch: Patch) -> dict[tuple[str, int, int], FileLines]:
     """Every file of `patch`, both sides, highlighted (call in a worker)."""
-    from healer.tui.highlight import highlight_lines
 
     return {
         file_key(edit): FileLines(

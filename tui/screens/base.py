@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
@@ -13,7 +13,5 @@ if TYPE_CHECKING:
 class HealerScreen(Screen[None]):
     @property
     def healer(self) -> HealerApp:
-        from healer.tui.app import HealerApp  # the app module imports the screens: only at run time
-
-        assert isinstance(self.app, HealerApp)
-        return self.app
+        # Only HealerApp pushes these screens; the app module imports them, so this one does not import it.
+        return cast("HealerApp", self.app)

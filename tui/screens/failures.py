@@ -17,6 +17,7 @@ from healer.tui.actions import bindings
 from healer.tui.failures import FailureDetail, failure_detail, group_by_file
 from healer.tui.messages import Loaded
 from healer.tui.screens.base import HealerScreen
+from healer.tui.screens.review import ReviewScreen
 from healer.tui.state import count
 
 if TYPE_CHECKING:
@@ -184,8 +185,6 @@ class FailuresScreen(HealerScreen):
         return True
 
     def action_review_failure(self) -> None:
-        from healer.tui.screens.review import ReviewScreen
-
         diagnostic = self.selected
         if diagnostic is not None:
             self.app.push_screen(ReviewScreen(fingerprint=diagnostic.fingerprint))

@@ -11,6 +11,10 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
+MIN_WIDTH = 60
+MIN_HEIGHT = 15
+"""The smallest terminal the UI draws in without garbling (the review screen's header and one hunk)."""
+
 
 class TooSmallScreen(Screen[None]):
     SCOPE = "too_small"
@@ -27,8 +31,6 @@ class TooSmallScreen(Screen[None]):
         self._say(event.size)
 
     def _say(self, size: Size) -> None:
-        from healer.tui.app import MIN_HEIGHT, MIN_WIDTH
-
         width, height = size
         self.query_one(Static).update(
             f"Terminal too small: {width}×{height}.\n"
