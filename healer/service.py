@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     from healer.patch.patch import Patch
     from healer.patch.undo import UndoneRecord
 
-FIXERS = ("rules", "replay", "model")
-
 
 class Healer:
     def __init__(
@@ -173,30 +171,29 @@ class Healer:
 
     def fixers(
         self,
-        names: Collection[str] = FIXERS,
+        names: Collection[str] | None = None,
         *,
         offline: str | None,
         model_extra: dict[str, object] | None = None,
     ) -> list[Fixer]:
-        """The fixers asked for, in the order they are tried; the model only when `offline` is None."""
-        from healer.fixers.replay import ReplayFixer
-        from healer.fixers.rules import RuleFixer
+        """The fixers asked for (all by default), in the order they are tried; those that ask a model only
+        when `offline` is None."""
+        import importlib
 
-        unknown = sorted(set(names) - set(FIXERS))
+        from healer.fixers import KINDS
+        from healer.fixers.protocol import MakeFixer, Setup
+
+        wanted = list(KINDS) if names is None else list(names)
+        unknown = sorted(set(wanted) - set(KINDS))
         if unknown:
-            raise HealerError(f"no fixer named {unknown[0]!r}; the fixers are {', '.join(FIXERS)}")
+            raise HealerError(f"no fixer named {unknown[0]!r}; the fixers are {', '.join(KINDS)}")
+        setup = Setup(self.workspace.root, self.workspace.config, self.kb, offline, dict(model_extra or {}))
         found: list[Fixer] = []
-        if "rules" in names:
-            found.append(RuleFixer(self.workspace.root))
-        if "replay" in names:
-            found.append(ReplayFixer())
-        if "model" in names and offline is None and self.workspace.config.llm.model:
-            from healer.fixers.llm import LLMFixer
-            from healer.llm.setup import make_client
-
-            config = self.workspace.config
-            client = make_client(config, kb=self.kb, repo=str(self.workspace.root), extra=model_extra)
-            found.append(LLMFixer(client))
+        for name in (kind for kind in KINDS if kind in wanted):
+            make: MakeFixer = importlib.import_module(KINDS[name]).fixer_for
+            fixer = make(setup)
+            if fixer is not None:
+                found.append(fixer)
         return found
 
     def propose(

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Literal
 
 from healer.fixers.candidate import Candidate
-from healer.fixers.protocol import Judge, Proposed, Work
+from healer.fixers.protocol import Judge, Proposed, Setup, Work
 from healer.llm.client import Message, ModelClient, ModelError, Reply, Usage
 from healer.llm.cluster import Cluster, clusters
 from healer.llm.edits import EditError, apply_blocks, parse_reply
 from healer.llm.prompt import Counter, build_prompt
 from healer.llm.redact import DEFAULT_DENY, denied
-from healer.llm.setup import token_counter
+from healer.llm.setup import make_client, token_counter
 from healer.patch.diff import unified_diff
 from healer.patch.patch import FileEdit, Patch
 from healer.patch.validate import path_problem
@@ -70,6 +70,13 @@ class ModelRound:
 
 
 PastDiffs = Callable[[Sequence[str]], list[str]]
+
+
+def fixer_for(setup: Setup) -> LLMFixer | None:
+    """The configured model, unless it may not be asked (offline, none configured)."""
+    if setup.offline is not None or not setup.config.llm.model:
+        return None
+    return LLMFixer(make_client(setup.config, kb=setup.kb, repo=str(setup.root), extra=setup.model_extra))
 
 
 class LLMFixer:

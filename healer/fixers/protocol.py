@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 from healer.config.settings import Config
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.fixers.candidate import Candidate, Note
+from healer.kb.database import KnowledgeBase
 from healer.kb.memory import Memory
 from healer.pipeline.result import RunResult
 
@@ -32,6 +33,23 @@ if TYPE_CHECKING:
 
 Judge = Callable[[Candidate], Candidate]
 """Admit and verify one candidate; returns it refused, or with its verdict. Safe from several threads."""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a fixer is made from, once per command (so a model's budget spans every round)."""
+
+    root: Path
+    config: Config
+    kb: KnowledgeBase
+    offline: str | None
+    """Why no model may be asked, or None (then a fixer that asks one may be made)."""
+    model_extra: dict[str, object] = field(default_factory=dict)
+    """Passed to litellm with every request (tests give `mock_response`)."""
+
+
+MakeFixer = Callable[[Setup], "Fixer | None"]
+"""Each fixer module's `fixer_for`: the fixer for this setup, or None when it cannot work in it."""
 
 
 @dataclass(frozen=True)

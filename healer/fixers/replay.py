@@ -14,9 +14,13 @@ from typing import cast
 
 from healer.errors import HealerError
 from healer.fixers.candidate import Candidate, ReplayOrigin
-from healer.fixers.protocol import Proposed, Work
+from healer.fixers.protocol import Proposed, Setup, Work
 from healer.patch.diff import edits_from_diff
 from healer.patch.patch import SAFETY_CLASSES, Patch, Safety
+
+
+def fixer_for(setup: Setup) -> ReplayFixer:
+    return ReplayFixer()
 
 
 class ReplayFixer:

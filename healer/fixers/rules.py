@@ -11,12 +11,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from healer.fixers.candidate import Candidate, Note
-from healer.fixers.protocol import Proposed, Work
+from healer.fixers.protocol import Proposed, Setup, Work
 from healer.patch.patch import Patch
 from healer.rules.context import ActionContext
 from healer.rules.engine import ActionFailed, RuleSet, run_rule
 from healer.rules.load import load_rules
 from healer.rules.outcome import Report
+
+
+def fixer_for(setup: Setup) -> RuleFixer:
+    return RuleFixer(setup.root)
 
 
 class RuleFixer:
