@@ -32,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import GIT_ENV
-from healer.fixes.report import FixOptions, FixReport
+from healer.fixing.report import FixOptions, FixReport
 from healer.llm.redact import redact
 from healer.llm.runtime import load_litellm
 from healer.service import Healer

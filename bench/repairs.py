@@ -31,7 +31,7 @@ from common import GIT_ENV, cleanup
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.fixes.repair_corpus import (  # noqa: E402 (the repository root goes on sys.path first)
+from tests.fixing.repair_corpus import (  # noqa: E402 (the repository root goes on sys.path first)
     CATEGORIES,
     Case,
     Outcome,

@@ -6,7 +6,7 @@ pipeline's events in order, from the thread that runs the pipeline;
 `progress` says what long work is doing ("round 1: verifying 3 candidates");
 `notice` is something the user must hear whatever else they see (the
 knowledge base cannot be used, a record was lost): it may come from any
-thread, and reaches the front end once per distinct text.
+thread (the knowledge base says each distinct one once).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from healer.errors import HealerError
 from healer.kb.database import KnowledgeBase
@@ -31,12 +31,16 @@ from healer.reporter import Reporter
 from healer.snapshot.snapshot import Snapshot, worktree_snapshot
 from healer.workspace import Workspace, open_workspace
 
+Recording = Literal["always", "finished", "never"]
+"""Which runs `check` records: every one, only those not interrupted, or none."""
+
 if TYPE_CHECKING:
+    from healer.config.settings import Stage
     from healer.fixers.candidate import Candidate
     from healer.fixers.protocol import Fixer
-    from healer.fixes.report import CacheMode, FixOptions, FixReport, Round
-    from healer.fixes.staged import StagedFixes
-    from healer.kb.history import FailureHistory, RecentActivity, Stats
+    from healer.fixing.report import CacheMode, FixOptions, FixReport, Round
+    from healer.fixing.staged import StagedFixes
+    from healer.kb.history import FailureHistory, RecentActivity
     from healer.kb.memory import Memory
     from healer.patch.apply import AppliedRecord
     from healer.patch.patch import Patch
@@ -60,7 +64,7 @@ class Healer:
         self.via = via
         self.reporter = reporter or Reporter()
         self.kb = kb or KnowledgeBase()
-        self.kb.notify = self._notice
+        self.kb.listen(self._notice)
         self.history = history
         self.prepend_path = tuple(prepend_path)
         self._local = threading.local()
@@ -69,13 +73,12 @@ class Healer:
     # -- notices ---------------------------------------------------------------------------
 
     def _notice(self, text: str) -> None:
-        # Said while a check opens the knowledge base: part of that run's own notices (shown with it, kept in
-        # its JSON document). Said at any other moment: straight to the front end.
-        pending: list[str] | None = getattr(self._local, "pending", None)
-        if pending is not None:
-            pending.append(text)
-        else:
-            self.reporter.notice(text)
+        # Always straight to the front end; said while a check runs on this thread, it is also kept with that
+        # run, so the run's own documents (`--json`) carry it.
+        self.reporter.notice(text)
+        kept: list[str] | None = getattr(self._local, "notices", None)
+        if kept is not None:
+            kept.append(text)
 
     # -- the repository's memory -------------------------------------------------------------
 
@@ -116,50 +119,98 @@ class Healer:
         trigger: str = "run",
         cancel: threading.Event | None = None,
         reporter: Reporter | None = None,
-        record_interrupted: bool = True,
+        record: Recording = "always",
     ) -> RunResult:
         """Run the pipeline on a snapshot (the working tree by default) and record the run.
 
         `cache`: "use" reads and writes the result cache, "refresh" only writes it, "off" neither; the run is
-        recorded either way (unless history is off; an interrupted one only with `record_interrupted`). A
-        snapshot in which nothing changed skips every stage and opens no knowledge base at all: the hook's
-        most frequent case stays fast.
+        recorded either way unless history is off, or `record` says "finished" (an interrupted run is not
+        recorded) or "never". A snapshot in which nothing changed skips every stage and opens no knowledge
+        base at all: the hook's most frequent case stays fast.
         """
         snapshot = snapshot or worktree_snapshot()
         reporter = reporter or self.reporter
         workspace = self.workspace
-        options = RunOptions(
-            jobs=jobs,
-            use_cache=cache == "use",
-            log_dir=workspace.state_dir / "logs",
-            prepend_path=self.prepend_path,
-            cancel=cancel,
-        )
+        options = self._run_options(jobs=jobs, cache=cache, cancel=cancel)
         untouched = snapshot.touched is not None and not snapshot.touched
-        remember = self.history and workspace.config.history
+        remember = record != "never" and self.history and workspace.config.history
         if untouched or (cache == "off" and not remember):
             return check_snapshot(workspace, snapshot, sink=reporter.event, store=None, options=options, names=stages)
-        self._local.pending = []
+        kept: list[str] = []
+        self._local.notices = kept
         try:
             with self.kb.connection() as store:
                 from healer.kb.results import GuardedResults
 
-                notices, self._local.pending = self._local.pending, None
-                options = options._replace(notices=tuple(notices))
                 results = None if cache == "off" or store is None else GuardedResults(store, self.kb)
                 run = check_snapshot(
                     workspace, snapshot, sink=reporter.event, store=results, options=options, names=stages
                 )
-                if store is None or not remember or (run.interrupted and not record_interrupted):
-                    return run
-                from healer.pipeline.record import run_record
+                if store is not None and remember and (record == "always" or not run.interrupted):
+                    from healer.pipeline.record import run_record
 
-                record = run_record(
-                    run, repo=str(workspace.root), trigger=trigger, snapshot=snapshot.kind, tree=snapshot.tree
-                )
-                return run._replace(record_id=self.memory.record_run(record))
+                    record_id = self.memory.record_run(
+                        run_record(run, repo=str(workspace.root), trigger=trigger, snapshot=snapshot.kind,
+                                   tree=snapshot.tree)
+                    )  # fmt: skip
+                    run = run._replace(record_id=record_id)
         finally:
-            self._local.pending = None
+            self._local.notices = None
+        return run._replace(notices=tuple(kept)) if kept else run
+
+    def preview(
+        self,
+        stages: Sequence[Stage],
+        *,
+        jobs: int | None = None,
+        cache: CacheMode = "use",
+        cancel: threading.Event | None = None,
+        reporter: Reporter | None = None,
+    ) -> RunResult:
+        """Run stages the configuration does not hold (watch mode's affected tests) on the working tree, in
+        place, as `check` runs the configured ones; a preview is not recorded."""
+        from healer.config.settings import Config
+        from healer.pipeline.runner import run_pipeline
+
+        options = self._run_options(jobs=jobs, cache=cache, cancel=cancel)
+        with self.kb.results() if cache != "off" else nullcontext(None) as results:
+            return run_pipeline(
+                Config(stages=tuple(stages), source="preview"), self.workspace.root, options=options,
+                store=results, sink=(reporter or self.reporter).event,
+            )  # fmt: skip
+
+    def cached(self, stages: Sequence[Stage]) -> set[str]:
+        """Of `stages` (configured ones), those whose result for the working tree as it is now is cached."""
+        from healer.pipeline.runner import cache_key, stage_environment
+        from healer.snapshot.worktree import read_worktree
+
+        root = self.workspace.root
+        options = self._run_options()
+        found: set[str] = set()
+        with self.kb.results() as results:
+            wanted = [stage for stage in stages if stage.cache]
+            if results is None or not wanted:
+                return found
+            tree = read_worktree(root)
+            for stage in wanted:
+                env, cwd = stage_environment(stage, root, options)
+                try:
+                    if results.cached_result(cache_key(stage, tree, env, cwd, results)) is not None:
+                        found.add(stage.name)
+                except HealerError:
+                    continue  # its tool cannot be identified just now: not known to be cached
+        return found
+
+    def _run_options(
+        self, *, jobs: int | None = None, cache: CacheMode = "use", cancel: threading.Event | None = None
+    ) -> RunOptions:
+        return RunOptions(
+            jobs=jobs,
+            use_cache=cache == "use",
+            log_dir=self.workspace.state_dir / "logs",
+            prepend_path=self.prepend_path,
+            cancel=cancel,
+        )
 
     # -- fixing -------------------------------------------------------------------------------------
 
@@ -189,8 +240,10 @@ class Healer:
             raise HealerError(f"no fixer named {unknown[0]!r}; the fixers are {', '.join(KINDS)}")
         setup = Setup(self.workspace.root, self.workspace.config, self.kb, offline, dict(model_extra or {}))
         found: list[Fixer] = []
-        for name in (kind for kind in KINDS if kind in wanted):
-            make: MakeFixer = importlib.import_module(KINDS[name]).fixer_for
+        for name, kind in KINDS.items():
+            if name not in wanted or (kind.asks_model and offline is not None):
+                continue
+            make: MakeFixer = importlib.import_module(kind.module).fixer_for
             fixer = make(setup)
             if fixer is not None:
                 found.append(fixer)
@@ -216,7 +269,7 @@ class Healer:
         copy of it. Without it, the run is of the working tree as it is now. `fixers`: by default the rules
         and past fixes (see `fixers()` for the model).
         """
-        from healer.fixes.propose import find_fixes
+        from healer.fixing.propose import find_fixes
         from healer.verify.sandbox import Sandboxes, worktree_tree
 
         workspace = self.workspace
@@ -228,19 +281,13 @@ class Healer:
         tree = tree if tree is not None else worktree_tree(workspace.root, workspace.state_dir)
         # With a copy holding the content the fixers read, one more than the verifiers use.
         sandboxes = Sandboxes(workspace.root, workspace.state_dir, tree, config.links, size=size + in_copy)
-        options = RunOptions(
-            jobs=1,
-            use_cache=cache == "use",
-            log_dir=workspace.state_dir / "logs",
-            prepend_path=self.prepend_path,
-            cancel=cancel,
-        )
+        options = self._run_options(jobs=1, cache=cache, cancel=cancel)
         results = self.kb.results if cache != "off" else (lambda: nullcontext(None))
 
         def find(content: Path) -> Round:
             return find_fixes(
                 run, chosen, config=config, root=workspace.root, tree=tree, content=content,
-                sandboxes=sandboxes, memory=self.memory, cache=results, options=options, jobs=size,
+                sandboxes=sandboxes, memory=self.memory, results=results, options=options, jobs=size,
                 progress=reporter.progress, number=number, only=only,
             )  # fmt: skip
 
@@ -284,7 +331,8 @@ class Healer:
         from healer.fixers.candidate import Candidate
 
         base = run if run is not None else RunResult((), 0.0, str(workspace.root))
-        self.memory.record_patches(base.record_id, [Candidate(patch).record(base)])
+        made = Candidate(patch, note=f"made in review from fix {original.id}; not verified as applied")
+        self.memory.record_patches(base.record_id, [made.record(base)])
         self.memory.record_decisions([patch.id], "accepted")
         self.memory.record_decisions([original.id], "edited")
         return record
@@ -311,20 +359,20 @@ class Healer:
 
     def fix(self, options: FixOptions, *, reporter: Reporter | None = None) -> FixReport:
         """The fix loop (`healer fix`, the demo): check, propose, verify, apply when asked, check again."""
-        from healer.fixes.loop import fix_loop
+        from healer.fixing.loop import fix_loop
 
         return fix_loop(self, options, reporter or self.reporter)
 
     def fix_staged(self, snapshot: Snapshot, run: RunResult, *, reporter: Reporter | None = None) -> StagedFixes:
         """The pre-commit hook's policy for a blocked commit: verified fixes for the staged content and, with
         `hook_apply = "safe"`, the safe ones applied to clean files and to the index."""
-        from healer.fixes.staged import fix_staged
+        from healer.fixing.staged import fix_staged
 
         return fix_staged(self, snapshot, run, reporter or self.reporter)
 
     def recheck_staged(self, outcome: StagedFixes, *, reporter: Reporter | None = None) -> StagedFixes:
         """The staged content checked again with the fixes `fix_staged` applied: `passed` lets the commit go on."""
-        from healer.fixes.staged import recheck
+        from healer.fixing.staged import recheck
 
         return recheck(self, outcome, reporter or self.reporter)
 
@@ -345,12 +393,4 @@ class Healer:
         repo = None if all_repos else str(self.workspace.root)
         with self.kb.connection() as store, self.kb.guard("a look at the history"):
             return None if store is None else recent_activity(store, repo, limit)
-        return None
-
-    def stats(self, *, all_repos: bool = False) -> Stats | None:
-        from healer.kb.history import stats
-
-        repo = None if all_repos else str(self.workspace.root)
-        with self.kb.connection() as store, self.kb.guard("a look at the statistics"):
-            return None if store is None else stats(store, repo)
         return None

@@ -347,6 +347,9 @@ class HealerApp(App[int]):
             queued, self._queued = self._queued, None
             if queued is not None:
                 self._launch(queued)
+            # Its results may have been shown before the worker ended (a busy machine): what the footer
+            # offers (c cancel) depends on whether a check still runs, so say again that it does not.
+            self.publish(Change("progress"))
 
     # -- deciding --------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from healer.tui.messages import FixesReady, FixProgress, PipelineEvent, Pipeline
 from healer.tui.sanitize import clean_lines, clean_text
 
 if TYPE_CHECKING:
-    from healer.fixes.report import FixReport
+    from healer.fixing.report import FixReport
     from healer.service import Healer
 
 BATCH = 500
@@ -82,7 +82,7 @@ class Relay(Reporter):
 
 def run_checks(core: Healer, request: CheckRequest, post: Post) -> None:
     # In the worker, not before the first frame: the fix machinery takes a while to import.
-    from healer.fixes.report import FixOptions
+    from healer.fixing.report import FixOptions
 
     relay = Relay(request.generation, post)
     if request.run is not None:
@@ -106,7 +106,7 @@ def propose_only(core: Healer, request: CheckRequest, relay: Relay) -> FixReport
     The run is not made again nor recorded again (the watcher recorded it); the
     candidates are, as `healer fix` records them, so decisions on them count.
     """
-    from healer.fixes.report import FixReport
+    from healer.fixing.report import FixReport
 
     assert request.run is not None
     began = time.monotonic()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from healer.fixes.report import FixReport
+    from healer.fixing.report import FixReport
     from healer.pipeline.events import Event
     from healer.tui.review.decide import Done
 

@@ -19,7 +19,7 @@ from healer.llm.runtime import load_litellm
 
 if TYPE_CHECKING:
     from healer.diagnostics.diagnostic import Diagnostic
-    from healer.fixes.report import Round
+    from healer.fixing.report import Round
     from healer.tui.app import HealerApp
 
 WARM_AFTER_SECONDS = 2.0

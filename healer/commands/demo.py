@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from healer.commands.display import CliReporter, display_for
 from healer.commands.fix import emit_report
 from healer.errors import HealerError
-from healer.fixes.report import FixOptions, FixReport
+from healer.fixing.report import FixOptions, FixReport
 from healer.interrupt import terminated_as_interrupt
 from healer.pipeline.result import RunResult
 from healer.sample_project import create_sample_repo

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from healer.commands.display import CliReporter, display_for, is_terminal
 from healer.errors import HealerError
-from healer.fixes.report import FixOptions, FixReport
+from healer.fixing.report import FixOptions, FixReport
 from healer.interrupt import terminated_as_interrupt
 from healer.render.fix_json import fix_document
 from healer.render.fix_text import render_report

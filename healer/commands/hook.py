@@ -24,7 +24,7 @@ from healer.workspace import NoStages, Workspace, open_workspace
 if TYPE_CHECKING:
     import argparse
 
-    from healer.fixes.staged import StagedFixes
+    from healer.fixing.staged import StagedFixes
 
 SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1"
 
@@ -92,7 +92,7 @@ def execute(args: argparse.Namespace) -> int:
                 print(f"healer: looking for fixes ({sources}, verified in an isolated copy)...", file=sys.stderr)
                 outcome = healer.fix_staged(snapshot, run)
                 for line in describe(outcome):
-                    print(f"healer: {line}", file=sys.stderr)
+                    print(line, file=sys.stderr)
                 if outcome.applied:
                     print(f"healer: checking {snapshot.label} with the fixes", flush=True)
                     if healer.recheck_staged(outcome).passed:
@@ -105,26 +105,31 @@ def describe(outcome: StagedFixes) -> list[str]:
     """The hook's account of the fixes it found for a blocked commit, and of those it applied."""
     verified = outcome.verified
     if not verified:
-        return ["no verified fix available; `healer fix --all` shows what was tried"]
-    lines = [f"{len(verified)} verified fix{'es' * (len(verified) != 1)} available:"]
+        return ["healer: no verified fix available; `healer fix --all` shows what was tried"]
+    lines = [f"healer: {len(verified)} verified fix{'es' * (len(verified) != 1)} available:"]
     for candidate in verified:
         patch = candidate.patch
         flags = f", {', '.join(patch.flags)}" if patch.flags else ""
         lines.append(f"  {patch.id}  {patch.title}  [{patch.safety}{flags}; {', '.join(patch.paths)}]")
-    if not outcome.applying:
+    review = "review them with `healer tui` or `healer fix`"
+    if not outcome.applying and outcome.safe:
         lines.append(
-            "review them with `healer tui` or `healer fix`, apply the safe ones with `healer fix --apply safe` "
+            f"healer: {review}, apply the safe ones with `healer fix --apply safe` "
             '(or let this hook apply them: hook_apply = "safe" in [tool.healer.fix])'
         )
+    elif not outcome.applying:
+        lines.append(f"healer: {review}; none is a safe rule's with nothing to read first (`--apply all` applies them)")
+    elif not outcome.safe:
+        lines.append(f"healer: none of them is a safe rule's with nothing to read first, so none is applied; {review}")
     if outcome.held is not None:
-        lines.append(outcome.held)
+        lines.append(f"healer: {outcome.held}")
     for attempt in outcome.attempts:
         patch = attempt.candidate.patch
         if attempt.refusal is not None:
-            lines.append(f"not applied {patch.id}: {attempt.refusal}")
+            lines.append(f"healer: not applied {patch.id}: {attempt.refusal}")
         else:
             lines.append(
-                f"applied {patch.id} ({patch.title}): changed {', '.join(patch.paths)} in the working tree and "
-                "the index; `healer undo` takes it back"
+                f"healer: applied {patch.id} ({patch.title}): changed {', '.join(patch.paths)} in the working tree "
+                "and the index; `healer undo` takes it back"
             )
     return lines

@@ -1,1 +1,1 @@
-"""The pipeline configuration: its data model, where it is found, how it is validated."""
+"""The pipeline configuration: its types (settings), where it is found, how it is validated."""

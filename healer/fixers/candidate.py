@@ -44,6 +44,8 @@ class Candidate:
     """Set when the same edits were accepted before (a replay, or a rule proposing what was accepted)."""
     cost: float | None = None
     """Dollars the model's reply cost, for a model's candidate (None: unknown, or not a model's)."""
+    note: str | None = None
+    """What to say of it without a verdict (a reviewer's change of a verified fix: where it came from)."""
 
     @property
     def id(self) -> str:
@@ -58,7 +60,9 @@ class Candidate:
     @property
     def detail(self) -> str | None:
         """Why it was refused or failed, the new output that failed, or what verifying it uncovered."""
-        return self.refusal if self.refusal is not None else None if self.verdict is None else self.verdict.detail
+        if self.refusal is not None:
+            return self.refusal
+        return self.note if self.verdict is None else self.verdict.detail
 
     @property
     def verified(self) -> bool:

@@ -87,6 +87,10 @@ class LLMFixer:
     def __init__(self, client: ModelClient) -> None:
         self.client = client
 
+    @property
+    def usage(self) -> Usage:
+        return self.client.usage
+
     def cost_bound(self, work: Work) -> float | None:
         """What the run's budget allows (the client refuses a call beyond it); None with no budget set, since a
         model of unknown price (a local one) is not limited by dollars."""

@@ -8,8 +8,8 @@ that learns from verdicts (a model told why its last attempt failed) judges
 its own with `Work.judge`: the same admission and verification, never a
 shortcut. Fixers that cost nothing (local tools, the knowledge base) run first,
 together; each costly one then gets only what they left unfixed. A new fixer
-is one module implementing `Fixer`, added to the list `healer.fixes.propose`
-is given.
+is one module implementing `Fixer` with a `fixer_for(setup)`, named in
+`healer.fixers.KINDS`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from healer.config.settings import Config
 from healer.diagnostics.diagnostic import Diagnostic
@@ -30,6 +30,7 @@ from healer.pipeline.result import RunResult
 
 if TYPE_CHECKING:
     from healer.fixers.llm import ModelRound
+    from healer.llm.client import Usage
 
 Judge = Callable[[Candidate], Candidate]
 """Admit and verify one candidate; returns it refused, or with its verdict. Safe from several threads."""
@@ -93,6 +94,14 @@ class Proposed:
     """What went wrong in the fixer, one line each; the other fixers are unaffected."""
     model: ModelRound | None = None
     """The model fixer's account of its requests, when it was asked."""
+
+
+@runtime_checkable
+class Metered(Protocol):
+    """A fixer that pays for what it asks (a model): what it spent over the command."""
+
+    @property
+    def usage(self) -> Usage: ...
 
 
 class Fixer(Protocol):

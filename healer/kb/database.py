@@ -28,33 +28,30 @@ if TYPE_CHECKING:
 Notify = Callable[[str], None]
 
 
-def _ignore(_text: str) -> None:
-    pass
-
-
 class KnowledgeBase:
-    def __init__(self, path: Path | None = None, *, notify: Notify = _ignore) -> None:
+    def __init__(self, path: Path | None = None, *, notify: Notify | None = None) -> None:
         from healer.kb.location import database_path
 
         self.path = path or database_path()
-        self.notify = notify
-        """Where notices go (a front end's reporter); each distinct one once."""
+        self._listeners: list[Notify] = [] if notify is None else [notify]
         self._said: set[str] = set()
         self._lock = threading.Lock()
         self._unusable: str | None = None
         self._local = threading.local()
 
-    @property
-    def unusable(self) -> str | None:
-        """Why the file cannot be used, once a connection was refused; None otherwise."""
-        return self._unusable
+    def listen(self, notify: Notify) -> None:
+        """Also tell `notify` what goes wrong (each distinct notice once, to every listener)."""
+        with self._lock:
+            self._listeners.append(notify)
 
     def say(self, text: str) -> None:
         with self._lock:
             if text in self._said:
                 return
             self._said.add(text)
-        self.notify(text)
+            listeners = list(self._listeners)
+        for notify in listeners:
+            notify(text)
 
     @contextmanager
     def connection(self) -> Iterator[Store | None]:
@@ -111,8 +108,11 @@ class KnowledgeBase:
         try:
             store = Store(self.path)
         except StoreError as error:
-            self._unusable = str(error)
-            # Checking matters more than remembering: say why, and go on without the file.
+            if error.lasting:
+                # A folder, a newer schema, someone else's database: no later unit of work can do better.
+                self._unusable = str(error)
+            # Checking matters more than remembering: say why, and go on without the file (a locked or full
+            # one is tried again by the next unit of work).
             self.say(f"{error}; running without the cache and without history")
             return None
         for notice in store.notices:

@@ -31,7 +31,11 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "CachedResult", "Store", "StoreError"
 
 
 class StoreError(HealerError):
-    """The knowledge base file cannot be used."""
+    """The knowledge base file cannot be used: for good (`lasting`), or just now (locked, a full disk)."""
+
+    def __init__(self, message: str, *, lasting: bool = True) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 def _is_corruption(error: sqlite3.DatabaseError) -> bool:
@@ -92,7 +96,7 @@ class Store:
         except sqlite3.DatabaseError as error:
             if not _is_corruption(error) or not self.path.is_file():
                 # Locked, full disk, read-only, no permission: the file is fine, the moment is not.
-                raise StoreError(f"cannot use the knowledge base {self.path}: {error}") from None
+                raise StoreError(f"cannot use the knowledge base {self.path}: {error}", lasting=False) from None
             aside = self._move_aside()
             self.notices.append(
                 f"the knowledge base {self.path} was unreadable ({error}); moved it to {aside} and started a new one"
@@ -120,13 +124,18 @@ class Store:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Both in one read: another process's migration committing between the two would make a file
+            # healer is creating look like someone else's database (a version of 0 with tables).
+            conn.execute("BEGIN")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            conn.execute("COMMIT")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"the knowledge base {self.path} was written by a newer healer (schema {version}, this healer "
                     f"knows {SCHEMA_VERSION}); upgrade healer or set HEALER_DB to another file"
                 )
-            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            if version == 0 and tables:
                 raise StoreError(
                     f"{self.path} is an SQLite database that healer did not create; set HEALER_DB to another file"
                 )
@@ -147,7 +156,7 @@ class Store:
         if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             # Only a file without tables can still choose: pages freed by pruning go back to the system.
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _write_ahead(conn)
         db = sqlite_utils.Database(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -431,6 +440,20 @@ class Store:
         from healer.kb.maintenance import prune  # once a day: not worth its import on every run
 
         prune(self, now=now, unless_within=PRUNE_EVERY)
+
+
+def _write_ahead(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting like any write would: SQLite refuses the switch at once, without its busy
+    handler, while another connection is reading the file (two processes creating it at the same moment)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _uid() -> str:

@@ -104,29 +104,39 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
 def changes_test_logic(edit: FileEdit) -> bool:
     """Whether an edit to a test file can change what the tests check.
 
-    A Python file whose code is the same once import statements are set aside
-    (an unused import removed, a missing one added, formatting, comments) keeps
-    every assertion, fixture and skip: a lint tool's own fix of it is no test
-    edit. Anything else, anything that does not parse, and every other kind of
-    file in a test folder (data the tests compare against) is.
+    Removing imports (a lint tool's fix of an unused one) and reformatting
+    keep every assertion, fixture and skip: no test edit. An import added or
+    changed can point a test at other code (`from fake import check as real`,
+    a star import that shadows a name), so it counts, as does any other change,
+    a file that does not parse, and every other kind of file in a test folder
+    (data the tests compare against).
     """
     if not edit.path.endswith(".py") or edit.before is None or edit.after is None:
         return True
-    before, after = _code_without_imports(edit.before), _code_without_imports(edit.after)
-    return before is None or after is None or before != after
+    before, after = _split_imports(edit.before), _split_imports(edit.after)
+    if before is None or after is None:
+        return True
+    (old_imports, old_code), (new_imports, new_code) = before, after
+    return old_code != new_code or not new_imports <= old_imports
 
 
-def _code_without_imports(data: bytes) -> str | None:
+def _split_imports(data: bytes) -> tuple[Counter[str], str] | None:
+    """The import statements (each with where it stands: module level, which function) and the rest."""
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError):
         return None
+    imports: Counter[str] = Counter()
     for node in ast.walk(tree):
         for name, value in ast.iter_fields(node):
             if isinstance(value, list) and any(isinstance(item, ast.Import | ast.ImportFrom) for item in value):
+                place = f"{type(node).__name__}:{getattr(node, 'name', '')}"
+                imports.update(
+                    f"{place}:{ast.dump(item)}" for item in value if isinstance(item, ast.Import | ast.ImportFrom)
+                )
                 kept = [item for item in value if not isinstance(item, ast.Import | ast.ImportFrom)]
                 setattr(node, name, kept or [ast.Pass()])
-    return ast.dump(tree)
+    return imports, ast.dump(tree)
 
 
 def path_problem(root: Path, path: str) -> str | None:

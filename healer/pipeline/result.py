@@ -65,6 +65,7 @@ class RunResult(NamedTuple):
     root: str
     interrupted: bool = False
     notices: tuple[str, ...] = ()
+    """What healer said while making the run (a knowledge base it could not use), for the run's documents."""
     record_id: int | None = None
     """The run's id in the knowledge base, once it was recorded there."""
 

@@ -25,7 +25,6 @@ from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.environment import stage_env
 from healer.pipeline.events import (
     Event,
-    Notice,
     RunFinished,
     RunStarted,
     StageFinished,
@@ -62,8 +61,6 @@ class RunOptions(NamedTuple):
     prepend_path: tuple[str, ...] = ()
     env: Mapping[str, str] | None = None
     """The environment stages start from; the process's own when None."""
-    notices: tuple[str, ...] = ()
-    """Things the caller wants reported with the run (shown first, kept in the result)."""
     manifest: Callable[[], Manifest] | None = None
     """Produces the content being checked (for cache keys), only if a key is needed;
     the working tree at `root` when None."""
@@ -119,6 +116,20 @@ class _Shared:
         self.lock = threading.Lock()
 
 
+def stage_environment(stage: Stage, root: Path, options: RunOptions) -> tuple[dict[str, str], Path]:
+    """The environment and folder a stage runs with under `options` (what its cache key is made from too)."""
+    env = stage_env(stage, options.env, options.prepend_path, options.ceiling)
+    return env, root / stage.cwd if stage.cwd else root
+
+
+def cache_key(stage: Stage, tree: Manifest, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> str:
+    """The stage's result cache key for the content `tree`: its definition, tools, environment inputs, files."""
+    from healer.cache.key import stage_key  # only with a cache: a run without one hashes nothing
+    from healer.cache.tools import tool_identities
+
+    return stage_key(stage, tree, env, tool_identities(stage, env, cwd, store))
+
+
 def run_pipeline(
     config: Config,
     root: Path,
@@ -152,7 +163,6 @@ class _Run:
         self.shared = _Shared()
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
-        self.notices: list[str] = list(options.notices)
         self._tree: Manifest | None = None
         self.unaffected: set[str] = set()
         self._closing = False
@@ -161,8 +171,6 @@ class _Run:
 
     def go(self) -> RunResult:
         began = time.monotonic()
-        for notice in self.notices:
-            self.sink(Notice(notice))
         self.sink(RunStarted(tuple(stage.name for stage in self.stages), self.jobs))
         interrupted = False
         try:
@@ -172,7 +180,7 @@ class _Run:
         finally:
             self._shutdown(interrupted)
         ordered = tuple(self.results[stage.name] for stage in self.stages)
-        result = RunResult(ordered, time.monotonic() - began, str(self.root), interrupted, tuple(self.notices))
+        result = RunResult(ordered, time.monotonic() - began, str(self.root), interrupted)
         self.sink(RunFinished(result))
         return result
 
@@ -233,8 +241,7 @@ class _Run:
             reason = "none of its inputs changed"
             self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
             return
-        env = stage_env(stage, self.options.env, self.options.prepend_path, self.options.ceiling)
-        cwd = self.root / stage.cwd if stage.cwd else self.root
+        env, cwd = stage_environment(stage, self.root, self.options)
         if stage.cache and self.store is not None:
             key = self._key(stage, env, cwd)
             self.keys[stage.name] = key
@@ -259,14 +266,11 @@ class _Run:
         thread.start()
 
     def _key(self, stage: Stage, env: Mapping[str, str], cwd: Path) -> str:
-        # Imported here: a run without a store (--no-cache) never hashes anything.
-        from healer.cache.key import stage_key
-        from healer.cache.tools import tool_identities
-        from healer.snapshot.worktree import read_worktree
-
         if self._tree is None:
+            from healer.snapshot.worktree import read_worktree  # a run without a store never hashes anything
+
             self._tree = self.options.manifest() if self.options.manifest else read_worktree(self.root)
-        return stage_key(stage, self._tree, env, tool_identities(stage, env, cwd, self.store))
+        return cache_key(stage, self._tree, env, cwd, self.store)
 
     @property
     def events(self) -> queue.Queue[_Message]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import healer
 from healer.fixers.candidate import Candidate
-from healer.fixes.report import FixReport, Round
+from healer.fixing.report import FixReport, Round
 from healer.patch.diff import unified_diff
 from healer.render.json_document import run_document
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from healer.fixers.candidate import Candidate
-from healer.fixes.choose import choose
-from healer.fixes.report import FixReport, Round
+from healer.fixing.choose import choose
+from healer.fixing.report import FixReport, Round
 from healer.llm.budget import dollars
 from healer.patch.diff import unified_diff
 

@@ -39,7 +39,7 @@ from healer.verify.sandbox import OutsideCopy, Sandboxes, write_in_copy
 Status = Literal["unverified", "verified", "failed", "unverifiable"]
 """What verification made of a candidate; "unverified" until it ran."""
 
-CacheConnection = Callable[[], AbstractContextManager[ResultCache | None]]
+ResultsFor = Callable[[], AbstractContextManager[ResultCache | None]]
 """A knowledge-base connection for the calling thread (SQLite connections stay in theirs), for the result cache."""
 
 BLOCKING_MARKERS = ("prevented further checking", "error collecting", "errors during collection")
@@ -70,7 +70,7 @@ class Baseline:
     known: dict[str, str]
     """Blob ids of the snapshot's files (for cache keys in the copies)."""
     options: RunOptions
-    cache: CacheConnection = lambda: nullcontext(None)
+    results: ResultsFor = lambda: nullcontext(None)
     """The result cache for the verifying thread, so reruns share it; none by default."""
 
 
@@ -78,7 +78,7 @@ def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes) -> Verdict:
     """Apply `patch` in a copy of the snapshot and rerun the checks it concerns."""
     began = time.monotonic()
     spent: list[float] = []
-    with baseline.cache() as store:
+    with baseline.results() as store:
         verdict = _verify(patch, baseline, sandboxes, store, began, spent)
     return replace(verdict, tool_seconds=sum(spent))
 
@@ -102,9 +102,7 @@ def _verify(
         if problem is not None:
             return Verdict("unverifiable", problem, (), time.monotonic() - began)
         manifest = _manifest(folder, baseline.known, patch)
-        options = baseline.options._replace(
-            manifest=lambda: manifest, touched=None, notices=(), ceiling=str(folder.parent)
-        )
+        options = baseline.options._replace(manifest=lambda: manifest, touched=None, ceiling=str(folder.parent))
         target = before.get(patch.stage)
         subset = _failing_subset(baseline.config, target, patch)
         if subset is not None:

@@ -9,9 +9,9 @@ Threads:
   stage that read half-saved files from finishing and caching its result;
 - the *scheduling* thread (`healer-watch`) owns everything else: the
   import graph and the batches, which it runs through the core
-  (`Healer.check`) in place on the working tree, exactly as `healer run`
-  does, each batch with its own knowledge-base connection. It is the only
-  thread that calls the sink, so events arrive in order and never two at once.
+  (`Healer.check`, `Healer.preview` for the affected tests) in place on the
+  working tree, exactly as `healer run` does. It is the only thread that
+  calls the sink, so events arrive in order and never two at once.
 
 The caller's thread only starts and stops the session. Each batch has its own
 cancel event (`RunOptions.cancel`): setting it stops that batch as Ctrl-C
@@ -26,15 +26,11 @@ import time
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from healer.cache.key import stage_key
-from healer.cache.tools import tool_identities
 from healer.config.settings import Config, Stage
 from healer.errors import HealerError
-from healer.pipeline.environment import stage_env
 from healer.pipeline.events import Event, StageFinished
 from healer.pipeline.plan import affected_stages, select_stages
 from healer.pipeline.result import RunResult, StageResult
-from healer.pipeline.runner import RunOptions, run_pipeline
 from healer.reporter import Reporter
 from healer.snapshot.worktree import read_worktree
 from healer.watch.events import (
@@ -58,7 +54,6 @@ from healer.workspace import Workspace
 
 if TYPE_CHECKING:
     from healer.service import Healer
-    from healer.snapshot.manifest import Manifest
 
 DEFAULT_DEBOUNCE_MS = 250
 HOLD_LIMIT_SECONDS = 5.0
@@ -332,20 +327,13 @@ class WatchSession:
             if found and not batch.cancel.is_set():
                 for stage, (preview, files) in found:
                     self._emit(AffectedTests(number, stage, preview.name, files))
-                options = RunOptions(
+                quick = self.healer.preview(
+                    [preview for _, (preview, _) in found],
                     jobs=self.options.jobs,
-                    use_cache=self.options.use_cache,
-                    log_dir=workspace.state_dir / "logs",
+                    cache="use" if self.options.use_cache else "off",
                     cancel=batch.cancel,
+                    reporter=_Relay(self, number, "affected", None),
                 )
-                with self.healer.kb.results() as store:
-                    quick = run_pipeline(
-                        Config(stages=tuple(preview for _, (preview, _) in found), source="watch"),
-                        workspace.root,
-                        options=options,
-                        store=store if self.options.use_cache else None,
-                        sink=_Relay(self, number, "affected", None).event,
-                    )
                 previews = quick.stages
             if not batch.cancel.is_set():
                 run = self.healer.check(
@@ -355,7 +343,7 @@ class WatchSession:
                     trigger="watch",
                     cancel=batch.cancel,
                     reporter=_Relay(self, number, "full", batch),
-                    record_interrupted=False,  # a batch a save cancelled is no run worth remembering
+                    record="finished",  # a batch a save cancelled is no run worth remembering
                 )
         finally:
             with self._lock:
@@ -379,37 +367,18 @@ class WatchSession:
             return []
         everything = graph.tests()
         found: list[tuple[str, tuple[Stage, tuple[str, ...]]]] = []
-        tree: list[Manifest] = []
         for name in stages:
             stage = config.stage(name)
             if any(self._last.get(need) is None or not self._last[need].ok for need in stage.needs):
                 continue  # the full stage will not run unless its needs pass; neither does its preview
             preview = preview_stage(stage, self.workspace.root, tests, everything)
-            if preview is not None and not self._cached(stage, tree):
+            if preview is not None:
                 found.append((name, preview))
-        return found
-
-    def _cached(self, stage: Stage, tree: list[Manifest]) -> bool:
-        """Whether the full stage's result for this content is cached already (then a preview would only delay it).
-
-        The key is the runner's own (`stage_key` over the same environment and tools), computed the way
-        the runner computes it for a stage started in place.
-        """
-        if not self.options.use_cache or not stage.cache:
-            return False
-        root = self.workspace.root
-        with self.healer.kb.results() as store:
-            if store is None:
-                return False
-            try:
-                if not tree:
-                    tree.append(read_worktree(root))
-                env = stage_env(stage)
-                cwd = root / stage.cwd if stage.cwd else root
-                key = stage_key(stage, tree[0], env, tool_identities(stage, env, cwd, store))
-                return store.cached_result(key) is not None
-            except HealerError:
-                return False
+        if not found or not self.options.use_cache:
+            return found
+        # A full stage whose result for this content is cached already answers at once: a preview would delay it.
+        cached = self.healer.cached([config.stage(name) for name, _ in found])
+        return [(name, preview) for name, preview in found if name not in cached]
 
 
 class _Relay(Reporter):

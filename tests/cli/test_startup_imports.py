@@ -73,6 +73,6 @@ def test_pre_commit_hook_with_nothing_staged_stays_light(repo: Repo) -> None:
     assert not top & NEVER
     for name in (
         "argparse", "tomllib", "dataclasses", "json", "shutil", "queue", "healer.diagnostics.diagnose",
-        "sqlite3", "healer.kb.store", "healer.kb.memory", "healer.fixes.propose",
+        "sqlite3", "healer.kb.store", "healer.kb.memory", "healer.fixing.propose",
     ):  # fmt: skip
         assert name not in modules, name

@@ -89,3 +89,38 @@ def test_hook_apply_stays_out_of_a_commit_with_paths(repo: Repo, healer: RunHeal
     assert "not applying fixes during `git commit <paths>`" in blocked.stderr
     assert (repo.path / "app.py").read_text() == BROKEN
     assert repo.git("rev-list", "--count", "HEAD").strip() == "1"
+
+
+REVIEW_ONLY = '[[rules]]\nid = "ruff.autofix"\nsafety = "review"\n'
+
+
+def test_a_fix_nobody_classed_safe_is_listed_without_the_apply_safe_hint(repo: Repo, healer: RunHealer) -> None:
+    repo.write(".healer/rules/local.toml", REVIEW_ONLY)
+    staged_breakage(repo, healer, LINT)
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad")
+    assert blocked.returncode == 1
+    assert "healer: 1 verified fix available:" in blocked.stderr and "[review;" in blocked.stderr
+    assert "--apply safe" not in blocked.stderr and "`--apply all` applies them" in blocked.stderr
+
+
+def test_hook_apply_says_when_none_of_the_fixes_is_safe(repo: Repo, healer: RunHealer) -> None:
+    repo.write(".healer/rules/local.toml", REVIEW_ONLY)
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    blocked = run_git(repo.path, "commit", "-q", "-m", "bad")
+    assert blocked.returncode == 1 and (repo.path / "app.py").read_text() == BROKEN
+    assert "so none is applied; review them with `healer tui` or `healer fix`" in blocked.stderr
+
+
+def test_the_recheck_with_the_fixes_is_not_a_run_of_its_own(repo: Repo, healer: RunHealer) -> None:
+    import os
+    import sqlite3
+
+    staged_breakage(repo, healer, LINT + '\n[fix]\nhook_apply = "safe"\n')
+    assert run_git(repo.path, "commit", "-q", "-m", "fixed on the way").returncode == 0
+    conn = sqlite3.connect(os.environ["HEALER_DB"])
+    try:
+        runs = conn.execute("SELECT trigger, outcome FROM runs ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    # The blocked check only: the same commit's content checked again would count as a recovery.
+    assert runs == [("pre-commit", "failed")]

@@ -59,3 +59,30 @@ def test_three_processes_writing_a_thousand_records_each(tmp_path: Path) -> None
         (lint,) = store.conn.execute("SELECT runs, failed FROM stage_totals WHERE name = 'lint'").fetchall()
         assert lint == (runs, runs)
         assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_threads_opening_a_new_knowledge_base_at_once_all_get_it(tmp_path: Path) -> None:
+    """Each opener reads the schema version and the tables together: one that read them apart could see
+    another's migration half-way and refuse the file as "not created by healer"."""
+    import threading
+
+    from healer.kb.store import StoreError
+
+    refused: list[str] = []
+    for attempt in range(40):
+        path = tmp_path / f"kb-{attempt}.db"
+        start = threading.Barrier(8)
+
+        def open_it(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                Store(path).close()
+            except StoreError as error:
+                refused.append(str(error))
+
+        threads = [threading.Thread(target=open_it) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert refused == []

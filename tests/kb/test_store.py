@@ -45,22 +45,6 @@ def test_record_patches_is_idempotent_per_patch_and_logs_each_verification(tmp_p
         assert store.conn.execute("SELECT fingerprint FROM patch_fingerprints").fetchall() == [("fp0",)]
 
 
-def test_failure_classes_come_from_the_runs_diagnostics_when_the_patch_has_none(tmp_path: Path) -> None:
-    from healer.fixers.candidate import Candidate
-    from healer.patch.patch import FileEdit, Patch
-    from healer.pipeline.result import RunResult, StageResult
-
-    found = diagnostic(3, tool="mypy", code="name-defined")
-    bare = diagnostic(4, tool="pytest", code=None)  # no code: one spelling, "tool:-"
-    checked = RunResult((StageResult("lint", "lint", "failed", "mypy", diagnostics=(found, bare)),), 1.0, REPO)
-    fix = Patch("t", (FileEdit("src/mod3.py", b"a\n", b"b\n"),), "rule", "r", "safe", 1.0, "lint", ("fp3", "fp4"))
-    with Store(tmp_path / "kb.db") as store:
-        run_id = store.record_run(run("failed", diagnostics=(found, bare)))
-        store.record_patches(REPO, run_id, [Candidate(fix).record(checked)])
-        rows = store.conn.execute("SELECT class FROM patch_classes ORDER BY class").fetchall()
-        assert rows == [("mypy:name-defined",), ("pytest:-",)]
-
-
 def test_accepted_fixes_newest_first_and_not_once_undone(tmp_path: Path) -> None:
     with Store(tmp_path / "kb.db") as store:
         old, new, undone, rejected = (

@@ -152,7 +152,7 @@ def test_api_keys_come_from_the_named_variable_only(tmp_path: Path) -> None:
 def test_importing_the_fix_paths_does_not_import_litellm() -> None:
     code = (
         "import sys\n"
-        "import healer.commands.fix, healer.commands.hook, healer.commands.doctor, healer.fixes.loop\n"
+        "import healer.commands.fix, healer.commands.hook, healer.commands.doctor, healer.fixing.loop\n"
         "import healer.llm.setup, healer.fixers.llm, healer.llm.client, healer.llm.prompt, healer.llm.cluster\n"
         "print('litellm' in sys.modules)\n"
     )

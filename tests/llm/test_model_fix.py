@@ -36,7 +36,7 @@ def project(repo: Repo, model: FakeModel, **llm: Any) -> None:
 
 def fix(repo: Repo, apply: str | None = None, offline: str | None = None) -> dict[str, Any]:
     """`healer fix --json` in this process (litellm is imported once per test worker, not once per test)."""
-    from healer.fixes.report import FixOptions
+    from healer.fixing.report import FixOptions
     from healer.render.fix_json import fix_document
     from healer.service import Healer
     from healer.workspace import open_workspace

@@ -191,3 +191,44 @@ def test_symlinked_root_is_fine(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     os.symlink(tmp_path / "real", tmp_path / "alias")
     assert problems(tmp_path / "alias", FileEdit("a.py", None, b"x\n")) == ()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "flagged"),
+    [
+        (
+            "import os\nimport sys\n\n\ndef test() -> None:\n    assert sys\n",
+            "import sys\n\n\ndef test() -> None:\n    assert sys\n",
+            False,
+        ),
+        ("def test() -> None:\n    import os\n    assert 1\n", "def test() -> None:\n    assert 1\n", False),
+        (
+            "import os\n\n\ndef test() -> None:\n    import re\n    assert re\n",
+            "def test() -> None:\n    import re\n    assert re\n",
+            False,
+        ),
+        ("def test():\n    assert 1\n", "def test():\n    assert  1   # same code\n", False),
+        (
+            "from src.calc import add\n\n\ndef test():\n    assert add(1)\n",
+            "from src.fake import always as add\n\n\ndef test():\n    assert add(1)\n",
+            True,
+        ),
+        (
+            "def test():\n    assert add(1)\n",
+            "from unittest.mock import MagicMock as add\n\n\ndef test():\n    assert add(1)\n",
+            True,
+        ),
+        (
+            "from a import b\n\n\ndef test():\n    assert b\n",
+            "from a import b\nfrom tests.plugin import *\n\n\ndef test():\n    assert b\n",
+            True,
+        ),
+        ("def test():\n    assert 1\n", "def test():\n    assert 2\n", True),
+        ("def test(:\n", "def test():\n    pass\n", True),
+    ],
+)
+def test_only_removing_imports_or_reformatting_a_test_is_no_test_edit(
+    tmp_path: Path, before: str, after: str, flagged: bool
+) -> None:
+    found = flags(tmp_path, FileEdit("tests/test_a.py", before.encode(), after.encode()))
+    assert ("edits-tests" in found) is flagged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from healer.fixers.candidate import Candidate
-from healer.fixes.report import FixReport, Round
+from healer.fixing.report import FixReport, Round
 from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.result import RunResult
 from healer.render.fix_text import render_report

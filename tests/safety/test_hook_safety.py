@@ -30,6 +30,10 @@ from .trials import Trial, build_template, capture, describe, differences, git, 
 
 EXAMPLES = {False: 125, True: 125}
 """Per test: 4 plain and 4 interrupted tests of 125 trials, 1,000 in all."""
+TRIAL_SECONDS = 10
+"""pytest-timeout's budget per trial, since pyproject's 300 s for a whole test is not one: a trial takes 0.2 to
+0.4 s on an idle 2-core machine and up to 3.5 s when it is under heavy load. A hook that hangs is ended after
+120 s and reported by the trial itself, with its replay."""
 _folders = itertools.count()
 PHASES = [Phase.explicit, Phase.generate]
 """No shrinking: a trial takes a third of a second and interrupted ones depend on timing, so shrinking
@@ -55,6 +59,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _property_test(hook: str, interrupted: bool, part: int) -> Callable[..., None]:
+    @pytest.mark.timeout(TRIAL_SECONDS * EXAMPLES[interrupted])
     @seed(100 * part + 10 * (hook == "pre-push") + interrupted)  # reproducible, and different per test
     @settings(
         max_examples=EXAMPLES[interrupted], database=None, deadline=None, phases=PHASES, print_blob=False,

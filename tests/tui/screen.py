@@ -16,7 +16,8 @@ from rich.console import Console
 from textual.app import App
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-_DURATIONS = re.compile(r"\b\d+(?:\.\d+)?(?:ms|s)\b|\b\d+m\d\ds\b")
+_DURATIONS = re.compile(r"( *)(?:\b\d+(?:\.\d+)?(?:ms|s)\b|\b\d+m\d\ds\b)")
+MASK = "~~~~"
 
 
 def screen_text(app: App[object]) -> str:
@@ -30,8 +31,13 @@ def screen_text(app: App[object]) -> str:
 
 
 def stable(text: str) -> str:
-    """Durations replaced by as many '~' (so columns stay put), trailing spaces dropped."""
-    text = _DURATIONS.sub(lambda match: "~" * len(match.group()), text)
+    """Durations replaced by one fixed mask, trailing spaces dropped.
+
+    The mask is right-aligned in the width of the duration and the spaces before it: the stage table's time
+    column is right-aligned, so "812ms" and "1.2s" start at different places but end at the same one. In
+    running text one space stays before the mask.
+    """
+    text = _DURATIONS.sub(lambda match: (match.group(1)[:1] + MASK).rjust(len(match.group())), text)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 

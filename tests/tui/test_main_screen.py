@@ -183,3 +183,31 @@ def test_quitting_during_a_run_ends_the_stage_processes(slow_repo: Repo) -> None
     drive(app, scenario)
     assert time.monotonic() - began[0] < 15
     assert ended(slow_repo.path / "slow.pid")
+
+
+def test_the_footer_offers_no_cancel_once_the_check_is_over(lint_repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the UI can show a check's results before its worker has ended; the footer must
+    still stop offering `c cancel` once it has (the wait below stands in for the scheduler)."""
+    import time
+
+    import healer.tui.app as app_module
+
+    real = app_module.run_checks
+    app = make_app(lint_repo)
+
+    def descheduled(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # type: ignore[arg-type]  # has posted FixesReady
+        while app.session.running:  # the UI handles it and redraws before this worker ends
+            time.sleep(0.01)
+        time.sleep(1.0)
+
+    monkeypatch.setattr(app_module, "run_checks", descheduled)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        assert not app.checking
+        await pilot.pause(0.1)
+        footer = screen_text(app).splitlines()[-1]
+        assert "c cancel" not in footer, footer
+
+    drive(app, scenario, size=(100, 28))

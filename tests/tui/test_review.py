@@ -15,7 +15,7 @@ from healer.tui.widgets.diff_view import DiffView
 
 from ..conftest import Repo
 from .conftest import APP_PY, FIXED_PY, drive, make_app, settle
-from .kb import decisions, patch_title
+from .kb import decisions, patch_title, rows
 
 
 def review_screen(app: HealerApp) -> ReviewScreen:
@@ -89,6 +89,9 @@ def test_one_hunk_of_two_applies_only_that_hunk_as_a_patch_of_its_own(lint_repo:
     original, applied = ids
     assert decisions() == [("accepted", "tui", applied), ("edited", "tui", original)]
     assert patch_title(applied) == "run `ruff check --fix --select F401 -- app.py` (partly accepted)"
+    # A new patch, recorded as not verified as such, saying which fix it was made from.
+    [(status, detail)] = rows("SELECT status, detail FROM verifications WHERE patch_id = ?", applied)
+    assert status == "unverified" and detail == f"made in review from fix {original}; not verified as applied"
 
 
 def test_split_then_decide_each_change(lint_repo: Repo) -> None:

@@ -1,7 +1,7 @@
 """Text snapshots of each screen at a fixed size (tests/tui/snapshots/*.txt; HEALER_UPDATE_SNAPSHOTS=1 rewrites).
 
-Durations are masked with '~' of the same width; the repository is shown by its
-folder name only; so nothing in a snapshot depends on the machine or the clock.
+Durations are masked with a fixed '~~~~' that keeps right-aligned columns in place; the
+repository is shown by its folder name only; so nothing in a snapshot depends on the machine or the clock.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from healer.fixers.llm import LLMFixer
-from healer.fixes.choose import choose
-from healer.fixes.report import FixOptions, FixReport, Round
+from healer.fixers.protocol import Metered
+from healer.fixing.choose import choose
+from healer.fixing.report import FixOptions, FixReport, Round
 from healer.patch.apply import ApplyRefused
 from healer.pipeline.events import Event
 from healer.pipeline.result import RunResult
@@ -53,16 +53,18 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
     fixers = healer.fixers(offline=options.offline, model_extra=options.model_extra)
     rounds: list[Round] = []
 
-    def check() -> RunResult:
+    def check(number: int) -> RunResult:
+        # A first check interrupted (Ctrl-C, the TUI starting another) is no run worth remembering; a later
+        # one is: fixes were applied before it.
         return healer.check(
             stages=options.stages, jobs=options.jobs, cache=options.cache, trigger=options.trigger,
-            cancel=options.cancel, reporter=reporter,
+            cancel=options.cancel, reporter=reporter, record="finished" if number == 1 else "always",
         )  # fmt: skip
 
-    final = check()
+    final = check(1)
     for number in range(1, limit + 1):
         if number > 1:
-            final = check()
+            final = check(number)
         if final.interrupted or final.outcome == "passed":
             break
         progress = InRound(reporter, number)
@@ -79,9 +81,8 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
             break
     else:
         if rounds and rounds[-1].applied:
-            final = check()  # the last round changed files: say where they stand now
-    model = next((fixer for fixer in fixers if isinstance(fixer, LLMFixer)), None)
-    usage = None if model is None else model.client.usage
+            final = check(limit + 1)  # the last round changed files: say where they stand now
+    usage = next((fixer.usage for fixer in fixers if isinstance(fixer, Metered)), None)
     return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run, usage)
 
 

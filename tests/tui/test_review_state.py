@@ -1,4 +1,4 @@
-"""The review model without a screen: hunks, splitting, decisions and the patch they make, byte for byte."""
+"""A review without a screen: hunks, splitting, decisions and the patch they make, byte for byte."""
 
 from __future__ import annotations
 

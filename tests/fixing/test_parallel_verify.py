@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Repo, RunHealer
-from tests.fixes.words import words_project
+from tests.fixing.words import words_project
 
 # Each check takes a second, so verifying two candidates takes two seconds one after the other.
 STAGE = """
@@ -38,7 +38,7 @@ def test_two_candidates_verify_at_once_with_two_jobs(tmp_path: Path, healer: Run
 
 def test_diffs_are_coloured_for_a_terminal_only(repo: Repo) -> None:
     from healer.fixers.candidate import Candidate
-    from healer.fixes.report import FixReport, Round
+    from healer.fixing.report import FixReport, Round
     from healer.patch.patch import FileEdit, Patch
     from healer.pipeline.result import RunResult
     from healer.render.fix_text import render_report
@@ -55,7 +55,7 @@ def test_diffs_are_coloured_for_a_terminal_only(repo: Repo) -> None:
 
 def test_only_verified_fixes_are_shown_unless_all_are_asked_for(repo: Repo) -> None:
     from healer.fixers.candidate import Candidate
-    from healer.fixes.report import FixReport, Round
+    from healer.fixing.report import FixReport, Round
     from healer.patch.patch import FileEdit, Patch
     from healer.pipeline.result import RunResult
     from healer.render.fix_text import render_report

@@ -12,7 +12,7 @@ category:
 - "not-proposed": the category's rules proposed nothing;
 - "reported": the category's rule reported the problem (conflict markers, a flaky test).
 
-Shared by tests/fixes/test_repair_corpus.py and bench/repairs.py.
+Shared by tests/fixing/test_repair_corpus.py and bench/repairs.py.
 """
 
 from __future__ import annotations

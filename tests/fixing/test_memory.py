@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import Repo, RunHealer
-from tests.fixes.words import words_project
+from tests.fixing.words import words_project
 
 STAGE = """
 [stages.words]

@@ -24,14 +24,14 @@ from healer.fixers.admission import admit
 from healer.fixers.candidate import Candidate
 from healer.fixers.protocol import Fixer, Proposed, Work
 from healer.fixers.ranking import rank
-from healer.fixes.report import Round
+from healer.fixing.report import Round
 from healer.kb.memory import Memory
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
 from healer.process import tools_seconds
 from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes
-from healer.verify.verdict import Baseline, CacheConnection, verify
+from healer.verify.verdict import Baseline, ResultsFor, verify
 
 SOURCES = {"rules": "rules", "replay": "past fixes", "model": "the model"}
 """How progress names the fixers."""
@@ -47,7 +47,7 @@ def find_fixes(
     content: Path,
     sandboxes: Sandboxes,
     memory: Memory,
-    cache: CacheConnection,
+    results: ResultsFor,
     options: RunOptions,
     jobs: int,
     progress: Callable[[str], None],
@@ -64,7 +64,7 @@ def find_fixes(
     paths = sorted(known)
     failures = tuple(d for d in run.diagnostics if only is None or d.fingerprint in only)
     cancel = options.cancel or threading.Event()
-    baseline = Baseline(run, config, known, options._replace(jobs=1, cancel=cancel), cache)
+    baseline = Baseline(run, config, known, options._replace(jobs=1, cancel=cancel), results)
 
     def judge(candidate: Candidate) -> Candidate:
         admitted = _admit(candidate, config, content, run, sandboxes, options.prepend_path)

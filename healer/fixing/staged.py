@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from healer.fixers.candidate import Candidate
-from healer.fixes.choose import choose
-from healer.fixes.report import Round
+from healer.fixing.choose import choose
+from healer.fixing.report import Round
 from healer.patch.apply import ApplyRefused
 from healer.pipeline.result import RunResult
 from healer.reporter import Reporter
@@ -54,6 +54,11 @@ class StagedFixes:
     @property
     def verified(self) -> list[Candidate]:
         return self.found.verified
+
+    @property
+    def safe(self) -> list[Candidate]:
+        """The verified fixes the policy may apply (a safe rule's, nothing a person should read first)."""
+        return choose(self.found.candidates, "safe")
 
     @property
     def applied(self) -> list[Candidate]:
@@ -97,7 +102,8 @@ def recheck(healer: Healer, outcome: StagedFixes, reporter: Reporter) -> StagedF
         return outcome
     workspace = healer.workspace
     again = index_snapshot(workspace.root, workspace.state_dir)
-    outcome.recheck = healer.check(again, trigger="pre-commit", reporter=reporter)
+    # The same commit's content once more: a run of its own in the history would count as a recovery.
+    outcome.recheck = healer.check(again, trigger="pre-commit", reporter=reporter, record="never")
     return outcome
 
 

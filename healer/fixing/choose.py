@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from healer.fixers.candidate import Candidate
-from healer.fixes.report import ApplyMode
+from healer.fixing.report import ApplyMode
 
 REVIEW_FLAGS = frozenset({"edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "deletes-file"})
 """Flags that keep a candidate out of `--apply safe` whatever its rule's class: a person should see these."""

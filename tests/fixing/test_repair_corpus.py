@@ -2,7 +2,7 @@
 
 Each case runs `python -m healer fix --apply all --json` as a subprocess in a fresh git
 repository (real ruff, mypy and pytest) and checks the outcome its category expects (see
-tests/fixes/repair_corpus.py and cases.toml). Cases with `xfail` in cases.toml are known bugs
+tests/fixing/repair_corpus.py and cases.toml). Cases with `xfail` in cases.toml are known bugs
 outside the corpus and fail strictly: once fixed, the test says so. bench/repairs.py runs the
 same corpus and prints the table per category with timings.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixes.repair_corpus import CATEGORIES, Case, base_repo, healer_env, load_corpus, run_case, run_healer
+from tests.fixing.repair_corpus import CATEGORIES, Case, base_repo, healer_env, load_corpus, run_case, run_healer
 
 PROJECTS, CASES = load_corpus()
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from healer.fixers import KINDS
+from healer.fixers import KINDS, Kind
 from healer.patch.patch import FileEdit
 from healer.service import Healer
 from healer.workspace import open_workspace
 from tests.conftest import Repo
-from tests.fixes import probe_fixer
+from tests.fixing import probe_fixer
 
 LINT = '[stages.lint]\nrun = "ruff check --no-fix --no-cache ."\ninputs = ["*.py"]\nparser = "ruff"\n'
 BROKEN = "import os\n\nx = 1\n"
@@ -21,7 +21,7 @@ BROKEN = "import os\n\nx = 1\n"
 
 @pytest.fixture
 def probe(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    monkeypatch.setitem(KINDS, "probe", "tests.fixes.probe_fixer")
+    monkeypatch.setitem(KINDS, "probe", Kind("tests.fixing.probe_fixer"))
     monkeypatch.setattr(probe_fixer, "PROPOSALS", [])
     return probe_fixer.PROPOSALS  # type: ignore[return-value]
 
@@ -29,14 +29,14 @@ def probe(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 def test_every_fixers_candidates_are_admitted_and_verified_alike(repo: Repo, probe: list[object]) -> None:
     repo.config(LINT)
     repo.write("app.py", BROKEN)
-    repo.write(".env", "TOKEN=1\n")
+    repo.write(".env", "MODE=1\n")
     repo.commit("start")
     outside = repo.path.parent / "outside.py"
     probe.extend([
         ("rule", (FileEdit("app.py", BROKEN.encode(), b"x = 1\n"),)),  # removes the failure
         ("rule", (FileEdit("app.py", BROKEN.encode(), b"import os\n\nx = 2\n"),)),  # does not
         ("rule", (FileEdit("../outside.py", None, b"print('owned')\n"),)),  # escapes the repository
-        ("model", (FileEdit(".env", b"TOKEN=1\n", b"TOKEN=2\n"),)),  # a model may not touch it
+        ("model", (FileEdit(".env", b"MODE=1\n", b"MODE=2\n"),)),  # a model may not touch it
     ])  # fmt: skip
     core = Healer(open_workspace(repo.path), via="cli")
     run = core.check()

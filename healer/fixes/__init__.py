@@ -1,1 +1,0 @@
-"""Fixes: what fixers propose (patches), how candidates are verified, and the fix loop."""
