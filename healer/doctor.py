@@ -16,8 +16,8 @@ from healer.hooks.location import hooks_directory, husky_script
 from healer.hooks.shim import MARKER
 from healer.kb.location import database_path
 from healer.kb.store import Store
+from healer.llm.offline import offline_reason
 from healer.llm.probe import probe
-from healer.llm.setup import offline_reason
 from healer.pipeline.environment import stage_env
 from healer.process import resolve, run_briefly
 from healer.snapshot.git import repo_root

@@ -23,28 +23,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from healer.errors import HealerError
-from healer.kb.database import KnowledgeBase
-from healer.pipeline.check import check_snapshot
 from healer.pipeline.result import RunResult
-from healer.pipeline.runner import RunOptions
 from healer.reporter import Reporter
-from healer.snapshot.snapshot import Snapshot, worktree_snapshot
 from healer.workspace import Workspace, open_workspace
 
-Recording = Literal["always", "finished", "never"]
-"""Which runs `check` records: every one, only those not interrupted, or none."""
-
 if TYPE_CHECKING:
+    Recording = Literal["always", "finished", "never"]
+    """Which runs `check` records: every one, only those not interrupted, or none."""
+
     from healer.config.settings import Stage
     from healer.fixers.candidate import Candidate
     from healer.fixers.protocol import Fixer
     from healer.fixing.report import CacheMode, FixOptions, FixReport, Round
     from healer.fixing.staged import StagedFixes
+    from healer.kb.database import KnowledgeBase
     from healer.kb.history import FailureHistory, RecentActivity
     from healer.kb.memory import Memory
+    from healer.kb.results import ResultCache
     from healer.patch.apply import AppliedRecord
     from healer.patch.patch import Patch
     from healer.patch.undo import UndoneRecord
+    from healer.pipeline.runner import RunOptions
+    from healer.snapshot.snapshot import Snapshot
 
 
 class Healer:
@@ -63,12 +63,24 @@ class Healer:
         self.workspace = workspace
         self.via = via
         self.reporter = reporter or Reporter()
-        self.kb = kb or KnowledgeBase()
-        self.kb.listen(self._notice)
+        self._kb = kb
+        self._listening = False
         self.history = history
         self.prepend_path = tuple(prepend_path)
         self._local = threading.local()
         self._memory: Memory | None = None
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base, made when first needed (a run with neither cache nor history never needs it)."""
+        if self._kb is None:
+            from healer.kb.database import KnowledgeBase
+
+            self._kb = KnowledgeBase()
+        if not self._listening:
+            self._kb.listen(self._notice)
+            self._listening = True
+        return self._kb
 
     # -- notices ---------------------------------------------------------------------------
 
@@ -121,21 +133,20 @@ class Healer:
         reporter: Reporter | None = None,
         record: Recording = "always",
     ) -> RunResult:
-        """Run the pipeline on a snapshot (the working tree by default) and record the run.
+        """Run the pipeline on a snapshot (the working tree in place when None) and record the run.
 
         `cache`: "use" reads and writes the result cache, "refresh" only writes it, "off" neither; the run is
         recorded either way unless history is off, or `record` says "finished" (an interrupted run is not
         recorded) or "never". A snapshot in which nothing changed skips every stage and opens no knowledge
         base at all: the hook's most frequent case stays fast.
         """
-        snapshot = snapshot or worktree_snapshot()
         reporter = reporter or self.reporter
         workspace = self.workspace
         options = self._run_options(jobs=jobs, cache=cache, cancel=cancel)
-        untouched = snapshot.touched is not None and not snapshot.touched
+        untouched = snapshot is not None and snapshot.touched is not None and not snapshot.touched
         remember = record != "never" and self.history and workspace.config.history
         if untouched or (cache == "off" and not remember):
-            return check_snapshot(workspace, snapshot, sink=reporter.event, store=None, options=options, names=stages)
+            return self._run(snapshot, stages, options, reporter, None)
         kept: list[str] = []
         self._local.notices = kept
         try:
@@ -143,20 +154,38 @@ class Healer:
                 from healer.kb.results import GuardedResults
 
                 results = None if cache == "off" or store is None else GuardedResults(store, self.kb)
-                run = check_snapshot(
-                    workspace, snapshot, sink=reporter.event, store=results, options=options, names=stages
-                )
+                run = self._run(snapshot, stages, options, reporter, results)
                 if store is not None and remember and (record == "always" or not run.interrupted):
                     from healer.pipeline.record import run_record
 
+                    kind, tree = ("worktree", None) if snapshot is None else (snapshot.kind, snapshot.tree)
                     record_id = self.memory.record_run(
-                        run_record(run, repo=str(workspace.root), trigger=trigger, snapshot=snapshot.kind,
-                                   tree=snapshot.tree)
-                    )  # fmt: skip
+                        run_record(run, repo=str(workspace.root), trigger=trigger, snapshot=kind, tree=tree)
+                    )
                     run = run._replace(record_id=record_id)
         finally:
             self._local.notices = None
         return run._replace(notices=tuple(kept)) if kept else run
+
+    def _run(
+        self,
+        snapshot: Snapshot | None,
+        stages: Sequence[str],
+        options: RunOptions,
+        reporter: Reporter,
+        results: ResultCache | None,
+    ) -> RunResult:
+        if snapshot is None:
+            # The working tree, in place: no snapshot machinery (a plain `healer run` starts faster without).
+            from healer.pipeline.runner import run_pipeline
+
+            root = self.workspace.root
+            return run_pipeline(self.workspace.config, root, names=stages, options=options, store=results,
+                                sink=reporter.event)  # fmt: skip
+        from healer.pipeline.check import check_snapshot
+
+        return check_snapshot(self.workspace, snapshot, sink=reporter.event, store=results, options=options,
+                              names=stages)  # fmt: skip
 
     def preview(
         self,
@@ -204,6 +233,9 @@ class Healer:
     def _run_options(
         self, *, jobs: int | None = None, cache: CacheMode = "use", cancel: threading.Event | None = None
     ) -> RunOptions:
+        # The runner loads with the first check, not with the core (the terminal UI draws before it checks).
+        from healer.pipeline.runner import RunOptions
+
         return RunOptions(
             jobs=jobs,
             use_cache=cache == "use",
@@ -216,7 +248,7 @@ class Healer:
 
     def offline_reason(self, *, flag: bool = False, hook: bool = False) -> str | None:
         """Why no model may be asked (--offline, HEALER_OFFLINE, none configured, a hook), or None."""
-        from healer.llm.setup import offline_reason
+        from healer.llm.offline import offline_reason
 
         return offline_reason(self.workspace.config, flag=flag, hook=hook)
 

@@ -39,9 +39,13 @@ def state_dir_of(root: Path) -> Path:
 def read_config(root: Path, state: Path) -> Config:
     config = recall(root, state)
     if config is None:
-        from healer.detect.detection import pipeline_of  # tomllib and validation, only on a memo miss
+        from healer.config.load import load_config  # tomllib and validation, only on a memo miss
 
-        config = pipeline_of(root)
+        config = load_config(root)
+        if config.source == "none":
+            from healer.detect.detection import detected_config  # every detector: only without a configuration
+
+            config = detected_config(root)
         remember(root, state, config)
     return config
 

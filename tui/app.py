@@ -35,7 +35,6 @@ from healer.tui.commands import HealerCommands
 from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked, Told
 from healer.tui.state import Session, count, merge_runs
 from healer.tui.watch import WatchNotice
-from healer.watch.events import BatchFinished, BatchStarted, WatchStopped
 
 if TYPE_CHECKING:
     from healer.tui.review.editor import Edited
@@ -454,6 +453,7 @@ class HealerApp(App[int]):
     @on(WatchNotice)
     def _watching(self, message: WatchNotice) -> None:
         from healer.tui.watch import describe
+        from healer.watch.events import BatchFinished, BatchStarted, WatchStopped
 
         if message.generation != self.watch_generation:
             return

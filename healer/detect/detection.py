@@ -26,8 +26,11 @@ class Detection:
 def pipeline_of(root: Path) -> Config:
     """The repository's pipeline: its configuration, or what detection finds without one."""
     config = load_config(root)
-    if config.source != "none":
-        return config
+    return config if config.source != "none" else detected_config(root)
+
+
+def detected_config(root: Path) -> Config:
+    """What detection finds, as the configuration of a repository that has none."""
     detection = detect(root)
     return Config(stages=detection.stages, source="detected", notes=detection.notes)
 

@@ -15,7 +15,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from healer.fixers.protocol import Metered
+from healer.fixers.protocol import Fixer, Metered
 from healer.fixing.choose import choose
 from healer.fixing.report import FixOptions, FixReport, Round
 from healer.patch.apply import ApplyRefused
@@ -50,7 +50,7 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
     config = healer.workspace.config
     limit = options.rounds or config.fix.rounds
     jobs = max(1, options.jobs or config.jobs or os.cpu_count() or 1)
-    fixers = healer.fixers(offline=options.offline, model_extra=options.model_extra)
+    fixers: list[Fixer] = []
     rounds: list[Round] = []
 
     def check(number: int) -> RunResult:
@@ -67,6 +67,10 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
             final = check(number)
         if final.interrupted or final.outcome == "passed":
             break
+        if not fixers:
+            # Made once something fails, and once for every round (a model's budget spans them): a check
+            # that passes loads no fixer at all.
+            fixers = healer.fixers(offline=options.offline, model_extra=options.model_extra)
         progress = InRound(reporter, number)
         current = healer.propose(
             final, fixers=fixers, jobs=jobs, cache=options.cache, cancel=options.cancel, reporter=progress,

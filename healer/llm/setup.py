@@ -1,8 +1,7 @@
-"""Whether this run asks a model, and the client that does, built from `[tool.healer.llm]`."""
+"""The client that asks the model, built from `[tool.healer.llm]` (healer.llm.offline says whether to)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -12,23 +11,6 @@ from healer.kb.history import local_midnight
 from healer.llm.budget import Budget
 from healer.llm.client import ModelClient
 from healer.llm.runtime import load_litellm
-
-OFFLINE_VARIABLE = "HEALER_OFFLINE"
-
-
-def offline_reason(
-    config: Config, *, flag: bool, hook: bool = False, environ: Mapping[str, str] = os.environ
-) -> str | None:
-    """Why this run must not ask a model, or None when it asks the configured one."""
-    if flag:
-        return "--offline"
-    if environ.get(OFFLINE_VARIABLE, "").strip() not in ("", "0"):
-        return f"{OFFLINE_VARIABLE} is set"
-    if not config.llm.model:
-        return "no model configured"
-    if hook and not config.llm.hooks:
-        return "hooks do not ask the model (llm.hooks = false)"
-    return None
 
 
 def make_client(

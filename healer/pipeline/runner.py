@@ -72,18 +72,24 @@ class RunOptions(NamedTuple):
     """For a run in a copy under the git directory: where git's repository search stops (see stage_env)."""
 
 
-class _Output(NamedTuple):
+class _Output:
     """A stage thread's next complete lines of output."""
 
-    stage: str
-    lines: tuple[str, ...]
+    __slots__ = ("lines", "stage")
+
+    def __init__(self, stage: str, lines: tuple[str, ...]) -> None:
+        self.stage = stage
+        self.lines = lines
 
 
-class _Done(NamedTuple):
+class _Done:
     """A stage thread's last message: the stage's result."""
 
-    stage: str
-    result: StageResult
+    __slots__ = ("result", "stage")
+
+    def __init__(self, stage: str, result: StageResult) -> None:
+        self.stage = stage
+        self.result = result
 
 
 _Message = _Output | _Done

@@ -14,7 +14,8 @@ from textual.widgets.option_list import Option
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.tui import model_fix
 from healer.tui.actions import bindings
-from healer.tui.failures import FailureDetail, failure_detail, group_by_file
+from healer.tui.failure_detail import FailureDetail, failure_detail
+from healer.tui.failures import group_by_file
 from healer.tui.messages import Loaded
 from healer.tui.screens.base import HealerScreen
 from healer.tui.screens.review import ReviewScreen
