@@ -64,7 +64,8 @@ class Healer:
         self.via = via
         self.reporter = reporter or Reporter()
         self._kb = kb
-        self._listening = False
+        if kb is not None:
+            kb.listen(self._notice)  # one the front end made (and may share): hear what it says from now on
         self.history = history
         self.prepend_path = tuple(prepend_path)
         self._local = threading.local()
@@ -76,10 +77,7 @@ class Healer:
         if self._kb is None:
             from healer.kb.database import KnowledgeBase
 
-            self._kb = KnowledgeBase()
-        if not self._listening:
-            self._kb.listen(self._notice)
-            self._listening = True
+            self._kb = KnowledgeBase(notify=self._notice)
         return self._kb
 
     # -- notices ---------------------------------------------------------------------------
