@@ -37,6 +37,8 @@ class ActionContext:
     """An isolated, writable copy of the content, for actions that run a tool; None where unavailable."""
     python: str | None = None
     """The interpreter the project's stages use, for questions only it can answer (installed packages)."""
+    work_tree: Path | None = None
+    """The user's work tree (where `root` may be a copy of other content): copies stand for it."""
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Shared by the actions of one round (an index of project symbols, say), so each is built once."""
 

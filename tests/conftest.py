@@ -29,7 +29,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("HEALER_DB", str(home / "healer.db"))
     for name, value in GIT_IDENTITY.items():
         monkeypatch.setenv(name, value)
-    for name in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "HEALER_SKIP"):
+    # healer's copies go to HOME's cache folder (healer.snapshot.copies): one per test too.
+    for name in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "HEALER_SKIP", "XDG_CACHE_HOME", "HEALER_COPIES"):
         monkeypatch.delenv(name, raising=False)
     # Tools installed beside the test interpreter (ruff, mypy, pytest) must be found by stages.
     bindir = os.path.dirname(sys.executable)

@@ -19,7 +19,7 @@ from pathlib import Path
 from healer.config.settings import Config, Stage
 from healer.globs import matcher
 from healer.patch.patch import FileEdit, Patch
-from healer.pipeline.environment import stage_env
+from healer.pipeline.environment import InCopy, stage_env
 from healer.pipeline.result import RunResult
 from healer.process import run_briefly
 from healer.verify.sandbox import OutsideCopy, write_in_copy
@@ -58,7 +58,7 @@ def polish(
             return patch  # validation refuses it with the reason
         cwd = folder / stage.cwd if stage.cwd else folder
         try:
-            env = stage_env(stage, None, prepend_path, ceiling=str(folder.parent))
+            env = stage_env(stage, None, prepend_path, InCopy(str(folder)))
             code, _out, _err = run_briefly(argv, cwd, env, timeout=FORMAT_SECONDS)
         except OSError:
             return patch  # the formatter is not installed: the format stage itself will say so

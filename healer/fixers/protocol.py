@@ -63,6 +63,8 @@ class Work:
     config: Config
     content: Path
     """Where the checked content is: the working tree or an isolated copy. Read it, never write it."""
+    work_tree: Path
+    """The user's work tree, which copies stand for (never to be written either)."""
     failures: tuple[Diagnostic, ...]
     """The diagnostics left to fix (a verified candidate of a cheaper fixer settles the others)."""
     paths: Callable[[], Sequence[str]]

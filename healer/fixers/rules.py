@@ -64,6 +64,7 @@ class RuleFixer:
                         diagnostics=result.diagnostics,
                         list_paths=work.paths,
                         scratch=work.scratch,
+                        work_tree=work.work_tree,
                         cache=shared,
                     )
                     try:

@@ -77,6 +77,7 @@ def find_fixes(
             run=run,
             config=config,
             content=content,
+            work_tree=root,
             failures=tuple(d for d in failures if d.fingerprint not in settled),
             paths=lambda: paths,
             scratch=sandboxes.copy,

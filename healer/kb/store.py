@@ -438,8 +438,10 @@ class Store:
         if row is not None and now - float(row[0]) < PRUNE_EVERY:
             return
         from healer.kb.maintenance import prune  # once a day: not worth its import on every run
+        from healer.snapshot.copies import sweep
 
         prune(self, now=now, unless_within=PRUNE_EVERY)
+        sweep(now)  # copies of repositories that are gone or idle: the cache folder's own retention
 
 
 def _write_ahead(conn: sqlite3.Connection) -> None:

@@ -23,7 +23,8 @@ MAX_READ_BYTES = 1_000_000
 
 _PY_FRAME = re.compile(r'File "(?P<path>[^"\n]+)", line (?P<line>\d+)')
 _PYTEST_FRAME = re.compile(r"^(?P<path>[^\s:\"'][^:\n]*\.py):(?P<line>\d+): ", re.MULTILINE)
-_COPY_PREFIX = re.compile(r"^.*?/\.git/healer/[^/]+/")
+_COPY_PREFIX = re.compile(r"^.*?/[^/]+-[0-9a-f]{12}/(?:shadow|sandbox-\d+)/")
+"""A path inside one of healer's copies of the repository (healer.snapshot.copies): the repository's own."""
 _THIRD_PARTY = ("site-packages/", "dist-packages/", ".venv/", "venv/", ".tox/", ".nox/")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from healer.pipeline.environment import InCopy
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, Sink, run_pipeline
 from healer.snapshot.manifest import Manifest
@@ -42,5 +43,7 @@ def check_snapshot(
     from healer.snapshot.shadow import Shadow
 
     with Shadow(root, workspace.state_dir).checkout(snapshot.tree, workspace.config.links) as shadow:
-        there = base._replace(manifest=lambda: Manifest(shadow, content.known, set()), ceiling=str(shadow.parent))
+        there = base._replace(
+            manifest=lambda: Manifest(shadow, content.known, set()), copy=InCopy(str(shadow), str(root))
+        )
         return run_pipeline(workspace.config, shadow, names=names, options=there, store=store, sink=sink)

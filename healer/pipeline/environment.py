@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from healer.config.settings import Stage
 
@@ -17,25 +18,44 @@ GIT_LOCATION = (
 )  # fmt: skip
 
 
+COPY_SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "copy_site")
+"""The folder whose `sitecustomize` points a copy's Python at the copy, not the work tree (see there)."""
+
+
+class InCopy(NamedTuple):
+    """A stage that runs in one of healer's copies rather than in the user's work tree."""
+
+    copy: str
+    """The copy's root folder."""
+    work_tree: str | None = None
+    """The user's work tree it stands for: Python's paths into it are turned into the copy (editable installs)."""
+
+
 def stage_env(
     stage: Stage,
     base: Mapping[str, str] | None = None,
     prepend_path: Sequence[str] = (),
-    ceiling: str | None = None,
+    copy: InCopy | None = None,
 ) -> dict[str, str]:
     """The caller's environment, the stage's own `env`, and a PATH that can find healer's tools.
 
     healer's own scripts folder goes at the END of PATH: a healer installed in
     a virtualenv that is not activated can still find tools installed beside it,
-    but never shadows the project's own versions of them. `ceiling`: for a copy
-    under the git directory (shadow, sandbox), the folder git must not search
-    above, or `git` run there would find the user's repository.
+    but never shadows the project's own versions of them. `copy`: for a stage
+    run in a copy (shadow, sandbox), git must not search above it, or `git` run
+    there would find the user's repository (or another one above the cache
+    folder); and Python started there imports the copy's code, never the work
+    tree's, even where an editable install points at the work tree.
     """
     env = dict(os.environ if base is None else base)
     for name in GIT_LOCATION:
         env.pop(name, None)
-    if ceiling is not None:
-        env["GIT_CEILING_DIRECTORIES"] = ceiling
+    if copy is not None:
+        env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(copy.copy.rstrip(os.sep))
+        if copy.work_tree is not None:
+            env["HEALER_WORK_TREE"], env["HEALER_COPY"] = copy.work_tree, copy.copy
+            inherited = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part and part != COPY_SITE]
+            env["PYTHONPATH"] = os.pathsep.join([COPY_SITE, *inherited])
     env.update(stage.env)
     parts = [*prepend_path, *env.get("PATH", os.defpath).split(os.pathsep)]
     own = os.path.dirname(sys.executable)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from healer import process
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
-from healer.pipeline.environment import stage_env
+from healer.pipeline.environment import InCopy, stage_env
 from healer.pipeline.events import (
     Event,
     RunFinished,
@@ -68,8 +68,8 @@ class RunOptions(NamedTuple):
     """Paths that changed (a commit's or a push's); stages whose inputs match none are not run."""
     cancel: threading.Event | None = None
     """Set from another thread to stop the run as Ctrl-C would (signals reach only the main thread)."""
-    ceiling: str | None = None
-    """For a run in a copy under the git directory: where git's repository search stops (see stage_env)."""
+    copy: InCopy | None = None
+    """For a run in one of healer's copies: which, and of what work tree (see stage_env)."""
 
 
 class _Output:
@@ -124,7 +124,7 @@ class _Shared:
 
 def stage_environment(stage: Stage, root: Path, options: RunOptions) -> tuple[dict[str, str], Path]:
     """The environment and folder a stage runs with under `options` (what its cache key is made from too)."""
-    env = stage_env(stage, options.env, options.prepend_path, options.ceiling)
+    env = stage_env(stage, options.env, options.prepend_path, options.copy)
     return env, root / stage.cwd if stage.cwd else root
 
 
@@ -491,6 +491,18 @@ class _Run:
             if not gate.passed and gate.problem is not None:
                 found = (*found, _healer_diagnostic(stage, "gate", gate.problem))
         passed = code == 0 and (gate is None or gate.passed)
+        if passed and text:
+            from healer.diagnostics.nothing_checked import nothing_checked  # a passing stage that said something
+
+            said = nothing_checked(text)
+            if said is not None:
+                message = (
+                    f"stage '{stage.name}' checked no files: the tool says “{said}”; a check that reads nothing "
+                    "is no pass"
+                )
+                return base._replace(
+                    status="error", reason=message, diagnostics=(_healer_diagnostic(stage, "nothing-checked", message),)
+                )
         return base._replace(status="passed" if passed else "failed", diagnostics=found, gate=gate)
 
 

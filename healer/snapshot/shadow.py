@@ -1,10 +1,12 @@
-"""The shadow work tree: a persistent checkout of a snapshot inside the git directory.
+"""The shadow work tree: a persistent checkout of a snapshot, outside the repository.
 
 Checks of the index or of a pushed commit cannot run in the user's working
 tree (it holds other content) and must never change it. They run here
-instead: `.git/healer/shadow/`, with its own index file, moved from one tree to
-the next by `git read-tree -m -u`, which rewrites only the files that differ,
-so tools' caches in the shadow (mypy, ruff, pytest) stay warm between runs.
+instead: `shadow/` in the repository's folder of copies (healer.snapshot.copies,
+in the user's cache folder, where no tool's exclude of `.git/` applies), with
+its own index file, moved from one tree to the next by `git read-tree -m -u`,
+which rewrites only the files that differ, so tools' caches in the shadow
+(mypy, ruff, pytest) stay warm between runs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from healer.errors import HealerError
+from healer.snapshot.copies import base_for, copies_of
 from healer.snapshot.git import GitError, git
 
 LOCK_WAIT_SECONDS = 120.0
@@ -37,10 +40,11 @@ class Shadow:
     def __init__(self, root: Path, state_dir: Path, name: str = "shadow") -> None:
         """`name`: "shadow" for checks, "sandbox-N" for the copies fixes are made and verified in."""
         self.root = root
-        self.dir = state_dir / name
-        self.index = state_dir / f"{name}.index"
-        self.tree_file = state_dir / f"{name}.tree"
-        self.lock_file = state_dir / f"{name}.lock"
+        base = copies_of(root, state_dir)
+        self.dir = base / name
+        self.index = base / f"{name}.index"
+        self.tree_file = base / f"{name}.tree"
+        self.lock_file = base / f"{name}.lock"
 
     @contextmanager
     def checkout(self, tree: str, links: Sequence[str] = ()) -> Iterator[Path]:
@@ -49,6 +53,7 @@ class Shadow:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
+            os.utime(self.lock_file)  # in use: a sweep of idle copies leaves it
             self._sync(tree, links)
             self._link(links)
             yield self.dir
@@ -132,8 +137,8 @@ class Shadow:
         work_tree = self.root.resolve()
         if shadow == work_tree or shadow in work_tree.parents or not _healers(self.dir.name):
             raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not healer's")
-        if not any(part == "healer" for part in shadow.parts[-2:-1]):
-            raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not inside healer's state folder")
+        if work_tree in shadow.parents or base_for(self.root).resolve() not in shadow.parents:
+            raise HealerError(f"refusing to use {shadow} as a shadow tree: it is not inside healer's folder of copies")
 
     def _link(self, links: Sequence[str]) -> None:
         """Make untracked folders the tools need (a virtualenv, node_modules) visible in the shadow."""

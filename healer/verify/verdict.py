@@ -30,6 +30,7 @@ from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.kb.results import ResultCache
 from healer.patch.patch import Patch
+from healer.pipeline.environment import InCopy
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.runner import RunOptions, run_pipeline
@@ -102,7 +103,9 @@ def _verify(
         if problem is not None:
             return Verdict("unverifiable", problem, (), time.monotonic() - began)
         manifest = _manifest(folder, baseline.known, patch)
-        options = baseline.options._replace(manifest=lambda: manifest, touched=None, ceiling=str(folder.parent))
+        options = baseline.options._replace(
+            manifest=lambda: manifest, touched=None, copy=InCopy(str(folder), str(sandboxes.root))
+        )
         target = before.get(patch.stage)
         subset = _failing_subset(baseline.config, target, patch)
         if subset is not None:

@@ -14,7 +14,7 @@ import os
 import shlex
 
 from healer.config.settings import Stage
-from healer.pipeline.environment import stage_env
+from healer.pipeline.environment import InCopy, stage_env
 from healer.process import run_briefly
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Report
@@ -41,8 +41,9 @@ def run(ctx: ActionContext) -> Report | None:
     timeout = float(ctx.params.get("timeout", (stage.timeout if stage else None) or DEFAULT_TIMEOUT))
     argv = [*prefix, diagnostic.node_id, "-p", "no:cacheprovider", "-q"]
     with ctx.scratch() as scratch:
-        # The copy lives inside the git directory: git run by a test must not find the user's repository.
-        env = stage_env(stage if stage is not None else Stage(name="rerun", run=()), ceiling=str(scratch.parent))
+        # git run by a test must not find the user's repository; its imports come from the copy.
+        where = InCopy(str(scratch), None if ctx.work_tree is None else str(ctx.work_tree))
+        env = stage_env(stage if stage is not None else Stage(name="rerun", run=()), copy=where)
         cwd = scratch / stage.cwd if stage is not None and stage.cwd else scratch
         for attempt in range(1, reruns + 1):
             try:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from healer.config.settings import Stage
 from healer.patch.patch import FileEdit
-from healer.pipeline.environment import stage_env
+from healer.pipeline.environment import InCopy, stage_env
 from healer.process import run_briefly
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
@@ -113,8 +113,8 @@ def _inside(path: str) -> bool:
 
 
 def _env(stage: Stage | None, scratch: Path) -> dict[str, str]:
-    # The copy lives inside the git directory: a fixer that runs git must not find the user's repository.
-    return stage_env(stage if stage is not None else Stage(name="tool-fix", run=()), ceiling=str(scratch.parent))
+    # A fixer that runs git in the copy must not find the user's repository.
+    return stage_env(stage if stage is not None else Stage(name="tool-fix", run=()), copy=InCopy(str(scratch)))
 
 
 def _walk(scratch: Path) -> Iterator[Path]:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from healer.snapshot.copies import copies_of
+
 from ..conftest import Repo, RunHealer, git
 
 # Fails when any tracked-looking .txt file in the checked folder contains BAD.
@@ -86,7 +88,7 @@ def test_in_place_when_the_index_matches_the_tree_else_in_the_shadow(repo: Repo,
     repo.write("untracked.md", "not part of the commit\n")
     there = json.loads(healer("hook", "pre-commit", "--json").out)
     where = next(stage for stage in there["stages"] if stage["name"] == "where")
-    shadow = repo.path / ".git" / "healer" / "shadow"
+    shadow = copies_of(repo.path, repo.path / ".git" / "healer") / "shadow"
     assert where["output_tail"][0] == str(shadow)
     assert "untracked.md" not in where["output_tail"]
     assert (shadow / "README.md").read_text() == "changed twice\n"

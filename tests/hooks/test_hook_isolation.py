@@ -47,9 +47,9 @@ def test_a_stage_in_the_shadow_tree_cannot_find_the_repository(repo: Repo, heale
 
 def test_stage_env_drops_gits_location_variables() -> None:
     from healer.config.settings import Stage
-    from healer.pipeline.environment import stage_env
+    from healer.pipeline.environment import InCopy, stage_env
 
     base = {"PATH": "/bin", "GIT_INDEX_FILE": "/r/.git/index.lock", "GIT_DIR": "/r/.git", "GIT_AUTHOR_NAME": "a"}
-    env = stage_env(Stage("s", "true"), base, ceiling="/r/.git/healer")
+    env = stage_env(Stage("s", "true"), base, copy=InCopy("/r/.git/healer/shadow"))
     assert "GIT_INDEX_FILE" not in env and "GIT_DIR" not in env
     assert env["GIT_AUTHOR_NAME"] == "a" and env["GIT_CEILING_DIRECTORIES"] == "/r/.git/healer"

@@ -37,7 +37,7 @@ def test_the_prompt_holds_failure_code_test_and_frames(tmp_path: Path) -> None:
     line = 2 + BIG.count("\n") + 2
     output = (
         f'Traceback (most recent call last):\n  File "{tmp_path}/tests/test_calc.py", line 5, in test_broken\n'
-        f'  File "{tmp_path}/.git/healer/shadow/pkg/calc.py", line {line}, in broken\n'
+        f'  File "{tmp_path}/.cache/healer/copies/repo-0123456789ab/sandbox-0/pkg/calc.py", line {line}, in broken\n'
         '  File "/usr/lib/python3.11/fractions.py", line 10, in f\nZeroDivisionError: division by zero\n'
     )
     found = diagnostic("tests/test_calc.py", 5, "ZeroDivisionError: division by zero", "f1",

@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
+from healer.snapshot.copies import copies_of
+
 from .strategies import trials
 from .trials import Trial, build_template, capture, describe, differences, git, must, run_trial
 
@@ -137,7 +139,7 @@ def test_submodule_recurse_does_not_rewire_the_users_submodule(template: Path, t
 
 def _interrupt_during_sync(work: Path, sig: signal.Signals) -> subprocess.CompletedProcess[str]:
     """Send `sig` to the healer process (not its group) while git is syncing the shadow tree."""
-    lock = work / ".git" / "healer" / "shadow.index.lock"
+    lock = copies_of(work, work / ".git" / "healer") / "shadow.index.lock"
     proc = subprocess.Popen(
         [sys.executable, "-m", "healer", "hook", "pre-commit"], cwd=work, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from healer.snapshot.copies import copies_of
+
 ZERO = "0" * 40
 TOKEN = "XBADX"
 """Content the `nobad` stage rejects: a check of the right content fails exactly when it holds this."""
@@ -528,7 +530,8 @@ def run_trial(template: Path, folder: Path, trial: Trial) -> Report:
     before = capture(work)
     code, out, err, sent = run_hook(work, argv, stdin, trial.interrupt)
     report.outcome[f"exit {code}"] += 1
-    report.outcome["shadow" if (work / ".git" / "healer" / "shadow.tree").exists() else "in place"] += 1
+    shadowed = (copies_of(work, work / ".git" / "healer") / "shadow.tree").exists()
+    report.outcome["shadow" if shadowed else "in place"] += 1
     v = report.violations
     after = capture(work)
     v += [f"after the hook: {line}" for line in differences(before, after)]

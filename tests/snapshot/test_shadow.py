@@ -152,10 +152,10 @@ def test_a_move_killed_half_way_is_never_mistaken_for_the_old_tree(repo: Repo, m
     def die(_self: Shadow) -> None:
         raise Died
 
-    monkeypatch.setattr(Shadow, "_restore_modified", die)  # read-tree has run; the kill lands next
-    with pytest.raises(Died), shadow.checkout(main):
-        pass
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(Shadow, "_restore_modified", die)  # read-tree has run; the kill lands next
+        with pytest.raises(Died), shadow.checkout(main):
+            pass
     with shadow.checkout(topic) as where:
         assert (where / "a.txt").read_text() == "on topic: XBADX\n"
         assert not (where / "b.txt").exists()
