@@ -1,24 +1,31 @@
-"""Whether healer can work in a repository: git, the configuration, each stage's tool, the hooks, the knowledge
-base, the model. The only request it makes asks the configured model for one word (`offline`: none), and it
-runs no program of the repository's own (the project's scripts may do anything when run)."""
+"""Whether healer can work in a repository: git, the configuration, the Python and each tool the stages run, the
+hooks, the knowledge base, the model, and which optional parts are not installed (with the command that adds
+each). The only request it makes asks the configured model for one word (`offline`: none), and it runs no
+program of the repository's own (the project's scripts may do anything when run)."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from healer.cache.tools import main_command
 from healer.config.settings import Config, Stage
 from healer.detect.detection import pipeline_of
+from healer.detect.files import Unreadable, read_yaml
 from healer.errors import HealerError
 from healer.hooks.location import hooks_directory, husky_script
 from healer.hooks.shim import MARKER
+from healer.installation import EXTRAS, Installation, add_command, installation, tool_command
 from healer.kb.location import database_path
 from healer.kb.store import Store
-from healer.llm.offline import offline_reason
+from healer.llm.offline import litellm_installed, model_unavailable, offline_reason
 from healer.llm.probe import probe
 from healer.pipeline.environment import stage_env
+from healer.pipeline.interpreter import Interpreter, project_interpreter
 from healer.process import resolve, run_briefly
 from healer.snapshot.git import repo_root
 
@@ -30,6 +37,8 @@ class Check:
     name: str
     ok: bool
     detail: str
+    optional: bool = False
+    """An optional part that is not installed: said, with the command that adds it, but not a fault."""
 
 
 def _version(executable: str) -> str:
@@ -43,13 +52,13 @@ def _version(executable: str) -> str:
     return text[0] if text and code == 0 else "version unknown"
 
 
-def _stage_check(stage: Stage, root: Path, seen: dict[str, str]) -> Check:
+def _stage_check(stage: Stage, root: Path, seen: dict[str, str], env: Mapping[str, str]) -> Check:
     name = f"stage {stage.name}"
     cwd = root / stage.cwd if stage.cwd else root
     if not cwd.is_dir():
         return Check(name, False, f"folder {stage.cwd} is not a folder in the repository")
     command = main_command(stage)
-    where = resolve(command, stage_env(stage).get("PATH")) if os.sep not in command else str(cwd / command)
+    where = resolve(command, stage_env(stage, env).get("PATH")) if os.sep not in command else str(cwd / command)
     if where is None or not os.path.lexists(where):
         return Check(name, False, f"command not found: {command}")
     if os.path.isdir(where):
@@ -77,11 +86,50 @@ def _hooks(root: Path) -> Check:
     return Check("git hooks", True, "not installed (healer runs when you call it; `healer install` adds the hooks)")
 
 
+def _beside_healer(env: Mapping[str, str]) -> str:
+    # Where `healer demo` looks for the sample's tools, and where an extra's programs are installed: healer's
+    # own scripts folder, even when stages never see it (an environment of healer's own).
+    return os.pathsep.join([env.get("PATH", os.defpath), os.path.dirname(sys.executable)])
+
+
+HOOK_IDS = ("healer", "healer-pre-push")
+"""The hooks of healer's .pre-commit-hooks.yaml."""
+
+
+def _uses_framework(root: Path) -> bool:
+    try:
+        config = read_yaml(root, ".pre-commit-config.yaml")
+    except Unreadable:
+        return False
+    repos = config.get("repos") if isinstance(config, dict) else None
+    for repo in repos if isinstance(repos, list) else ():
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        if any(isinstance(hook, dict) and hook.get("id") in HOOK_IDS for hook in hooks or ()):
+            return True
+    return False
+
+
+def _framework(root: Path, env: Mapping[str, str], where: Installation) -> Check | None:
+    """The pre-commit framework, when .pre-commit-config.yaml runs healer's hooks: healer never imports it, but
+    those hooks run only where it is installed."""
+    if not (root / ".pre-commit-config.yaml").is_file() or not _uses_framework(root):
+        return None
+    found = resolve("pre-commit", _beside_healer(env))
+    if found is None:
+        add = tool_command("pre-commit", where)
+        detail = f"not found: .pre-commit-config.yaml runs healer's hooks through it; add it: {add}"
+        return Check("pre-commit framework", True, detail, True)
+    return Check("pre-commit framework", True, f"{_version(found)} ({found}) runs healer's hooks")
+
+
 def _model(config: Config | None, *, offline: bool) -> Check:
     if config is None or not config.llm.model:
         return Check("model", True, "none configured: fixes come from rules and past fixes only, offline")
     llm = config.llm
     where = f" at {llm.api_base}" if llm.api_base else ""
+    missing = model_unavailable()
+    if missing is not None:
+        return Check("model", False, f"{llm.model}{where}: the model fixer is {missing}")
     if llm.api_key_env and not os.environ.get(llm.api_key_env):
         return Check("model", False, f"{llm.model}{where}: llm.api_key_env names {llm.api_key_env}, which is not set")
     reason = offline_reason(config, flag=offline)
@@ -91,14 +139,55 @@ def _model(config: Config | None, *, offline: bool) -> Check:
     return Check("model", answered, f"{llm.model}{where}: {detail}")
 
 
+def _installation(where: Installation) -> Check:
+    kinds = {
+        "pre-commit": "the pre-commit framework's environment for its hook",
+        "pipx": "an environment of its own (pipx)",
+        "uv tool": "an environment of its own (uv tool)",
+        "virtualenv": "a virtualenv" + (" (the active one)" if where.active else ""),
+        "system": "the system's Python",
+    }
+    return Check("installation", True, f"{kinds[where.kind]}: {where.prefix}")
+
+
+def _python(interpreter: Interpreter) -> Check:
+    return Check("python", interpreter.python is not None, interpreter.describe())
+
+
+def _optional_parts(env: Mapping[str, str], where: Installation) -> list[Check]:
+    """The extras, each installed or not, and the one command that adds a missing one here."""
+    found: list[Check] = []
+    if litellm_installed():
+        try:
+            version = f"litellm {metadata.version('litellm')}"
+        except metadata.PackageNotFoundError:
+            version = "litellm"
+        found.append(Check("model fixer", True, f"{version} (healer[llm])"))
+    else:
+        found.append(
+            Check("model fixer", True, f"not installed: it needs litellm; add it: {add_command('llm', where)}", True)
+        )
+    tools = EXTRAS["demo"]
+    missing = [tool for tool in tools if resolve(tool, _beside_healer(env)) is None]
+    if missing:
+        detail = f"{', '.join(missing)} not found (`healer demo` runs them); add them: {add_command('demo', where)}"
+        found.append(Check("demo tools", True, detail, True))
+    else:
+        found.append(Check("demo tools", True, f"{', '.join(tools)} found (`healer demo`)"))
+    return found
+
+
 def checks(start: Path, *, offline: bool = False) -> list[Check]:
     found: list[Check] = []
+    where = installation()
+    found.append(_installation(where))
     git_version = _version("git")
     found.append(Check("git", git_version != "version unknown", git_version))
     try:
         root = repo_root(start)
     except HealerError as error:
         found.append(Check("repository", False, str(error)))
+        found.extend(_optional_parts(os.environ, where))
         return found
     config: Config | None
     found.append(Check("repository", True, str(root)))
@@ -107,12 +196,17 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
     except HealerError as error:
         found.append(Check("configuration", False, str(error)))
         config = None
+    interpreter = project_interpreter(root, config.links if config is not None else ())
     if config is not None:
         source = "detected (no configuration written yet)" if config.source == "detected" else config.source
         found.append(Check("configuration", bool(config.stages), f"{len(config.stages)} stages, {source}"))
+        found.append(_python(interpreter))
         seen: dict[str, str] = {}
-        found.extend(_stage_check(stage, root, seen) for stage in config.stages)
+        found.extend(_stage_check(stage, root, seen, interpreter.environ) for stage in config.stages)
     found.append(_hooks(root))
+    framework = _framework(root, interpreter.environ, where)
+    if framework is not None:
+        found.append(framework)
     db = database_path()
     try:
         with Store(db) as store:
@@ -121,4 +215,5 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
     except HealerError as error:
         found.append(Check("knowledge base", False, str(error)))
     found.append(_model(config, offline=offline))
+    found.extend(_optional_parts(interpreter.environ, where))
     return found

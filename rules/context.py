@@ -37,10 +37,15 @@ class ActionContext:
     """An isolated, writable copy of the content, for actions that run a tool; None where unavailable."""
     python: str | None = None
     """The interpreter the project's stages use, for questions only it can answer (installed packages)."""
+    env: Mapping[str, str] | None = None
+    """The environment the project's stages start from (its virtualenv on PATH): a tool an action runs is
+    the project's, as the stage's is. The process's own when None."""
     work_tree: Path | None = None
     """The user's work tree (where `root` may be a copy of other content): copies stand for it."""
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Shared by the actions of one round (an index of project symbols, say), so each is built once."""
+    progress: Callable[[str], None] | None = field(default=None, compare=False, hash=False)
+    """Where an action says what it is doing when that may take more than a second (running tests)."""
 
     def read(self, path: str) -> bytes | None:
         """The content of `path` (repository-relative), None if it does not exist or is not a file."""
@@ -49,6 +54,11 @@ class ActionContext:
             return target.read_bytes() if target.is_file() else None
         except OSError:
             return None
+
+    def say(self, message: str) -> None:
+        """Tell the user what long work is under way; silent where nobody listens."""
+        if self.progress is not None:
+            self.progress(message)
 
     def paths(self) -> Sequence[str]:
         if self.list_paths is not None:

@@ -13,6 +13,7 @@ from healer.commands.display import CliReporter, display_for
 from healer.commands.fix import emit_report
 from healer.errors import HealerError
 from healer.fixing.report import FixOptions, FixReport
+from healer.installation import add_command
 from healer.interrupt import terminated_as_interrupt
 from healer.pipeline.result import RunResult
 from healer.sample_project import create_sample_repo
@@ -33,7 +34,8 @@ def explain(run: RunResult) -> list[str]:
     if broken:
         for stage in broken:
             lines.append(f"The demo could not run stage '{stage.name}': {stage.reason}")
-        lines.append("Install the sample's tools with: pip install 'healer[demo]'")
+        # The command for this installation: a healer made by pipx adds them with pipx, not pip.
+        lines.append(f"Install the sample's tools with: {add_command('demo')}")
         return lines
     lines.append(
         f"The sample project has deliberate mistakes; {len(failed)} of {len(run.stages)} stages caught them "

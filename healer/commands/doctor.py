@@ -1,4 +1,5 @@
-"""`healer doctor`: whether healer can work here (healer.doctor), one line per check."""
+"""`healer doctor`: whether healer can work here (healer.doctor), one line per check; `--` marks an optional
+part that is not installed."""
 
 from __future__ import annotations
 
@@ -23,5 +24,7 @@ def execute(args: argparse.Namespace) -> int:
         print(f"healer {healer.__version__} (Python {sys.version.split()[0]})")
         width = max(len(check.name) for check in results)
         for check in results:
-            print(f"{'ok ' if check.ok else 'BAD'}  {check.name:<{width}}  {check.detail}")
+            # An optional part that is missing is neither fine nor a fault.
+            mark = "BAD" if not check.ok else "-- " if check.optional else "ok "
+            print(f"{mark}  {check.name:<{width}}  {check.detail}")
     return 0 if all(check.ok for check in results) else 1

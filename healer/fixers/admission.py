@@ -12,7 +12,7 @@ into an isolated copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +36,7 @@ def admit(
     run: RunResult,
     scratch: Callable[[], AbstractContextManager[Path]] | None,
     prepend_path: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Candidate:
     """`candidate` refused with the reasons, or admitted: flagged, and formatted as the project formats."""
     patch = candidate.patch
@@ -46,7 +47,7 @@ def admit(
         problems += [f"{path}: matches llm.deny" for path in patch.paths if denied(path, deny)]
     if problems:
         return replace(candidate, patch=replace(patch, flags=checked.flags)).refused(problems)
-    polished = polish(patch, config, run, scratch, prepend_path)
+    polished = polish(patch, config, run, scratch, prepend_path, env)
     if polished is not patch:
         checked = validate(polished.edits, root, config.fix)
         if checked.problems:

@@ -11,7 +11,7 @@ them would mix an unrelated change into the fix.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -38,7 +38,9 @@ def polish(
     run: RunResult,
     scratch: Callable[[], AbstractContextManager[Path]] | None,
     prepend_path: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Patch:
+    """`env`: what the project's stages start from (the formatter is the project's, as the stage's is)."""
     stage = formatter(config)
     if stage is None or scratch is None or patch.stage == stage.name:
         return patch
@@ -58,7 +60,7 @@ def polish(
             return patch  # validation refuses it with the reason
         cwd = folder / stage.cwd if stage.cwd else folder
         try:
-            env = stage_env(stage, None, prepend_path, InCopy(str(folder)))
+            env = stage_env(stage, env, prepend_path, InCopy(str(folder)))
             code, _out, _err = run_briefly(argv, cwd, env, timeout=FORMAT_SECONDS)
         except OSError:
             return patch  # the formatter is not installed: the format stage itself will say so

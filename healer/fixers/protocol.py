@@ -15,7 +15,7 @@ is one module implementing `Fixer` with a `fixer_for(setup)`, named in
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +79,11 @@ class Work:
     cancel: threading.Event
     """Set when the user interrupts: stop starting anything."""
     progress: Callable[[str], None]
+    env: Mapping[str, str] | None = None
+    """The environment the project's stages start from (its virtualenv on PATH); a fixer that runs one of
+    the project's tools starts it from there too. The process's own when None."""
+    python: str | None = None
+    """The project's Python (`python` on that PATH), for questions only it can answer; None: not known."""
 
     @property
     def settled(self) -> frozenset[str]:

@@ -23,7 +23,7 @@ from healer.kb.database import KnowledgeBase
 from healer.kb.store import CachedReply
 from healer.llm.budget import Budget, BudgetExceeded
 from healer.llm.redact import redact
-from healer.llm.runtime import load_litellm
+from healer.llm.runtime import LitellmMissing, load_litellm
 
 if TYPE_CHECKING:
     from healer.config.settings import LLMSettings
@@ -106,7 +106,10 @@ class ModelClient:
             self._record(hit.model, key, hit.prompt_tokens, hit.completion_tokens, 0.0, 0.0, cached=True)
             return Reply(hit.reply, hit.model, hit.prompt_tokens, hit.completion_tokens, hit.cost, 0.0, cached=True)
         api_key = self._api_key()
-        litellm = load_litellm()
+        try:
+            litellm = load_litellm()
+        except LitellmMissing as error:
+            raise ModelError(str(error), "request") from None
         problems: list[ModelError] = []
         for model in self.models:
             try:

@@ -2,16 +2,37 @@
 
 The terminal UI asks before its first frame (to offer `m`), every `healer fix`
 before it starts: neither should pay for importing the client to hear "no".
+litellm is an extra (`healer[llm]`): without it no model can be asked either,
+and that is said in one line, with the command that installs it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 
 from healer.config.settings import Config
+from healer.installation import add_command
 
 OFFLINE_VARIABLE = "HEALER_OFFLINE"
+UNAVAILABLE = "unavailable: "
+"""How the reason begins when the model fixer cannot work in this installation (front ends name the fixer)."""
+
+
+def litellm_installed() -> bool:
+    """litellm can be imported, found without importing it (that takes seconds)."""
+    try:
+        return importlib.util.find_spec("litellm") is not None
+    except (ImportError, ValueError):  # a finder that refuses it, or a half-removed install
+        return False
+
+
+def model_unavailable() -> str | None:
+    """Why the model fixer cannot work in this installation, or None when it can."""
+    if litellm_installed():
+        return None
+    return f"{UNAVAILABLE}litellm is not installed ({add_command('llm')})"
 
 
 def offline_reason(
@@ -26,4 +47,4 @@ def offline_reason(
         return "no model configured"
     if hook and not config.llm.hooks:
         return "hooks do not ask the model (llm.hooks = false)"
-    return None
+    return model_unavailable()

@@ -3,7 +3,8 @@
 Importing litellm takes seconds, so nothing imports it at module level. Its
 import also fetches a price list from GitHub unless told to use the copy it
 ships with; healer always uses the bundled copy, so the only connection a
-model fix opens is the request to the configured model.
+model fix opens is the request to the configured model. litellm is an extra
+(`healer[llm]`): without it this says so in one line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import sys
 import threading
 from typing import Any
 
+from healer.errors import HealerError
+
 _lock = threading.Lock()
+
+
+class LitellmMissing(HealerError):
+    """litellm cannot be imported: the model fixer is unavailable in this installation."""
 
 
 def loaded() -> bool:
@@ -27,7 +34,13 @@ def load_litellm() -> Any:
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         # litellm's own logger prints retries and provider hints to stderr; healer reports errors itself.
         os.environ.setdefault("LITELLM_LOG", "ERROR")
-        import litellm
+        try:
+            import litellm
+        except ImportError as error:
+            from healer.llm.offline import model_unavailable
+
+            why = model_unavailable() or f"unavailable: litellm cannot be imported ({error})"
+            raise LitellmMissing(f"the model fixer is {why}") from None
 
         litellm.suppress_debug_info = True
         litellm.telemetry = False

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from healer.config.settings import Stage
+from healer.pipeline.interpreter import own_scripts, without_framework
 
 # Git sets these for hooks (GIT_INDEX_FILE can be `.git/index.lock` during `git commit -a`). A tool or
 # test that runs git, even in a repository of its own, would otherwise read and write the user's
@@ -39,15 +39,19 @@ def stage_env(
 ) -> dict[str, str]:
     """The caller's environment, the stage's own `env`, and a PATH that can find healer's tools.
 
-    healer's own scripts folder goes at the END of PATH: a healer installed in
-    a virtualenv that is not activated can still find tools installed beside it,
-    but never shadows the project's own versions of them. `copy`: for a stage
+    `base` is the process's environment when None; the core gives the one its
+    project interpreter chose (healer.pipeline.interpreter). Either way nothing
+    of the pre-commit framework's environment, where healer may run from, is
+    left in it. healer's own scripts folder goes at the END of PATH: a healer
+    installed in a virtualenv that is not activated can still find tools
+    installed beside it, but never shadows the project's own versions of them
+    (nor at all from an environment of its own: pipx, uv tool, the framework). `copy`: for a stage
     run in a copy (shadow, sandbox), git must not search above it, or `git` run
     there would find the user's repository (or another one above the cache
     folder); and Python started there imports the copy's code, never the work
     tree's, even where an editable install points at the work tree.
     """
-    env = dict(os.environ if base is None else base)
+    env = without_framework(os.environ if base is None else base)
     for name in GIT_LOCATION:
         env.pop(name, None)
     if copy is not None:
@@ -58,8 +62,8 @@ def stage_env(
             env["PYTHONPATH"] = os.pathsep.join([COPY_SITE, *inherited])
     env.update(stage.env)
     parts = [*prepend_path, *env.get("PATH", os.defpath).split(os.pathsep)]
-    own = os.path.dirname(sys.executable)
-    if own not in parts:
+    own = own_scripts()
+    if own is not None and own not in parts:
         parts.append(own)
     env["PATH"] = os.pathsep.join(part for part in parts if part)
     return env

@@ -84,7 +84,11 @@ def test_demo_names_a_missing_tool_and_how_to_install_it(tmp_path: Path) -> None
     )
     lines = explain(run)
     assert "The demo could not run stage 'lint': stage 'lint': command not found: 'ruff'" in lines
-    assert "Install the sample's tools with: pip install 'healer[demo]'" in lines
+    from healer.installation import Installation, add_command
+
+    assert f"Install the sample's tools with: {add_command('demo')}" in lines
+    pipx = Installation("pipx", "/home/u/.local/share/pipx/venvs/healer", "/x/bin/python")
+    assert add_command("demo", pipx) == "pipx inject healer ruff mypy pytest"
 
 
 def test_rerunning_the_kept_demo_is_served_from_the_cache(tmp_path: Path, healer: RunHealer) -> None:

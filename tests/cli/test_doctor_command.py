@@ -72,3 +72,22 @@ def test_doctor_checks_executable_bit_folders_and_cwd(repo: Repo, healer: RunHea
     assert not checks["stage noexec"]["ok"] and "not executable" in checks["stage noexec"]["detail"]
     assert not checks["stage dir"]["ok"] and "is a folder" in checks["stage dir"]["detail"]
     assert not checks["stage cwd"]["ok"] and "not a folder" in checks["stage cwd"]["detail"]
+
+
+def test_doctor_names_the_optional_parts_and_the_command_for_each(repo: Repo, healer: RunHealer) -> None:
+    repo.config('[stages.ok]\nrun = "true"\n')
+    repo.write(".pre-commit-config.yaml", "repos:\n  - repo: local\n    hooks:\n      - id: healer\n")
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json", "--offline").out)["checks"]}
+    # The test environment has every optional part.
+    assert checks["model fixer"]["ok"] and checks["model fixer"]["detail"].startswith("litellm ")
+    assert checks["demo tools"]["detail"] == "ruff, mypy, pytest found (`healer demo`)"
+    assert checks["pre-commit framework"]["detail"].startswith("pre-commit ")
+    assert checks["installation"]["detail"].startswith("a virtualenv")
+    # Without the framework: tests/test_install_weight.py (a healer with no extras installed).
+
+
+def test_doctor_without_the_frameworks_config_says_nothing_of_it(repo: Repo, healer: RunHealer) -> None:
+    repo.config('[stages.ok]\nrun = "true"\n')
+    repo.write(".pre-commit-config.yaml", "repos:\n  - repo: local\n    hooks:\n      - id: black\n")
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json", "--offline").out)["checks"]}
+    assert "pre-commit framework" not in checks

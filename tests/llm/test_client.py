@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from healer.llm.budget import Budget
 from healer.llm.client import ModelClient, ModelError
 from tests.llm.server import error, fake_model, reply
 
+ROOT = Path(__file__).resolve().parents[2]
 ASK = [{"role": "system", "content": "fix it"}, {"role": "user", "content": "calc.py fails"}]
 
 
@@ -173,6 +175,27 @@ def test_loading_litellm_opens_no_connection() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_a_broken_litellm_is_one_model_error_naming_it(tmp_path: Path) -> None:
+    # A half-removed install: found, but its import fails. The request fails as any other would, in one line.
+    (tmp_path / "broken" / "litellm").mkdir(parents=True)
+    (tmp_path / "broken" / "litellm" / "__init__.py").write_text("raise ImportError('half removed')\n")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tests.llm.test_client import ASK, client\n"
+        "from healer.llm.client import ModelError\n"
+        "try:\n"
+        f"    client(Path({str(tmp_path)!r})).complete(ASK)\n"
+        "except ModelError as error:\n"
+        "    print(error.kind, error)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "broken"), str(ROOT)])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.strip() == (
+        "request the model fixer is unavailable: litellm cannot be imported (half removed)"
+    ), done.stdout + done.stderr
 
 
 def test_a_closed_port_is_a_connection_error_in_plain_words(tmp_path: Path) -> None:

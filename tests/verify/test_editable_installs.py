@@ -75,3 +75,23 @@ def test_a_check_of_the_staged_content_imports_the_shadow_copy(
     assert done.code == 0 and stages["test"]["status"] == "passed", done.out
     shadow = copies_of(repo.path, repo.path / ".git" / "healer") / "shadow"
     assert stages["where"]["output_tail"][-1].startswith(str(shadow))
+
+
+def test_a_virtualenv_inside_the_work_tree_keeps_its_packages_in_a_copy(repo: Repo, healer: RunHealer) -> None:
+    # The usual layout: the project's `.venv` in the repository, ignored, so no copy has it. Only the project's
+    # code is the copy's; the virtualenv's own packages stay where they are.
+    python = editable_venv(repo.path / ".venv", repo.path / "src")
+    [site] = list((repo.path / ".venv").glob("lib/python*/site-packages"))
+    (site / "venv_only.py").write_text("")
+    repo.config(f'[stages.where]\nrun = ["{python}", "-c", "import venv_only, shop.prices as p; print(p.__file__)"]\n')
+    repo.write(".gitignore", ".venv/\n__pycache__/\n")
+    repo.write("src/shop/__init__.py", "")
+    repo.write("src/shop/prices.py", "A = 1\n")
+    repo.commit("start")
+    repo.write("src/shop/prices.py", "A = 2\n")
+    repo.git("add", "-A")
+    repo.write("src/shop/prices.py", "A = 3\n")  # the work tree differs: the staged content runs in the shadow
+    done = healer("hook", "pre-commit", "--json")
+    stages = {stage["name"]: stage for stage in json.loads(done.out)["stages"]}
+    assert done.code == 0 and stages["where"]["status"] == "passed", done.out
+    assert "/shadow/src/shop/prices.py" in stages["where"]["output_tail"][-1]

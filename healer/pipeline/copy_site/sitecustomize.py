@@ -18,11 +18,19 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# This Python's own environment may be a virtualenv inside the work tree (`.venv`): its packages are not the
+# project's code, and a copy has no such folder (it is ignored), so paths into it stay as they are.
+OWN = tuple(os.path.abspath(prefix) for prefix in {sys.prefix, sys.exec_prefix})
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def _moved(path: str, tree: str, copy: str) -> str:
     absolute = os.path.abspath(path)
-    if absolute == tree or absolute.startswith(tree + os.sep):
+    # Only a virtualenv strictly inside the tree is kept (one made at the repository's root is the whole tree).
+    if _inside(absolute, tree) and not any(own != tree and _inside(absolute, own) for own in OWN):
         return copy + absolute[len(tree) :]
     return path
 
