@@ -38,6 +38,8 @@ examples:
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
   healer stats               success rates, red-to-green times, fix acceptance (history, kb search: more)
+  SKIP=mypy git commit       commit with every stage but mypy checked (pre-commit's SKIP; HEALER_SKIP too)
+  healer help COMMAND        a command's own help (as `healer COMMAND --help`)
 
 exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted
 """
@@ -69,11 +71,17 @@ def _days(text: str) -> float:
 
 RUN_FLAGS = {
     "--json": "json", "--no-cache": "no_cache", "--no-history": "no_history", "-v": "verbose", "--verbose": "verbose",
+    "--all-files": "all_files",
 }  # fmt: skip
+SKIPPING = (
+    "SKIP=STAGE,... (pre-commit's variable) or HEALER_SKIP=STAGE,... leaves those stages out: each is reported "
+    "skipped, and the stages that need it still run"
+)
 
 
 def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
-    """`healer [-C DIR] run [STAGE...] [--json] [--no-cache] [--no-history] [-v] [-j N]` without argparse, or None."""
+    """`healer [-C DIR] run [STAGE...] [--json] [--no-cache] [--no-history] [-v] [-j N] [--all-files]` without
+    argparse, or None."""
     args = list(argv)
     directory = None
     if args[:1] == ["-C"] and len(args) >= 2 and not args[1].startswith("-"):
@@ -81,7 +89,9 @@ def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
         args = args[2:]
     if args[:1] != ["run"]:
         return None
-    found: dict[str, Any] = {"json": False, "no_cache": False, "no_history": False, "verbose": False, "jobs": None}
+    found: dict[str, Any] = {
+        "json": False, "no_cache": False, "no_history": False, "verbose": False, "jobs": None, "all_files": False,
+    }  # fmt: skip
     stages: list[str] = []
     rest = args[1:]
     seen_option = False
@@ -135,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run the pipeline on the working tree",
         description="Run the pipeline's stages on the working tree. Independent stages run in parallel; "
-        "a stage whose inputs, definition, tools and environment inputs are unchanged is served from the cache.",
+        "a stage whose inputs, definition, tools and environment inputs are unchanged is served from the cache. "
+        f"{SKIPPING}.",
         epilog="exit codes: 0 all passed, 1 a stage failed, 2 usage or configuration error, 130 interrupted",
     )
     run.add_argument("stages", nargs="*", metavar="STAGE", help="stages to run (with what they need); default: all")
@@ -146,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-history", action="store_true", help="do not record this run in the knowledge base (history, stats)"
     )
     run.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts (plain output)")
+    run.add_argument(
+        "--all-files",
+        action="store_true",
+        help="accepted for pre-commit's habit and changes nothing: healer run always checks every file",
+    )
 
     watch = commands.add_parser(
         "watch",
@@ -153,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the pipeline on the working tree, then watch it: each time files are saved (after a "
         "quiet --debounce), rerun the stages whose inputs changed and those that need them, cancelling a stage "
         "whose inputs change again while it runs. For pytest stages the tests the change affects run first. "
-        "Git-ignored files and .git/ are not watched. Nothing in the working tree, index or stash is changed.",
+        "Git-ignored files and .git/ are not watched. Nothing in the working tree, index or stash is changed. "
+        f"{SKIPPING}.",
         epilog="exit codes: 130 when stopped with Ctrl-C, 2 usage or configuration error",
     )
     watch.add_argument("stages", nargs="*", metavar="STAGE", help="stages to watch (with what they need); default: all")
@@ -181,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show the stages healer will run, from the configuration or, without one, from detection.",
     )
     stages.add_argument("--json", action="store_true", help="print one JSON document (schema healer.stages/1)")
+    stages.add_argument(
+        "-v", "--verbose", action="store_true", help="also show detection's notes (what was found, and where)"
+    )
 
     init = commands.add_parser(
         "init",
@@ -189,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument(
         "--from-ci", action="store_true", help="also turn the run: steps of .github/workflows into stages"
+    )
+    init.add_argument(
+        "--with-unknown-steps",
+        action="store_true",
+        help="with --from-ci: also add the steps that run something healer does not know as a check "
+        "(`python scripts/x.py`), without asking; a stage that changes tracked files fails all the same",
     )
     init.add_argument(
         "--target",
@@ -230,7 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
         "hook",
         help="run a git hook's checks (called by the installed hooks)",
         description="What the installed hooks run. pre-commit checks the staged content; pre-push checks the "
-        "content of every pushed commit (refs on standard input, as git passes them). HEALER_SKIP=1 skips.",
+        "content of every pushed commit (refs on standard input, as git passes them). HEALER_SKIP=1 skips "
+        f"the hook; {SKIPPING}.",
     )
     hook.add_argument("name", choices=hooks, help="which hook")
     hook.add_argument("args", nargs="*", help="the arguments git passes to the hook")
@@ -242,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the pipeline, propose fixes for its failures (rules, past fixes, a model when one is "
         "configured), verify each in an isolated copy by rerunning the failing check, and show the verified "
         "ones as diffs. Files change only with --apply, and only if they are still as the fix found them; "
-        "`healer undo` takes an applied fix back.",
+        f"`healer undo` takes an applied fix back. {SKIPPING}.",
         epilog="exit codes: 0 everything passes (after applying), 1 failures remain, 2 usage or configuration "
         "error, 130 interrupted",
     )
@@ -326,8 +353,20 @@ def build_parser() -> argparse.ArgumentParser:
     kb_search.add_argument("text", metavar="TEXT", help="words that must all appear (message, file, code, diff...)")
     kb_search.add_argument("-n", "--limit", type=_jobs, metavar="N", default=20, help="at most N hits of each kind")
     kb_search.add_argument("--json", action="store_true", help="print the hits as JSON")
-    kb_export = kb_commands.add_parser("export", help="write every row as JSON lines (one object per row)")
+    kb_export = kb_commands.add_parser(
+        "export",
+        help="write this repository's rows as JSON lines (one object per row)",
+        description="Write this repository's rows of the knowledge base (which $HEALER_DB may share between "
+        "repositories) as JSON lines, one object per row; --all-repositories writes every repository's.",
+    )
     kb_export.add_argument("file", nargs="?", metavar="FILE", help="where to write (default: standard output)")
+    kb_export.add_argument(
+        "--all-repositories",
+        "--all-repos",
+        dest="all_repos",
+        action="store_true",
+        help="every repository in the knowledge base, not only this one",
+    )
     kb_export.add_argument("--json", action="store_true", help="accepted for symmetry: the export is JSON lines")
     kb_import = kb_commands.add_parser(
         "import", help="add the rows of an export that are not here yet (all or nothing)"
@@ -367,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", action="store_true", help="keep the sample repository and print where it is")
     demo.add_argument("--dir", metavar="DIR", help="create the sample repository in DIR (must not exist)")
     demo.add_argument("--json", action="store_true", help="print the run as JSON (schema healer.run/1)")
+
+    help_ = commands.add_parser("help", help="show the help of healer or of one command (as --help does)")
+    help_.add_argument(
+        "topic", nargs="*", metavar="COMMAND", help="a command, and a subcommand (`healer help kb export`)"
+    )
     return parser
 
 
@@ -398,6 +442,13 @@ def _dispatch(words: list[str]) -> int:
         if args.command is None:
             parser.print_help()
             return 2
+        if args.command == "help":
+            # `healer help kb export` is `healer kb export --help`: the same text, the same exit.
+            if not args.topic:
+                parser.print_help()
+                return 0
+            parser.parse_args([*args.topic, "--help"])  # prints and exits: --help always does
+            return 0
     try:
         if args.directory:
             try:

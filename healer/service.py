@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from healer.errors import HealerError
 from healer.pipeline.result import RunResult
+from healer.pipeline.skip import left_out, read_skips, unknown_names_warning
 from healer.reporter import Reporter
 from healer.workspace import Workspace, open_workspace
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from healer.patch.apply import AppliedRecord
     from healer.patch.patch import Patch
     from healer.patch.undo import UndoneRecord
+    from healer.pipeline.interpreter import Interpreter
     from healer.pipeline.runner import RunOptions
     from healer.snapshot.snapshot import Snapshot
 
@@ -57,9 +59,12 @@ class Healer:
         kb: KnowledgeBase | None = None,
         history: bool = True,
         prepend_path: Sequence[str] = (),
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         """`via`: "cli", "hook", "tui", "watch", "mcp" or "ci". `history=False` records nothing this time
-        (`--no-history`); `prepend_path`: folders searched first for the stages' tools (the demo's own)."""
+        (`--no-history`); `prepend_path`: folders searched first for the stages' tools (the demo's own);
+        `environ`: the front end's environment, whose SKIP and HEALER_SKIP leave stages out of every run this
+        core makes (healer.pipeline.skip); None: nothing is left out."""
         self.workspace = workspace
         self.via = via
         self.reporter = reporter or Reporter()
@@ -70,6 +75,9 @@ class Healer:
         self.prepend_path = tuple(prepend_path)
         self._local = threading.local()
         self._memory: Memory | None = None
+        self.skips = read_skips(environ or {})
+        self._skips_checked = False
+        self._interpreter: Interpreter | None = None
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -115,6 +123,7 @@ class Healer:
             return False
         self.workspace = fresh
         self._memory = None
+        self._interpreter = None  # `link` may name another virtualenv now
         return True
 
     # -- checking --------------------------------------------------------------------------------
@@ -143,11 +152,13 @@ class Healer:
         options = self._run_options(jobs=jobs, cache=cache, cancel=cancel)
         untouched = snapshot is not None and snapshot.touched is not None and not snapshot.touched
         remember = record != "never" and self.history and workspace.config.history
-        if untouched or (cache == "off" and not remember):
-            return self._run(snapshot, stages, options, reporter, None)
         kept: list[str] = []
         self._local.notices = kept
         try:
+            self._check_skips()
+            if untouched or (cache == "off" and not remember):
+                run = self._run(snapshot, stages, options, reporter, None)
+                return run._replace(notices=tuple(kept)) if kept else run
             with self.kb.connection() as store:
                 from healer.kb.results import GuardedResults
 
@@ -164,6 +175,19 @@ class Healer:
         finally:
             self._local.notices = None
         return run._replace(notices=tuple(kept)) if kept else run
+
+    def left_out(self) -> dict[str, str]:
+        """The configured stages SKIP and HEALER_SKIP leave out, each with the variable that names it."""
+        return left_out(self.skips, self.workspace.config.stages)
+
+    def _check_skips(self) -> None:
+        # Once per process, with the first check: watch mode and a push's several commits would repeat it.
+        if self._skips_checked:
+            return
+        self._skips_checked = True
+        warning = unknown_names_warning(self.skips, self.workspace.config.stages)
+        if warning is not None:
+            self._notice(warning)
 
     def _run(
         self,
@@ -240,7 +264,22 @@ class Healer:
             log_dir=self.workspace.state_dir / "logs",
             prepend_path=self.prepend_path,
             cancel=cancel,
+            skip=self.left_out(),
+            env=self.interpreter.environ,
         )
+
+    @property
+    def interpreter(self) -> Interpreter:
+        """The project's Python and the environment stages start from (healer.pipeline.interpreter), found
+        once; a hook says which Python when it is not the one its environment gave."""
+        if self._interpreter is None:
+            from healer.pipeline.interpreter import project_interpreter
+
+            found = project_interpreter(self.workspace.root, self.workspace.config.links)
+            self._interpreter = found
+            if self.via == "hook" and found.differs:
+                self._notice(found.describe())
+        return self._interpreter
 
     # -- fixing -------------------------------------------------------------------------------------
 

@@ -29,8 +29,12 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("HEALER_DB", str(home / "healer.db"))
     for name, value in GIT_IDENTITY.items():
         monkeypatch.setenv(name, value)
-    # healer's copies go to HOME's cache folder (healer.snapshot.copies): one per test too.
-    for name in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "HEALER_SKIP", "XDG_CACHE_HOME", "HEALER_COPIES"):
+    # healer's copies go to HOME's cache folder (healer.snapshot.copies): one per test too. SKIP and
+    # PRE_COMMIT reach the suite when it runs as a stage of `SKIP=lint git commit` or under the framework.
+    for name in (
+        "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "HEALER_SKIP", "SKIP", "PRE_COMMIT", "XDG_CACHE_HOME",
+        "HEALER_COPIES",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     # Tools installed beside the test interpreter (ruff, mypy, pytest) must be found by stages.
     bindir = os.path.dirname(sys.executable)

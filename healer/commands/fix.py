@@ -25,7 +25,7 @@ def execute(args: argparse.Namespace) -> int:
         raise HealerError("--dry-run goes with --apply (without --apply, nothing is changed anyway)")
     workspace = open_workspace()
     reporter = CliReporter(None if args.json else display_for(sys.stdout), progress=None if args.json else "healer fix")
-    healer = Healer(workspace, via="cli", reporter=reporter)
+    healer = Healer(workspace, via="cli", reporter=reporter, environ=os.environ)
     options = FixOptions(
         stages=tuple(args.stages),
         apply=args.apply,

@@ -17,6 +17,7 @@ from healer.commands.run import emit
 from healer.errors import HealerError
 from healer.interrupt import terminated_as_interrupt
 from healer.pipeline.result import RunResult
+from healer.pipeline.skip import skips_every_stage
 from healer.service import Healer
 from healer.snapshot.snapshot import Snapshot
 from healer.workspace import NoStages, Workspace, open_workspace
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from healer.fixing.staged import StagedFixes
 
-SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1"
+SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1 (SKIP={stages} skips only the failing stages)"
 
 
 def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]:
@@ -50,14 +51,17 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]
 def _verdict(name: str, failed: list[tuple[Snapshot, RunResult]]) -> str:
     verb = "commit" if name == "pre-commit" else "push"
     parts = []
+    names: dict[str, None] = {}
     for snapshot, run in failed:
-        stages = ", ".join(stage.name for stage in run.stages if stage.status in ("failed", "error", "cancelled"))
-        parts.append(f"{snapshot.label} fail{'s' if snapshot.kind != 'index' else ''} {stages}")
-    return f"healer: {verb} blocked: {'; '.join(parts)}. Fix and try again, or {SKIP_HINT.format(verb=verb)}."
+        bad = [stage.name for stage in run.stages if stage.status in ("failed", "error", "cancelled")]
+        names.update(dict.fromkeys(bad))
+        parts.append(f"{snapshot.label} fail{'s' if snapshot.kind != 'index' else ''} {', '.join(bad)}")
+    hint = SKIP_HINT.format(verb=verb, stages=",".join(names))
+    return f"healer: {verb} blocked: {'; '.join(parts)}. Fix and try again, or {hint}."
 
 
 def execute(args: argparse.Namespace) -> int:
-    if os.environ.get("HEALER_SKIP") == "1":
+    if skips_every_stage(os.environ):
         print(f"healer: {args.name} checks skipped (HEALER_SKIP=1)", file=sys.stderr)
         return 0
     try:
@@ -70,7 +74,8 @@ def execute(args: argparse.Namespace) -> int:
     if not snapshots:
         print(f"healer: {args.name}: nothing to check (only deletions)", file=sys.stderr)
         return 0
-    healer = Healer(workspace, via="hook", reporter=CliReporter(None if args.json else display_for(sys.stdout)))
+    reporter = CliReporter(None if args.json else display_for(sys.stdout))
+    healer = Healer(workspace, via="hook", reporter=reporter, environ=os.environ)
     results: list[tuple[Snapshot, RunResult]] = []
     with terminated_as_interrupt():
         for snapshot in snapshots:
@@ -87,8 +92,13 @@ def execute(args: argparse.Namespace) -> int:
         if args.name == "pre-commit" and not args.json:
             snapshot, run = failed[0]
             if snapshot.tree is not None:
+                from healer.llm.offline import UNAVAILABLE
+
                 # The hook's own account goes to standard error, beside git's.
-                sources = "rules" if healer.offline_reason(hook=True) else "rules and the model"
+                reason = healer.offline_reason(hook=True)
+                sources = "rules" if reason else "rules and the model"
+                if reason is not None and reason.startswith(UNAVAILABLE):
+                    sources += f"; the model fixer is {reason}"
                 print(f"healer: looking for fixes ({sources}, verified in an isolated copy)...", file=sys.stderr)
                 outcome = healer.fix_staged(snapshot, run)
                 for line in describe(outcome):

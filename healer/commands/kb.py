@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from healer.commands.history import knowledge_base
+from healer.commands.history import knowledge_base, this_repo
 from healer.errors import HealerError
 from healer.kb.history import search as search_kb
 from healer.kb.maintenance import import_file, write_export
 from healer.kb.maintenance import prune as prune_kb
 from healer.render.history import when
 from healer.render.rows import plain
+from healer.snapshot.git import GitError
 
 if TYPE_CHECKING:
     import argparse
@@ -52,19 +53,29 @@ def search(store: Store, args: argparse.Namespace) -> int:
 
 
 def export(store: Store, args: argparse.Namespace) -> int:
+    # The knowledge base may be shared ($HEALER_DB): by default only this repository's records leave it.
+    repo = _export_repo(args.all_repos)
     if args.file in (None, "-"):
-        count = write_export(store, sys.stdout)
+        count = write_export(store, sys.stdout, repo)
     else:
         target = Path(args.file)
         partial = target.with_name(target.name + ".partial")
         try:
             with partial.open("w", encoding="utf-8") as out:
-                count = write_export(store, out)
+                count = write_export(store, out, repo)
             partial.replace(target)
         except OSError as error:
             raise HealerError(f"cannot write {target}: {error.strerror}") from None
-        print(f"exported {count} rows to {target}", file=sys.stderr)
+        whose = "every repository" if repo is None else repo
+        print(f"exported {count} rows to {target} ({whose})", file=sys.stderr)
     return 0
+
+
+def _export_repo(all_repos: bool) -> str | None:
+    try:
+        return this_repo(all_repos)
+    except GitError as error:
+        raise GitError(f"{error}; `healer kb export --all-repositories` exports every repository's records") from None
 
 
 def import_(store: Store, args: argparse.Namespace) -> int:

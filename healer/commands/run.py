@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,12 @@ def emit(run: RunResult, *, as_json: bool) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    # --all-files (pre-commit's habit) asks for nothing more: a run always checks every file.
     workspace = open_workspace()
     display = None if args.json else display_for(sys.stdout, verbose=args.verbose)
-    healer = Healer(workspace, via="cli", reporter=CliReporter(display), history=not args.no_history)
+    healer = Healer(
+        workspace, via="cli", reporter=CliReporter(display), history=not args.no_history, environ=os.environ
+    )
     with terminated_as_interrupt():
         run = healer.check(stages=args.stages, jobs=args.jobs, cache="off" if args.no_cache else "use")
     emit(run, as_json=args.json)

@@ -1,4 +1,8 @@
-"""`healer stages`: the pipeline healer resolved, and where it came from."""
+"""`healer stages`: the pipeline healer resolved, and where it came from.
+
+Detection's notes (what it found, where, what it left out) are said once by `healer init`; here they would
+repeat on every call, so they are behind --verbose, with one line saying how many there are.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ if TYPE_CHECKING:
     import argparse
 
 
-def describe(config: Config) -> list[str]:
+def describe(config: Config, *, verbose: bool = False) -> list[str]:
     source = (
         "detected from the project (no configuration yet; `healer init` writes it)"
         if (config.source == "detected")
@@ -21,8 +25,9 @@ def describe(config: Config) -> list[str]:
     )
     lines = [f"pipeline: {len(config.stages)} stage{'s' if len(config.stages) != 1 else ''}, {source}"]
     width = max((len(stage.name) for stage in config.stages), default=0)
+    kinds = max((len(stage.kind) for stage in config.stages), default=0)
     for stage in config.stages:
-        lines.append(f"  {stage.name:<{width}}  {stage.kind:<9}  {stage.command_line()}")
+        lines.append(f"  {stage.name:<{width}}  {stage.kind:<{kinds}}  {stage.command_line()}")
         extras = []
         if stage.needs:
             extras.append(f"needs {', '.join(stage.needs)}")
@@ -38,9 +43,12 @@ def describe(config: Config) -> list[str]:
         if not stage.cache:
             extras.append("not cached")
         for extra in extras:
-            lines.append(f"  {'':<{width}}  {'':<9}  {extra}")
-    for note in config.notes:
-        lines.append(f"note: {note}")
+            lines.append(f"  {'':<{width}}  {'':<{kinds}}  {extra}")
+    if verbose:
+        lines.extend(f"note: {note}" for note in config.notes)
+    elif config.notes:
+        count = len(config.notes)
+        lines.append(f"({count} detection note{'s' * (count != 1)}: `healer stages --verbose` shows them)")
     return lines
 
 
@@ -49,6 +57,6 @@ def execute(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(stages_document(workspace.config)))
     else:
-        print("\n".join(describe(workspace.config)))
+        print("\n".join(describe(workspace.config, verbose=args.verbose)))
     sys.stdout.flush()
     return 0

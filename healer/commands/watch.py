@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
@@ -176,7 +177,7 @@ def execute(args: argparse.Namespace) -> int:
         raise HealerError(f"--debounce: expected milliseconds, 0 or more, got {args.debounce}")
     workspace = open_workspace()  # not a repository, a broken configuration: one line, as for `healer run`
     render = JsonLines(sys.stdout) if args.json else TextLog(sys.stdout, verbose=args.verbose)
-    healer = Healer(workspace, via="watch", reporter=_Notices(render))
+    healer = Healer(workspace, via="watch", reporter=_Notices(render), environ=os.environ)
     options = WatchOptions(
         stages=tuple(args.stages),
         debounce_ms=args.debounce,

@@ -153,22 +153,35 @@ class KbImportError(HealerError):
     """A line of an export that cannot be imported; nothing from the file is kept."""
 
 
-def export_rows(store: Store) -> Iterator[dict[str, Any]]:
-    """Every row of the exported tables, parents first, each with a `table` field."""
+def export_rows(store: Store, repo: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of the exported tables, parents first, each with a `table` field; with `repo`, only that
+    repository's (the key every table but `diagnostics` has; a diagnostic belongs to its run's repository)."""
     conn = store.conn
     conn.execute("BEGIN")  # one consistent view while other processes write
     try:
         for table, columns in COLUMNS.items():
-            cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            where, parameters = _of_repo(table, columns, repo)
+            cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table}{where}", parameters)
             for row in cursor:
                 yield {"table": table, **dict(zip(columns, row, strict=True))}
     finally:
         conn.execute("COMMIT")
 
 
-def write_export(store: Store, out: IO[str]) -> int:
+def _of_repo(table: str, columns: tuple[str, ...], repo: str | None) -> tuple[str, tuple[str, ...]]:
+    if repo is None:
+        return "", ()
+    if "repo" in columns:
+        return " WHERE repo = ?", (repo,)
+    if "run_id" in columns:
+        return " WHERE run_id IN (SELECT id FROM runs WHERE repo = ?)", (repo,)
+    raise AssertionError(f"the exported table {table} is tied to no repository")
+
+
+def write_export(store: Store, out: IO[str], repo: str | None = None) -> int:
+    """Write `export_rows` as JSON lines; returns how many."""
     count = 0
-    for row in export_rows(store):
+    for row in export_rows(store, repo):
         out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += 1
     return count

@@ -35,6 +35,7 @@ from healer.pipeline.gate import evaluate
 from healer.pipeline.output import OutputCapture
 from healer.pipeline.plan import select_stages
 from healer.pipeline.result import GateResult, RunResult, StageResult, Status
+from healer.pipeline.tracked import TrackedFiles, modified_message, tracked_content
 
 if TYPE_CHECKING:
     import queue
@@ -70,6 +71,9 @@ class RunOptions(NamedTuple):
     """Set from another thread to stop the run as Ctrl-C would (signals reach only the main thread)."""
     copy: InCopy | None = None
     """For a run in one of healer's copies: which, and of what work tree (see stage_env)."""
+    skip: Mapping[str, str] | None = None
+    """Stages the user left out (SKIP, HEALER_SKIP; see healer.pipeline.skip): name -> the variable naming it.
+    Each is reported as skipped with that reason; the stages that need it run as if it were not in the run."""
 
 
 class _Output:
@@ -171,7 +175,13 @@ class _Run:
         self.keys: dict[str, str] = {}
         self._tree: Manifest | None = None
         self.unaffected: set[str] = set()
+        """Stages not run because nothing they read changed, or because the user left them out: their
+        dependants run all the same."""
         self._closing = False
+        self._files: TrackedFiles | None = None
+        self._modified: dict[str, dict[str, None]] = {}
+        """Stage -> the files that changed while it ran (see healer.pipeline.tracked)."""
+        self._alongside: dict[str, dict[str, None]] = {}
 
     # -- the loop ------------------------------------------------------------
 
@@ -211,7 +221,14 @@ class _Run:
 
     def _start_ready(self, pending: list[Stage]) -> list[Stage]:
         waiting: list[Stage] = []
+        skip = self.options.skip or {}
         for stage in pending:
+            if stage.name in skip:
+                # Before its needs are known: a stage the user left out is reported as such, whatever they do.
+                self.unaffected.add(stage.name)
+                reason = skip[stage.name]
+                self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
+                continue
             blocker = self._blocker(stage)
             if blocker == "wait" or (blocker is None and len(self.shared.active) >= self.jobs):
                 waiting.append(stage)
@@ -264,6 +281,10 @@ class _Run:
             return
         log_path = None if self.options.log_dir is None else self.options.log_dir / f"{stage.name}.log"
         _ = self.events  # made here, on the scheduling thread, before a stage thread could race to make it
+        if self._files is None:
+            # Before the first process: a run served wholly from the cache reads no file at all.
+            checked = self._checked_content()
+            self._files = TrackedFiles(checked) if checked is not None else None
         thread = threading.Thread(
             target=self._execute, args=(stage, cwd, env, log_path), name=f"healer-{stage.name}", daemon=True
         )
@@ -305,9 +326,35 @@ class _Run:
         if active.proc is not None:
             # Whatever the command left behind in its group goes with it.
             process.signal_group(active.proc, signal.SIGKILL)
-        result = message.result._replace(key=self.keys.get(message.stage))
+        result = self._charge_changes(message.result._replace(key=self.keys.get(message.stage)))
         self._remember(result)
         self._finish(result)
+
+    def _checked_content(self) -> Manifest | None:
+        if self.options.copy is not None and self.options.manifest is not None:
+            from healer.snapshot.manifest import Manifest
+
+            content = self.options.manifest()  # a copy of the checked content, often without .git
+            return Manifest(self.root, dict(content.known), set())
+        return tracked_content(self.root)
+
+    def _charge_changes(self, result: StageResult) -> StageResult:
+        """`result`, failed if files changed while its stage ran; the change is charged to all that were running."""
+        if self._files is not None:
+            changed = self._files.changed()
+            if changed:
+                with self.shared.lock:
+                    running = [result.name, *self.shared.active]
+                for name in running:
+                    self._modified.setdefault(name, {}).update(dict.fromkeys(changed))
+                    self._alongside.setdefault(name, {}).update(dict.fromkeys(n for n in running if n != name))
+        paths = self._modified.pop(result.name, None)
+        if not paths or result.status == "cancelled":
+            return result
+        stage = next(s for s in self.stages if s.name == result.name)
+        message = modified_message(result.name, list(paths), list(self._alongside.pop(result.name, {})))
+        found = (_healer_diagnostic(stage, "modified-files", message), *result.diagnostics)
+        return result._replace(status="failed", reason=message, diagnostics=found)
 
     def _police(self) -> None:
         """Timeouts, and stages whose command exited but whose children hold the output open."""
@@ -394,7 +441,9 @@ class _Run:
     def _remember(self, result: StageResult) -> None:
         stage = next(s for s in self.stages if s.name == result.name)
         key = self.keys.get(result.name)
-        cacheable = result.status in ("passed", "failed") and not result.timed_out
+        modified = any(d.tool == "healer" and d.code == "modified-files" for d in result.diagnostics)
+        # A run that changed files was checking something else than its key says.
+        cacheable = result.status in ("passed", "failed") and not result.timed_out and not modified
         if self.store is None or key is None or not stage.cache or not cacheable:
             return
         output = result.output

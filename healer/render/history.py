@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from healer.kb.history import FailureHistory, FixRow, OriginFixes, RunRow, Stats
 from healer.llm.budget import dollars
+from healer.render.columns import columns
 
 
 def when(seconds: float) -> str:
@@ -46,39 +47,40 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds:.1f}s"
 
 
-def _fix_line(name: str, counts: OriginFixes) -> str:
-    return (
-        f"  {name:<28} {counts.proposed:>8} {counts.verified:>8} {counts.accepted:>8} {counts.undone:>6}"
-        f"  {_percent(counts.false_fix_rate):>10}"
-    )
+def _fix_row(name: str, counts: OriginFixes) -> list[str]:
+    return [
+        name, str(counts.proposed), str(counts.verified), str(counts.accepted), str(counts.undone),
+        _percent(counts.false_fix_rate),
+    ]  # fmt: skip
 
 
 def describe_stats(report: Stats) -> list[str]:
     lines: list[str] = []
     if report.stages:
-        lines.append(f"  {'stage':<20} {'runs':>7} {'success':>8} {'recovered':>9} {'red→green':>10}")
-        lines[-1] = "stages:\n" + lines[-1]
+        lines.append("stages:")
+        rows = [["stage", "runs", "success", "recovered", "red→green"]]
         for stage in report.stages:
-            lines.append(
-                f"  {stage.stage:<20} {stage.runs:>7} {_percent(stage.success_rate):>8}"
-                f" {stage.recoveries:>9} {_duration(stage.mean_red_to_green):>10}"
-            )
+            rows.append([
+                stage.stage, str(stage.runs), _percent(stage.success_rate), str(stage.recoveries),
+                _duration(stage.mean_red_to_green),
+            ])  # fmt: skip
+        lines.extend(columns(rows, "<>>>>"))
     else:
         lines.append("no runs recorded yet")
     fixes = report.fixes
     if fixes.total.proposed:
         lines.append("fixes:")
-        lines.append(f"  {'':<28} {'proposed':>8} {'verified':>8} {'accepted':>8} {'undone':>6}  {'false-fix':>10}")
-        lines.append(_fix_line("all", OriginFixes("all", *fixes.total)))
+        rows = [["", "proposed", "verified", "accepted", "undone", "false-fix"]]
+        rows.append(_fix_row("all", OriginFixes("all", *fixes.total)))
         for title, group in (("rule", fixes.by_rule), ("model", fixes.by_model), ("replay", fixes.replayed)):
-            for entry in group:
-                lines.append(_fix_line(f"{title} {entry.origin}", entry))
+            rows.extend(_fix_row(f"{title} {entry.origin}", entry) for entry in group)
+        lines.extend(columns(rows, "<>>>>>"))
     else:
         lines.append("no fixes proposed yet")
     if report.flaky:
         lines.append("flaky tests (passed on rerun):")
-        for test in report.flaky:
-            lines.append(f"  {test.count:>4}×  {test.node_id}  (last {when(test.last_seen)})")
+        flaky = [[f"{test.count}×", test.node_id, f"(last {when(test.last_seen)})"] for test in report.flaky]
+        lines.extend(columns(flaky, "><<"))
     model = report.model
     if model.calls or model.cached:
         today = model.cost_today_all_repos

@@ -81,6 +81,8 @@ def summary(run: RunResult) -> str:
     if problems:
         parts.append(f"{problems} diagnostic{'s' if problems != 1 else ''}")
     head = {"passed": "All stages passed", "failed": "Pipeline failed", "interrupted": "Interrupted"}[run.outcome]
+    if run.outcome == "passed" and counts["skipped"] and counts["skipped"] == len(run.stages):
+        head = "Nothing checked"  # every stage skipped is no pass to report as one
     return f"{head}: {', '.join(parts) or 'no stages'} ({duration(run.duration)})"
 
 

@@ -9,14 +9,15 @@ from healer.snapshot.git import git
 from healer.snapshot.manifest import Manifest
 
 
-def read_worktree(root: Path, *, submodules: bool = True) -> Manifest:
+def read_worktree(root: Path, *, submodules: bool = True, untracked: bool = True) -> Manifest:
     """List the working tree in one git call, without refreshing or writing the index.
 
     Initialised submodules are listed too, their paths prefixed with the
     submodule's: their files are content a stage can read, and a dirty
     submodule must change the cache key as much as a dirty file does.
     """
-    out = git(["ls-files", "-z", "-t", "-s", "-m", "-o", "-d", "--exclude-standard", "--full-name"], root)
+    others = ["-o"] if untracked else []  # without: tracked files only, `dirty` being the modified ones
+    out = git(["ls-files", "-z", "-t", "-s", "-m", *others, "-d", "--exclude-standard", "--full-name"], root)
     known: dict[str, str] = {}
     dirty: set[str] = set()
     removed: set[str] = set()
@@ -48,7 +49,7 @@ def read_worktree(root: Path, *, submodules: bool = True) -> Manifest:
     dirty -= removed
     for path in submodule_paths if submodules else ():
         if (root / path / ".git").exists():
-            inner = read_worktree(root / path)
+            inner = read_worktree(root / path, untracked=untracked)
             known.update({f"{path}/{name}": content for name, content in inner.known.items()})
             dirty.update(f"{path}/{name}" for name in inner.dirty)
     return Manifest(root=root, known=known, dirty=dirty)

@@ -367,9 +367,13 @@ class WatchSession:
             return []
         everything = graph.tests()
         found: list[tuple[str, tuple[Stage, tuple[str, ...]]]] = []
+        left_out = self.healer.left_out()  # SKIP, HEALER_SKIP: not run, so not previewed; no obstacle as a need
         for name in stages:
             stage = config.stage(name)
-            if any(self._last.get(need) is None or not self._last[need].ok for need in stage.needs):
+            if name in left_out:
+                continue
+            if any(need not in left_out and (self._last.get(need) is None or not self._last[need].ok)
+                   for need in stage.needs):  # fmt: skip
                 continue  # the full stage will not run unless its needs pass; neither does its preview
             preview = preview_stage(stage, self.workspace.root, tests, everything)
             if preview is not None:
