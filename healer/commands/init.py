@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -13,11 +14,16 @@ from healer.snapshot.git import repo_root
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
+
+    from healer.detect.candidate import Candidate
 
 
 def execute(args: argparse.Namespace) -> int:
+    if getattr(args, "with_unknown_steps", False) and not args.from_ci:
+        raise HealerError("--with-unknown-steps goes with --from-ci (only CI steps can be of unknown effect)")
     root = repo_root(Path.cwd())
-    detection = detect(root, from_ci=args.from_ci)
+    detection = detect(root, from_ci=args.from_ci, confirm=_confirmation(args))
     for note in detection.notes:
         print(f"note: {note}")
     if not detection.stages:
@@ -47,3 +53,22 @@ def execute(args: argparse.Namespace) -> int:
     print(f"wrote {count} stage{'s' if count != 1 else ''} ({names}) to {path}")
     print("Edit them there; `healer stages` shows the result and `healer run` runs it.")
     return 0
+
+
+def _confirmation(args: argparse.Namespace) -> Callable[[Candidate], bool] | None:
+    """How a CI step of unknown effect gets the user's word: the flag, a question in a terminal, or not at all."""
+    if getattr(args, "with_unknown_steps", False):
+        return lambda _candidate: True
+    if args.dry_run or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+
+    def ask(candidate: Candidate) -> bool:
+        print(f"{candidate.origin}: {candidate.unsure}, so healer cannot tell what it changes.")
+        print(f"  {candidate.stage.command_line()}")
+        try:
+            answer = input("  Add it as a check? A stage that changes tracked files fails. [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    return ask

@@ -35,6 +35,9 @@ class Candidate:
     """Prepended to the stage's name when another stage already took it."""
     key: str | None = None
     """The key other commands reach this stage by ("script:lint" for `npm run lint`)."""
+    unsure: str | None = None
+    """Why what the stage changes is unknown (a CI step running `python scripts/x.py`): it is added only
+    when the user confirms it (detection's `confirm`)."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ PARSERS: dict[str, str] = {
     "ruff-check": "ruff",
     "ruff-format": "ruff",
     "flake8": "flake8",
+    "black": "black",
+    "isort": "isort",
     "mypy": "mypy",
     "pyright": "pyright",
     "pytest": "pytest",

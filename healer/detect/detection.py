@@ -6,6 +6,7 @@ duplicates (several sources running the same tool), makes names unique and order
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,12 @@ def detected_config(root: Path) -> Config:
     return Config(stages=detection.stages, source="detected", notes=detection.notes)
 
 
-def detect(root: Path, *, from_ci: bool = False) -> Detection:
+def detect(root: Path, *, from_ci: bool = False, confirm: Callable[[Candidate], bool] | None = None) -> Detection:
     """The stages the project at `root` already runs somewhere, as check-only commands.
 
-    With `from_ci`, the `run:` steps of GitHub Actions workflows are proposed as well.
+    With `from_ci`, the `run:` steps of GitHub Actions workflows are proposed as well. A step
+    whose effect is unknown (`python scripts/x.py` may rewrite pyproject.toml) is added only if
+    `confirm` says yes; without `confirm`, never.
     """
     found = [
         precommit.detect(root),
@@ -48,11 +51,29 @@ def detect(root: Path, *, from_ci: bool = False) -> Detection:
     ]
     if from_ci:
         found.append(github_actions.detect(root))
-    notes = [note for result in found for note in result.notes]
+    found = [_confirmed(result, confirm) for result in found]
+    notes = [note for result in found for note in result.notes if note]
     if not from_ci and (root / github_actions.WORKFLOWS).is_dir():
         notes.append(f"{github_actions.WORKFLOWS}: not read (ask for CI steps with from_ci)")
     stages, merge_notes = merge(found)
     return Detection(stages=stages, notes=(*notes, *merge_notes))
+
+
+def _confirmed(found: Found, confirm: Callable[[Candidate], bool] | None) -> Found:
+    kept: list[Candidate] = []
+    notes = list(found.notes)
+    for candidate in found.candidates:
+        if candidate.unsure is None:
+            kept.append(candidate)
+        elif confirm is not None and confirm(candidate):
+            kept.append(candidate)
+            notes.append(f"{candidate.stage.name}: {candidate.origin}: {candidate.unsure}; added as you confirmed")
+        else:
+            notes.append(
+                f"{candidate.origin}: {candidate.unsure}, so what it changes is unknown; not added "
+                "(`healer init --from-ci` asks in a terminal; --with-unknown-steps adds such steps)"
+            )
+    return Found(tuple(kept), tuple(notes))
 
 
 def merge(found: list[Found]) -> tuple[tuple[Stage, ...], list[str]]:

@@ -192,3 +192,43 @@ def ships(text: str, name: str = "") -> str | None:
             if match:
                 return f"`{shlex.join([program, *args])[:60]}` mentions {match.group(1).lower()}"
     return None
+
+
+# Programs that only read or print (or write only under a build folder of their own): with the known
+# checks (commands.command_keys) they are the commands whose effect healer knows.
+_READS_ONLY = {
+    "echo", "printf", "cd", "pushd", "popd", "export", "set", "mkdir", "ls", "pwd", "true", "false", ":",
+    "test", "[", "cat", "head", "tail", "grep", "wc", "diff", "cmp", "which", "type", "sleep", "exit",
+    "sphinx-build", "check-manifest", "pydocstyle", "vulture", "codespell", "yamllint", "shellcheck",
+    "hadolint", "actionlint", "markdownlint", "stylelint",
+}  # fmt: skip
+_READING_VERBS = {
+    "git": {"diff", "status", "log", "show", "ls-files", "rev-parse", "describe", "grep", "blame"},
+    "twine": {"check"},
+    "coverage": {"report", "xml", "html", "json", "combine", "erase", "debug"},
+    "mkdocs": {"build"},
+    "cargo": {"test", "check", "clippy", "build", "doc"},
+    "go": {"test", "vet", "build"},
+}  # fmt: skip
+
+
+def unknown_effect(text: str, *, followed: Collection[str] = ()) -> str | None:
+    """Why healer cannot tell what a command line changes, or None when every command in it is known.
+
+    Asked after `rewrite`: a command known to write never gets here. A script or target whose
+    body was read (`followed`) is judged by that body; `python scripts/x.py`, `./tool.sh` or a
+    program healer does not know could do anything, so only the user can say it is a check.
+    """
+    for program, args in simple_commands(text):
+        if _QUERIES & set(args) or program in _READS_ONLY:
+            continue
+        keys = set(command_keys(program, args))
+        known = {key for key in keys if ":" not in key or key in followed}
+        if keys and known == keys:
+            continue
+        positional = [arg for arg in args if not arg.startswith("-")]
+        if (positional[0] if positional else "") in _READING_VERBS.get(program, set()):
+            continue
+        command = shlex.join([program, *args])
+        return f"`{command if len(command) <= 60 else command[:57] + '...'}` is not a check healer knows"
+    return None

@@ -11,7 +11,7 @@ from healer.detect import javascript, makefile
 from healer.detect.candidate import CI, Candidate, Found
 from healer.detect.check_only import replace
 from healer.detect.commands import guess_kind, needs_shell, parser_for, simple_commands, tools_in
-from healer.detect.effects import rewrite, ships
+from healer.detect.effects import rewrite, ships, unknown_effect
 from healer.detect.files import Unreadable, read_yaml, table
 from healer.detect.names import slug
 from healer.detect.versions import version_commands
@@ -93,6 +93,7 @@ def _step(root: Path, step: dict[str, object], defaults: dict[str, object], wher
         found, note = replace(where, why, reached_keys, rank=CI, prefix="ci")
         folder = str(cwd) if cwd else None
         return [dataclasses.replace(c, stage=c.stage._replace(cwd=folder, env=env_pairs)) for c in found], note
+    unsure = next((w for line in lines + reached if (w := unknown_effect(line, followed=followed))), None)
     first = next(simple_commands(lines[0]), ("step", []))[0]
     if len(lines) == 1:
         run, use_shell = lines[0], needs_shell(lines[0])
@@ -109,6 +110,9 @@ def _step(root: Path, step: dict[str, object], defaults: dict[str, object], wher
         versions=version_commands(lines + reached),
         cwd=str(cwd) if cwd else None,
     )
+    if unsure is not None:
+        # Detection asks the user, and notes the answer.
+        return [Candidate(stage, CI, where, keys, "ci", unsure=unsure)], ""
     return [Candidate(stage, CI, where, keys, "ci")], f"{stage.name}: {where}"
 
 

@@ -65,7 +65,7 @@ def python_stage(tool: str, args: Sequence[str] = (), *, mypy_targets: Sequence[
             inputs=(*PYTHON_FILES, *_CONFIGS[tool]),
             versions=(f"{tool} --version",),
             fix=_line(tool, *extra, "."),
-            parser="generic",
+            parser=tool,
         )
     if tool == "flake8":
         return Stage(

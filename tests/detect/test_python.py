@@ -119,6 +119,7 @@ def test_setup_cfg_tox_ini_and_config_files(project: Files) -> None:
     assert set(by_name) == {"flake8", "black", "isort", "mypy", "pyright", "pytest"}
     assert by_name["mypy"].run == "mypy legacy tests"
     assert by_name["black"].run == "black --check --diff ."
+    assert by_name["black"].parser == "black" and by_name["isort"].parser == "isort"  # their files, in diagnostics
     assert by_name["isort"].run == "isort --check-only --diff ."
     assert by_name["flake8"].run == "flake8"
     assert by_name["pyright"].run == "pyright"
