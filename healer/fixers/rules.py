@@ -65,7 +65,10 @@ class RuleFixer:
                         list_paths=work.paths,
                         scratch=work.scratch,
                         work_tree=work.work_tree,
+                        python=work.python,
+                        env=work.env,
                         cache=shared,
+                        progress=work.progress,
                     )
                     try:
                         outcome = run_rule(rule, context)
@@ -88,6 +91,7 @@ class RuleFixer:
                         confidence=rule.confidence,
                         stage=result.name,
                         fingerprints=(diagnostic.fingerprint,),
+                        same_ast=outcome.same_ast,
                     )
                     known = by_id.get(patch.id)
                     if known is None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from healer.fixers.protocol import Fixer, Proposed, Work
 from healer.fixers.ranking import rank
 from healer.fixing.report import Round
 from healer.kb.memory import Memory
+from healer.pipeline.interpreter import python_on
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
 from healer.process import tools_seconds
@@ -65,9 +66,10 @@ def find_fixes(
     failures = tuple(d for d in run.diagnostics if only is None or d.fingerprint in only)
     cancel = options.cancel or threading.Event()
     baseline = Baseline(run, config, known, options._replace(jobs=1, cancel=cancel), results)
+    python = None if options.env is None else python_on(options.env.get("PATH"))
 
     def judge(candidate: Candidate) -> Candidate:
-        admitted = _admit(candidate, config, content, run, sandboxes, options.prepend_path)
+        admitted = _admit(candidate, config, content, run, sandboxes, options.prepend_path, options.env)
         return admitted.judged(verify(admitted.patch, baseline, sandboxes)) if admitted.pending else admitted
 
     def work(left: tuple[Candidate, ...] = ()) -> Work:
@@ -87,6 +89,8 @@ def find_fixes(
             jobs=jobs,
             cancel=cancel,
             progress=progress,
+            env=options.env,
+            python=python,
         )
 
     current = Round(number, run)
@@ -100,7 +104,7 @@ def find_fixes(
         began, waited = time.monotonic(), tools_seconds()
         proposals = [fixer.propose(first) for fixer in free]
         merged = _merged(
-            [_admit(c, config, content, run, sandboxes, options.prepend_path) if c.pending else c
+            [_admit(c, config, content, run, sandboxes, options.prepend_path, options.env) if c.pending else c
              for proposed in proposals for c in proposed.candidates]
         )  # fmt: skip
         ranked = rank(merged, run, memory)
@@ -115,7 +119,7 @@ def find_fixes(
         _take_findings(current, [proposed])
         # A fixer that judges its own leaves nothing pending; any it left are judged like the others'.
         admitted = [
-            _admit(c, config, content, run, sandboxes, options.prepend_path) if c.pending else c
+            _admit(c, config, content, run, sandboxes, options.prepend_path, options.env) if c.pending else c
             for c in proposed.candidates
         ]
         current.candidates += _verify_all(admitted, baseline, sandboxes, jobs, cancel, progress)
@@ -125,9 +129,15 @@ def find_fixes(
 
 
 def _admit(
-    candidate: Candidate, config: Config, content: Path, run: RunResult, sandboxes: Sandboxes, prepend: Sequence[str]
+    candidate: Candidate,
+    config: Config,
+    content: Path,
+    run: RunResult,
+    sandboxes: Sandboxes,
+    prepend: Sequence[str],
+    env: Mapping[str, str] | None,
 ) -> Candidate:
-    return admit(candidate, config=config, root=content, run=run, scratch=sandboxes.copy, prepend_path=prepend)
+    return admit(candidate, config=config, root=content, run=run, scratch=sandboxes.copy, prepend_path=prepend, env=env)
 
 
 def _merged(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -170,9 +180,13 @@ def _verify_all(
     verdicts = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="verify") as pool:
         futures = {c.id: pool.submit(verify, c.patch, baseline, sandboxes) for c in pending}
+        titles = {futures[c.id]: (c.id, c.patch.title) for c in pending}
         try:
-            for candidate_id, future in futures.items():
+            # Each verdict is said as it comes: a rerun of a test suite may take a while.
+            for done, future in enumerate(as_completed(futures.values()), start=1):
+                candidate_id, title = titles[future]
                 verdicts[candidate_id] = future.result()
+                progress(f"verified {done} of {len(pending)}: {title}: {verdicts[candidate_id].status}")
         except BaseException:
             # Ctrl-C reaches only this thread: stop the reruns in the others, then let it through.
             cancel.set()
