@@ -13,6 +13,8 @@ class Proposal:
 
     title: str
     edits: tuple[FileEdit, ...]
+    same_ast: bool = False
+    """The edits may change only layout and comments: verification fails them otherwise (Patch.same_ast)."""
 
 
 @dataclass(frozen=True)

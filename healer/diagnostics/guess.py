@@ -22,6 +22,8 @@ _PROGRAMS = {
     "tsc": "tsc",
     "vue-tsc": "tsc",
     "eslint": "eslint",
+    "black": "black",
+    "isort": "isort",
 }
 # Launchers that run the next word as the real program; the value is how many
 # of their own words come before it.

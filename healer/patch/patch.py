@@ -60,6 +60,9 @@ class Patch:
     test that fails with the same fingerprint elsewhere (a model's fix is made for one file's failures)."""
     flags: tuple[str, ...] = ()
     """What validation found a reviewer should know (healer.patch.validate)."""
+    same_ast: bool = False
+    """Its maker vouches for layout and comments only (a rule's `same_ast`): verification fails it if any file it
+    changes is not Python whose syntax tree stays as it was (healer.patch.same_code)."""
 
     @property
     def id(self) -> str:

@@ -6,7 +6,9 @@ from healer.fixers.candidate import Candidate
 from healer.fixing.choose import choose
 from healer.fixing.report import FixReport, Round
 from healer.llm.budget import dollars
+from healer.llm.offline import UNAVAILABLE
 from healer.patch.diff import unified_diff
+from healer.pipeline.skip import VARIABLES
 
 _RESET = "\033[0m"
 _COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m", "d": "\033[1m"}
@@ -93,6 +95,9 @@ def _model_round(one: Round) -> list[str]:
 def _candidate(candidate: Candidate, one: Round, *, colour: bool) -> list[str]:
     patch = candidate.patch
     addresses = [d for d in one.run.diagnostics if d.fingerprint in patch.fingerprints]
+    # One finding may recur in other files with the same fingerprint (black's "would reformat"): name this fix's own.
+    edited = {edit.path for edit in patch.edits}
+    addresses = [d for d in addresses if d.file in edited] or addresses
     flags = f" · flags: {', '.join(patch.flags)}" if patch.flags else ""
     priced = f" · {dollars(candidate.cost)}" if candidate.cost is not None else ""
     lines = [
@@ -126,6 +131,9 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
     verified = sum(len(one.verified) for one in report.rounds)
     applied = report.applied
     outcome = {"passed": "every stage passes", "failed": "failures remain", "interrupted": "interrupted"}
+    left_out = [stage.name for stage in report.final.stages if stage.status == "skipped" and stage.reason in VARIABLES]
+    if report.final.outcome == "passed" and left_out:
+        outcome["passed"] = f"every stage checked passes ({', '.join(left_out)} skipped as you asked)"
     lines = [
         "",
         f"healer fix: {report.found} failure{'s' * (report.found != 1)} found, {verified} verified "
@@ -140,6 +148,8 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
             f"{usage.failed} failed; {usage.prompt_tokens + usage.completion_tokens} tokens, {cost}"
             + (f"; {usage.redactions} secret{'s' * (usage.redactions != 1)} redacted" if usage.redactions else "")
         )
+    elif report.offline and report.offline.startswith(UNAVAILABLE):
+        lines.append(f"model fixer {report.offline}; rules and past fixes only")
     elif report.offline and report.offline != "no model configured":
         lines.append(f"offline ({report.offline}): rules and past fixes only")
     if not hints:

@@ -12,7 +12,9 @@ touched. The verdict compares each rerun with the run the patch was made from:
   blocked run for the first time and what they find is reported as
   uncovered, not held against the patch;
 - a stage that cannot run at all (a missing tool) makes the patch
-  unverifiable rather than failed.
+  unverifiable rather than failed;
+- a patch offered as layout only (`Patch.same_ast`) fails, before anything
+  runs, if it changes a file's syntax tree or a file that is not Python.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.kb.results import ResultCache
 from healer.patch.patch import Patch
+from healer.patch.same_code import same_code
 from healer.pipeline.environment import InCopy
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult, StageResult
@@ -98,6 +101,12 @@ def _verify(
         # The check can only pass once the package is installed, and healer installs nothing.
         why = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
         return Verdict("unverifiable", why, (), time.monotonic() - began)
+    if patch.same_ast:
+        changed = [edit.path for edit in patch.edits if not same_code(edit)]
+        if changed:
+            # No rerun can show this: a changed meaning may pass every check, and the fix was offered as layout.
+            why = f"changes the code, not only its layout and comments: {', '.join(changed)}"
+            return Verdict("failed", f"{why} (it was offered as layout only)", (), time.monotonic() - began)
     with sandboxes.copy() as folder:
         problem = _write(folder, patch)
         if problem is not None:

@@ -6,6 +6,9 @@ becomes the proposal's edits. Params:
 - `command`: an argv; `{file}` and `{code}` are filled from the diagnostic.
 - `use = "stage-fix"`: the failing stage's configured `fix` command instead.
 - `unsafe_fixes`: add `--unsafe-fixes` (ruff applies only the fixes it deems safe without it).
+- `same_ast`: the tool may change only layout and comments: verification fails its changes unless
+  every file it changed is Python whose syntax tree they leave as it was (Patch.same_ast). What
+  makes a fixer still in preview, or one that reindents, safe to apply unreviewed.
 - `timeout`: seconds, 60 by default.
 """
 
@@ -63,7 +66,7 @@ def run(ctx: ActionContext) -> Proposal | None:
             return None
         before = _snapshot(scratch)
         try:
-            code, _, _ = run_briefly(argv, cwd, _env(ctx.stage, scratch), timeout=timeout)
+            code, _, _ = run_briefly(argv, cwd, _env(ctx, scratch), timeout=timeout)
         except OSError:
             return None  # not installed, not executable: nothing to propose
         if code is None:
@@ -71,7 +74,8 @@ def run(ctx: ActionContext) -> Proposal | None:
         edits = tuple(_edits(ctx, scratch, before))
     if not edits:
         return None
-    return Proposal(title=f"run `{shlex.join(_shown(argv, scratch))}`", edits=edits)
+    title = f"run `{shlex.join(_shown(argv, scratch))}`"
+    return Proposal(title=title, edits=edits, same_ast=bool(ctx.params.get("same_ast")))
 
 
 def _command(ctx: ActionContext) -> list[str] | None:
@@ -112,9 +116,10 @@ def _inside(path: str) -> bool:
     return not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/")
 
 
-def _env(stage: Stage | None, scratch: Path) -> dict[str, str]:
+def _env(ctx: ActionContext, scratch: Path) -> dict[str, str]:
     # A fixer that runs git in the copy must not find the user's repository.
-    return stage_env(stage if stage is not None else Stage(name="tool-fix", run=()), copy=InCopy(str(scratch)))
+    stage = ctx.stage if ctx.stage is not None else Stage(name="tool-fix", run=())
+    return stage_env(stage, ctx.env, copy=InCopy(str(scratch)))
 
 
 def _walk(scratch: Path) -> Iterator[Path]:

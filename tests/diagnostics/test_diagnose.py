@@ -26,6 +26,8 @@ def test_parser_names() -> None:
         "pip",
         "tsc",
         "eslint",
+        "black",
+        "isort",
         "generic",
         "auto",
     )

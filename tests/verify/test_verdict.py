@@ -153,3 +153,22 @@ def test_a_new_dependency_is_unverifiable_offline(repo: Repo) -> None:
     verdict = verify(replace(patch, flags=("adds-dependency",)), baseline, sandboxes)
     assert verdict.status == "unverifiable"
     assert verdict.detail is not None and "installs nothing" in verdict.detail
+
+
+def test_a_layout_only_patch_that_changes_the_code_fails_before_anything_runs(repo: Repo) -> None:
+    baseline, sandboxes, run = setup(repo)
+    removes = patch_for(run, "lint", "app.py", APP, APP.replace("import os\n\n\n", ""))
+    assert verify(removes, baseline, sandboxes).status == "verified"  # it fixes the lint failure...
+
+    verdict = verify(replace(removes, same_ast=True), baseline, sandboxes)
+    assert verdict.status == "failed" and verdict.reruns == ()  # ...but it was offered as layout only
+    assert verdict.detail is not None and "changes the code" in verdict.detail and "app.py" in verdict.detail
+    readme = FileEdit("README.md", b"app\n", b"app  \n")  # not Python: nothing shows it keeps the code
+    verdict = verify(replace(removes, edits=(readme,), same_ast=True), baseline, sandboxes)
+    assert verdict.status == "failed" and verdict.detail is not None and "README.md" in verdict.detail
+
+    # Layout alone passes the check and is judged by the reruns like any patch (here: it fixes nothing).
+    spaced = patch_for(run, "lint", "app.py", APP, APP.replace("x * 2", "x*2"))
+    verdict = verify(replace(spaced, same_ast=True), baseline, sandboxes)
+    assert verdict.reruns == ("lint", "test") and verdict.status == "failed"
+    assert verdict.detail is not None and "still reports" in verdict.detail

@@ -6,9 +6,11 @@ from collections.abc import Callable, Mapping
 
 from healer.diagnostics.diagnostic import Finding
 from healer.diagnostics.parsers import (
+    black,
     eslint,
     flake8,
     generic,
+    isort,
     mypy,
     pip,
     pyright,
@@ -30,6 +32,8 @@ PARSERS: Mapping[str, Parse] = {
     "pip": pip.parse,
     "tsc": tsc.parse,
     "eslint": eslint.parse,
+    "black": black.parse,
+    "isort": isort.parse,
     "generic": generic.parse,
 }
 """Every parser by the name a stage's `parser` option uses."""
@@ -43,6 +47,8 @@ AUTO_ORDER: tuple[str, ...] = (
     "pyright",
     "tsc",
     "eslint",
+    "black",
+    "isort",
     "pip",
 )
 """What "auto" tries, most specific first: where two parsers read the same line

@@ -151,3 +151,19 @@ def test_a_stale_ignored_file_in_the_scratch_copy_is_no_edit(tmp_path: Path) -> 
     unused = pick(found, code="F401", file="gen.py")
 
     assert run(context(root, unused, rule_params("ruff.autofix"), stage=LINT)) is None
+
+
+def test_same_ast_is_passed_on_for_verification_to_hold(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", {"app.py": "import os\n\nx=[1,2]\n"})
+    stage = Stage(name="lint", run=(PYTHON, "-m", "flake8", "--isolated", "."), kind="lint", parser="flake8")
+    found, _ = diagnostics_of(stage, root)
+    spacing = pick(found, code="E231")
+    # A stand-in fixer that respaces and also drops the import: the action proposes it, verification judges it.
+    rewrite = {"command": [PYTHON, "-c", "import sys; open(sys.argv[1], 'w').write('x = [1, 2]\\n')", "{file}"]}
+
+    plain = run(context(root, spacing, rewrite, stage=stage))
+    guarded = run(context(root, spacing, {**rewrite, "same_ast": True}, stage=stage))
+
+    assert isinstance(plain, Proposal) and isinstance(guarded, Proposal)
+    assert (plain.same_ast, guarded.same_ast) == (False, True)
+    assert guarded.edits == plain.edits and guarded.edits[0].after == b"x = [1, 2]\n"
