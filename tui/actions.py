@@ -39,6 +39,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("main", "q", "quit", "Quit", "quit"),
     Action("failures", "enter", "review_failure", "Review the fixes for this failure", "its fixes"),
     Action("failures", "r", "rerun_stage", "Rerun this failure's stage", "rerun"),
+    Action("failures", "p", "review", "Review the fixes", "review"),
     Action("failures", "m", "ask_model", "Ask the model for a fix", "ask model"),
     Action("failures", "q", "back", "Back", "back", footer=True),
     Action("failures", "escape", "back", "Back", "back", footer=False),

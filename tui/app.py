@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import events, on
-from textual.app import App, SuspendNotSupported
+from textual.app import App, ScreenStackError, SuspendNotSupported
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.signal import Signal
@@ -33,7 +33,7 @@ from healer.tui.actions import bindings
 from healer.tui.checks import CheckRequest, run_checks
 from healer.tui.commands import HealerCommands
 from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked, Told
-from healer.tui.state import Session, count, merge_runs
+from healer.tui.state import Session, merge_runs
 from healer.tui.watch import WatchNotice
 
 if TYPE_CHECKING:
@@ -80,9 +80,11 @@ class HealerApp(App[int]):
         check_on_start: bool = True,
         prepend_path: tuple[str, ...] = (),
         watch: bool = False,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
+        """`environ`: the terminal's environment, whose SKIP and HEALER_SKIP leave stages out (healer.pipeline.skip)."""
         super().__init__()
-        self.core = Healer(workspace, via="tui", reporter=_Notices(self), prepend_path=prepend_path)
+        self.core = Healer(workspace, via="tui", reporter=_Notices(self), prepend_path=prepend_path, environ=environ)
         """The application core: every check, fix, decision and history read goes through it."""
         self.stages = stages
         self.use_cache = use_cache
@@ -92,9 +94,13 @@ class HealerApp(App[int]):
         self.changed: Signal[Change] = Signal(self, "changed")
         self.messages: list[str] = []
         """Everything the app told the user (notifications), oldest first: what the status line and tests read."""
+        self.last_error = False
+        """Whether the latest of `messages` says something went wrong (a status line shows it so)."""
         self._cancel: threading.Event | None = None
         self._finished: threading.Event | None = None
         self._queued: CheckRequest | None = None
+        self._request: CheckRequest | None = None
+        """The check running now, or the last one that ran."""
         self._busy: set[int] = set()
         """Reviews whose apply or reject is under way."""
         self.watcher: Any = None
@@ -142,7 +148,13 @@ class HealerApp(App[int]):
     def tell(self, message: str, *, error: bool = False) -> None:
         self.messages.append(message)
         del self.messages[:-200]
-        self.notify(message, severity="error" if error else "information", timeout=6 if error else 4)
+        self.last_error = error
+        try:
+            shown_in_place = getattr(self.screen, "SHOWS_MESSAGES", False)
+        except ScreenStackError:  # quitting: no screen left to show it on
+            shown_in_place = True
+        if not shown_in_place:
+            self.notify(message, severity="error" if error else "information", timeout=6 if error else 4)
         self.publish(Change("progress"))
 
     def publish(self, change: Change) -> None:
@@ -205,7 +217,7 @@ class HealerApp(App[int]):
 
     def _launch(self, request: CheckRequest) -> None:
         finished = threading.Event()
-        self._cancel, self._finished = request.cancel, finished
+        self._cancel, self._finished, self._request = request.cancel, finished, request
 
         def body() -> None:
             try:
@@ -214,6 +226,31 @@ class HealerApp(App[int]):
                 finished.set()
 
         self.run_worker(body, thread=True, group="check", name=f"check {request.generation}", exit_on_error=False)
+
+    def recheck(self, stages: Collection[str]) -> None:
+        """Check `stages` again (every stage when empty) after a fix or an undo changed files, from the cache
+        where their content did not change, with fresh fixes for what still fails.
+
+        A check under way (or waiting) is cancelled, as `start_check` does, and its stages are checked with
+        these: none is left half-done, showing results of the files as they were.
+        """
+        if self.watcher is not None:
+            return  # the watcher sees the files change and reruns what they affect
+        wanted: set[str] | None = set(stages) or None
+        use_cache = True
+        for other in (self._queued, self._request if self.checking else None):
+            if other is None or other.run is not None:
+                continue
+            wanted = None if wanted is None or not other.stages else wanted | set(other.stages)
+            use_cache = use_cache and other.use_cache
+        names = () if wanted is None else tuple(name for name in self.session.stages if name in wanted)
+        if wanted is None or names:
+            self.start_check(names, use_cache)
+
+    def outcome(self) -> str:
+        """Where every stage stands, for the titles: which fail, by name (the counts are the screens' own)."""
+        failed = self.session.failed_stages()
+        return f"failed: {', '.join(failed)}" if failed else "every stage passes"
 
     def cancel_check(self) -> None:
         self._queued = None
@@ -274,10 +311,7 @@ class HealerApp(App[int]):
                 self.publish(Change("stages"))
         elif isinstance(event, RunFinished):
             self.session.run = merge_runs(self.session.run, event.result)
-            failed = [stage.name for stage in event.result.stages if stage.status in ("failed", "error")]
-            self.session.progress = (
-                "interrupted" if event.result.interrupted else f"failed: {', '.join(failed)}" if failed else "passed"
-            )
+            self.session.progress = "interrupted" if event.result.interrupted else self.outcome()
             self.publish(Change("run"))
             self.publish(Change("progress"))
         elif isinstance(event, Notice):
@@ -299,10 +333,19 @@ class HealerApp(App[int]):
         session = self.session
         session.running = False
         rerun = {stage.name for stage in report.final.stages}
+        found = {c.id: c for one in report.rounds[:1] for c in one.candidates}
         # Fixes for the stages just checked replace the old ones; decided fixes stay, as a record.
-        kept = [r for r in session.reviews if r.done or r.original.patch.stage not in rerun]
+        kept: list[PatchReview] = []
+        for review in session.reviews:
+            if review.done or review.original.patch.stage not in rerun:
+                kept.append(review)
+            elif review.original.id in found:
+                # Proposed again, the same edits of the same content (a check after another fix was applied):
+                # the reviewer keeps the hunks decided so far; the verdict is the fresh one.
+                review.original, review.stale = found[review.original.id], None
+                kept.append(review)
         known = {r.original.id for r in kept}
-        fresh = [PatchReview.of(c) for one in report.rounds[:1] for c in one.candidates if c.id not in known]
+        fresh = [PatchReview.of(c) for c in found.values() if c.id not in known]
         session.reviews = kept + fresh
         session.notes = [
             *(
@@ -312,15 +355,8 @@ class HealerApp(App[int]):
             ),
             *(error for one in report.rounds[:1] for error in one.errors),
         ]
-        # Over every stage, not only those just checked: the failures and fixes the screens show.
-        verified = sum(r.original.status == "verified" and not r.stale for r in session.pending_reviews())
-        if report.interrupted:
-            session.progress = "cancelled"
-        elif session.run is not None and session.run.outcome == "passed":
-            session.progress = "every stage passes"
-        else:
-            failures = count(len(session.diagnostics), "failure")
-            session.progress = f"{failures} · {count(verified, 'verified fix', 'verified fixes')} to review"
+        # Over every stage, not only those just checked. No counts: each screen counts what it shows.
+        session.progress = "cancelled" if report.interrupted else self.outcome()
         self.publish(Change("reviews"))
         self.publish(Change("progress"))
 
@@ -386,20 +422,27 @@ class HealerApp(App[int]):
     def _decided(self, message: Decided) -> None:
         done = message.done
         review = next((r for r in self.session.reviews if r.key == message.review_key), None)
+        # The stages to check again: those of the fix written or taken back, and of the fixes for the same files.
+        fixed: set[str] = set()
         if review is not None:
             self._busy.discard(review.key)
             review.message = done.message
             if done.ok:
                 review.outcome = "applied" if message.action == "apply" else "rejected"
                 review.applied_id = done.patch_id
+                fixed = {review.original.patch.stage}
         if message.action == "undo" and done.ok:
             for undone in self.session.reviews:
                 if undone.applied_id == done.patch_id and undone.outcome == "applied":
                     undone.reset()
                     undone.applied_id = None
                     undone.message = done.message
+                    fixed.add(undone.original.patch.stage)
         self.tell(done.message, error=not done.ok)
         self.publish(Change("reviews"))
+        if done.ok and message.action in ("apply", "undo"):
+            # A fix applied before this session and undone now: its stage is not known here, so every stage.
+            self.recheck(fixed | self.session.stages_editing(done.paths) if fixed else ())
         # Applying or undoing changed files, and a refusal means some changed: which fixes still apply?
         self.check_stale()
 

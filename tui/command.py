@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ def execute(args: argparse.Namespace) -> int:
         stages=tuple(args.stages),
         use_cache=not args.no_cache,
         watch=args.watch,
+        environ=os.environ,
     )
     code = app.run()
     return 0 if code is None else code

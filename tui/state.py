@@ -7,6 +7,7 @@ Workers never see it: they send messages, and the handlers fold them in here.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from healer.pipeline.result import RunResult, StageResult
     from healer.tui.review.state import PatchReview
 
-Shown = Literal["pending", "running", "passed", "failed", "cached", "skipped", "error", "cancelled"]
+Shown = Literal["pending", "running", "passed", "failed", "skipped", "error", "cancelled"]
 
 ICONS: dict[str, str] = {
     "pending": "·",
@@ -34,17 +35,24 @@ ICONS: dict[str, str] = {
 class StageState:
     name: str
     status: Shown = "pending"
-    passed: bool | None = None
-    """For a cached result: whether the cached result passed."""
+    cached: bool = False
+    """The result came from the cache: what the stage gave when it last ran on this content."""
     started: float | None = None
     duration: float | None = None
     result: StageResult | None = None
 
     @property
     def icon(self) -> str:
-        if self.status == "cached":
-            return ICONS["passed" if self.passed else "failed"]
         return ICONS[self.status]
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    @property
+    def label(self) -> str:
+        """What the table says: the outcome first, cached or not ("failed (cached)", as `healer run` says it)."""
+        return f"{self.status} (cached)" if self.cached else self.status
 
     def elapsed(self, now: float | None = None) -> float | None:
         if self.duration is not None:
@@ -54,20 +62,14 @@ class StageState:
         return None
 
     def start(self) -> None:
-        self.status, self.started, self.duration, self.result, self.passed = (
-            "running",
-            time.monotonic(),
-            None,
-            None,
-            None,
-        )
+        self.status, self.cached, self.duration, self.result = "running", False, None, None
+        self.started = time.monotonic()
 
     def finish(self, result: StageResult) -> None:
         self.result = result
         # A skipped stage, or one that could not start, took no time worth showing.
         self.duration = None if result.status in ("skipped", "error") else result.duration
-        self.passed = result.status == "passed"
-        self.status = "cached" if result.cached else result.status
+        self.status, self.cached = result.status, result.cached
 
 
 def duration_text(seconds: float | None) -> str:
@@ -97,7 +99,7 @@ class Session:
     def reset_stages(self, names: tuple[str, ...]) -> None:
         for name in names:
             stage = self.stages.setdefault(name, StageState(name))
-            stage.status, stage.started, stage.duration, stage.result, stage.passed = "pending", None, None, None, None
+            stage.status, stage.cached, stage.started, stage.duration, stage.result = "pending", False, None, None, None
             self.logs.setdefault(name, LogBuffer()).clear()
 
     @property
@@ -106,6 +108,14 @@ class Session:
 
     def pending_reviews(self) -> list[PatchReview]:
         return [review for review in self.reviews if not review.done]
+
+    def stages_editing(self, paths: Collection[str]) -> set[str]:
+        """The stages of the pending fixes that edit one of `paths`: a fix just written there made them stale."""
+        written = set(paths)
+        return {review.original.patch.stage for review in self.pending_reviews() if written & set(review.patch.paths)}
+
+    def failed_stages(self) -> list[str]:
+        return [] if self.run is None else [s.name for s in self.run.stages if s.status in ("failed", "error")]
 
 
 def merge_runs(old: RunResult | None, new: RunResult) -> RunResult:

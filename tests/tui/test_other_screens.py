@@ -37,7 +37,8 @@ def test_history_shows_runs_fixes_and_the_same_statistics_as_the_cli(lint_repo: 
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         runs = screen.query_one("#runs", DataTable)
-        assert runs.row_count == 1 and runs.get_row_at(0)[1:3] == ["tui", "failed"]
+        # Newest first: the check after the fix was applied, then the first one.
+        assert [runs.get_row_at(i)[1:3] for i in range(runs.row_count)] == [["tui", "passed"], ["tui", "failed"]]
         fixes = screen.query_one("#fixes-table", DataTable)
         assert fixes.get_row_at(0)[1:4] == ["applied", "tui", patch_id]
         stats = str(screen.query_one("#stats").render())

@@ -21,6 +21,8 @@ class Done(NamedTuple):
     message: str
     patch_id: str | None = None
     """The id written to the journal (what `u` and `healer undo` take back)."""
+    paths: tuple[str, ...] = ()
+    """The files written or restored: the stages whose fixes edit them are checked again."""
 
 
 def apply_selected(core: Healer, selected: Patch, original: Candidate, run: RunResult | None) -> Done:
@@ -30,7 +32,7 @@ def apply_selected(core: Healer, selected: Patch, original: Candidate, run: RunR
     except HealerError as error:  # ApplyRefused among them: a file changed since the fix was made
         return Done(False, f"not applied: {error}")
     paths = ", ".join(record.paths)
-    return Done(True, f"applied {record.id}: {record.title} ({paths}); u undoes it", record.id)
+    return Done(True, f"applied {record.id}: {record.title} ({paths}); u undoes it", record.id, record.paths)
 
 
 def reject(core: Healer, original: Candidate) -> Done:
@@ -45,4 +47,4 @@ def undo_last(core: Healer) -> Done:
     except HealerError as error:  # UndoRefused among them: edited since, or nothing to undo
         return Done(False, f"not undone: {error}")
     restored = ", ".join(record.restored) or "nothing to restore"
-    return Done(True, f"undid {record.id}: {record.title} (restored {restored})", record.id)
+    return Done(True, f"undid {record.id}: {record.title} (restored {restored})", record.id, record.restored)

@@ -38,6 +38,7 @@ def _label(diagnostic: Diagnostic) -> Text:
 
 class FailuresScreen(HealerScreen):
     SCOPE = "failures"
+    SHOWS_MESSAGES = True
     CSS_PATH = "failures.tcss"
     BINDINGS = bindings("failures")
 
@@ -55,11 +56,13 @@ class FailuresScreen(HealerScreen):
                 yield Static(id="code")
                 yield Static(id="history")
                 yield Static(id="fixes-for")
+        yield Static(id="status", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.healer.changed.subscribe(self, self._changed, immediate=True)
         self._fill()
+        self.query_one("#status", Static).update(self.last_message())
         self.query_one(OptionList).focus()
 
     def _changed(self, change: Change) -> None:
@@ -67,14 +70,16 @@ class FailuresScreen(HealerScreen):
             self._fill()
         if change.topic == "progress":
             self._title()
+            self.query_one("#status", Static).update(self.last_message())
+        if change.topic in ("progress", "reviews"):
+            self.refresh_bindings()  # p is offered once there are fixes
 
     def _title(self) -> None:
         number = len(self._diagnostics)
         files = len({d.file for d in self._diagnostics})
         progress = self.healer.session.progress
-        self.query_one("#title", Static).update(
-            f"failures · {count(number, 'failure')} in {count(files, 'file')} · {progress}"
-        )
+        listed = f"{count(number, 'failure')} in {count(files, 'file')}" if number else "none"
+        self.query_one("#title", Static).update(f"failures · {listed} · {progress}")
 
     def _fill(self) -> None:
         listing = self.query_one(OptionList)
@@ -183,12 +188,18 @@ class FailuresScreen(HealerScreen):
             return self.selected is not None
         if action == "ask_model":
             return model_fix.available(self.healer) and self.selected is not None
+        if action == "review":
+            return bool(self.healer.session.reviews)
         return True
 
     def action_review_failure(self) -> None:
         diagnostic = self.selected
         if diagnostic is not None:
             self.app.push_screen(ReviewScreen(fingerprint=diagnostic.fingerprint))
+
+    def action_review(self) -> None:
+        # As on the main screen: every fix, the first one still to decide selected (enter: this failure's).
+        self.app.push_screen(ReviewScreen())
 
     def action_rerun_stage(self) -> None:
         diagnostic = self.selected

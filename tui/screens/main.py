@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Static
@@ -23,6 +24,7 @@ TICK_SECONDS = 0.5
 
 class MainScreen(HealerScreen):
     SCOPE = "main"
+    SHOWS_MESSAGES = True
     CSS_PATH = "main.tcss"
     BINDINGS = bindings("main")
 
@@ -110,9 +112,10 @@ class MainScreen(HealerScreen):
             parts.append(f"{count(len(pending), 'verified fix', 'verified fixes')} to review (p)")
         if session.notes:
             parts.append(f"{count(len(session.notes), 'note')}: " + "; ".join(session.notes[:2]))
-        if self.healer.messages:
-            parts.append(self.healer.messages[-1])
-        self.query_one("#summary", Static).update(" · ".join(parts))
+        # The last message is shown here, not in a toast over the log's last lines.
+        said = self.last_message()
+        summary = Text(" · ").join([Text(part) for part in parts] + ([said] if said else []))
+        self.query_one("#summary", Static).update(summary)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.query_one(StageTable).selected != self.query_one(StageLog).stage:

@@ -57,6 +57,7 @@ def _row(review: PatchReview) -> Text:
 
 class ReviewScreen(HealerScreen):
     SCOPE = "review"
+    SHOWS_MESSAGES = True
     CSS_PATH = "review.tcss"
     BINDINGS = bindings("review")
 
@@ -79,12 +80,14 @@ class ReviewScreen(HealerScreen):
             with Vertical(id="right", classes="pane"):
                 yield Static(id="info")
                 yield DiffView(id="diff")
+        yield Static(id="status", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#fixes", OptionList).border_title = "fixes"
         self.healer.changed.subscribe(self, self._changed, immediate=True)
         self._fill(prefer=self._first_for(self.fingerprint))
+        self._status()
         self.query_one("#fixes", OptionList).focus()
 
     def _first_for(self, fingerprint: str | None) -> PatchReview | None:
@@ -107,6 +110,7 @@ class ReviewScreen(HealerScreen):
             self._fill(prefer=current)
         elif change.topic == "progress":
             self._title()
+            self._status()
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -147,6 +151,10 @@ class ReviewScreen(HealerScreen):
         self.query_one("#title", Static).update(
             f"review · {count(len(self._shown), 'fix', 'fixes')} · {applied} applied{more} · {session.progress}"
         )
+
+    def _status(self) -> None:
+        # Under the diff rather than in a toast over it.
+        self.query_one("#status", Static).update(self.last_message())
 
     def _redraw(self) -> None:
         self._title()
@@ -189,7 +197,13 @@ class ReviewScreen(HealerScreen):
         decided = sum(d is not None for d in review.decisions)
         state = f"\nhunks: {decided} of {len(review.hunks)} decided"
         if review.outcome:
-            state = f"\n{review.outcome}" + (f": {review.message}" if review.message else "")
+            said = review.message or ""
+            # "applied 68679ac9524e: …" says it already: not "applied: applied …".
+            state = (
+                f"\n{said}"
+                if said.startswith(review.outcome)
+                else f"\n{review.outcome}" + (f": {said}" if said else "")
+            )
         elif self.healer.busy(review):
             state += " · applying…"
         text.append(state, style="bold")

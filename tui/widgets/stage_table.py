@@ -14,12 +14,12 @@ _STYLES = {
     "passed": "green",
     "failed": "bold red",
     "error": "bold red",
-    "cached": "",
     "skipped": "dim",
     "cancelled": "yellow",
     "pending": "dim",
 }
-_COLUMNS = (("", "icon", 1), ("stage", "stage", 0), ("status", "status", 9), ("time", "time", 7))
+# The status column holds "failed (cached)", the longest status there is.
+_COLUMNS = (("", "icon", 1), ("stage", "stage", 0), ("status", "status", 15), ("time", "time", 7))
 
 
 class StageTable(DataTable[Text]):
@@ -60,12 +60,13 @@ class StageTable(DataTable[Text]):
     @staticmethod
     def _cells(stage: StageState) -> tuple[Text, Text, Text, Text]:
         style = _STYLES.get(stage.status, "")
-        if stage.status == "cached":
-            style = "green" if stage.passed else "red"
+        if stage.cached:
+            # Not run just now: the outcome's colour without the emphasis of a fresh result.
+            style = style.replace("bold ", "")
         return (
             Text(stage.icon, style=style),
             Text(stage.name),
-            Text(stage.status, style=style),
+            Text(stage.label, style=style),
             Text(duration_text(stage.elapsed()), justify="right"),
         )
 
