@@ -35,3 +35,15 @@ def innermost_own_frame(frames: list[tuple[str, int]]) -> tuple[str, int] | None
         if not is_library_path(frame[0]):
             return frame
     return frames[-1] if frames else None
+
+
+def diffed_file(rows: list[str], index: int, old: re.Pattern[str], new: re.Pattern[str]) -> str | None:
+    """The file a unified diff's header at `rows[index]` names (its `---` and `+++` lines agree), else None.
+
+    `old` and `new` match the two header lines with a `file` group; formatters dress them differently.
+    """
+    before = old.fullmatch(rows[index])
+    if before is None or index + 1 >= len(rows):
+        return None
+    after = new.fullmatch(rows[index + 1])
+    return before["file"] if after is not None and after["file"] == before["file"] else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from healer.diagnostics.diagnostic import Finding
-from healer.diagnostics.parsers._lines import lines
+from healer.diagnostics.parsers._lines import diffed_file, lines
 
 TOOL = "black"
 REFORMAT = "would-reformat"
@@ -60,11 +60,9 @@ def _reformat(rows: list[str], index: int) -> Finding | None:
     would = _WOULD.fullmatch(row)
     if would is not None:
         return Finding(tool=TOOL, message=REFORMAT_MESSAGE, file=would["file"], code=REFORMAT)
-    old = _DIFF_OLD.fullmatch(row)
-    if old is not None and index + 1 < len(rows):
-        new = _DIFF_NEW.fullmatch(rows[index + 1])
-        if new is not None and new["file"] == old["file"]:
-            return Finding(tool=TOOL, message=REFORMAT_MESSAGE, file=old["file"], code=REFORMAT)
+    diffed = diffed_file(rows, index, _DIFF_OLD, _DIFF_NEW)
+    if diffed is not None:
+        return Finding(tool=TOOL, message=REFORMAT_MESSAGE, file=diffed, code=REFORMAT)
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from healer.diagnostics.diagnostic import Finding
-from healer.diagnostics.parsers._lines import lines
+from healer.diagnostics.parsers._lines import diffed_file, lines
 
 TOOL = "isort"
 UNSORTED = "unsorted-imports"
@@ -45,11 +45,9 @@ def _unsorted(rows: list[str], index: int) -> Finding | None:
     error = _ERROR.fullmatch(row)
     if error is not None:
         return Finding(tool=TOOL, message=UNSORTED_MESSAGE, file=error["file"], code=UNSORTED)
-    old = _DIFF_OLD.fullmatch(row)
-    if old is not None and index + 1 < len(rows):
-        new = _DIFF_NEW.fullmatch(rows[index + 1])
-        if new is not None and new["file"] == old["file"]:
-            return Finding(tool=TOOL, message=UNSORTED_MESSAGE, file=old["file"], code=UNSORTED)
+    diffed = diffed_file(rows, index, _DIFF_OLD, _DIFF_NEW)
+    if diffed is not None:
+        return Finding(tool=TOOL, message=UNSORTED_MESSAGE, file=diffed, code=UNSORTED)
     return None
 
 
