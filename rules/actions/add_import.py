@@ -37,17 +37,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from healer.diagnostics.symbols import undefined_name
 from healer.patch.patch import FileEdit
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
-
-_UNDEFINED = (
-    re.compile(r"Undefined name `(?P<name>\w+)`"),  # ruff
-    re.compile(r"undefined name '(?P<name>\w+)'"),  # flake8
-    re.compile(r'^Name "(?P<name>\w+)" is not defined'),  # mypy
-    re.compile(r'^"(?P<name>\w+)" is not defined'),  # pyright
-    re.compile(r"^name '(?P<name>\w+)' is not defined"),  # NameError
-)
 
 _EVERYDAY = (
     "dataclasses", "decimal", "fractions", "pathlib", "datetime", "collections", "collections.abc",
@@ -88,7 +81,7 @@ class _Usage:
 
 def run(ctx: ActionContext) -> Proposal | None:
     diagnostic = ctx.diagnostic
-    name = _undefined_name(diagnostic.message)
+    name = undefined_name(diagnostic.message)
     if name is None or diagnostic.file is None or not diagnostic.file.endswith((".py", ".pyi")):
         return None
     if len(name) < 2 or name.startswith("_") or hasattr(builtins, name):
@@ -121,14 +114,6 @@ def run(ctx: ActionContext) -> Proposal | None:
         title=chosen.statement,
         edits=(FileEdit(path=diagnostic.file, before=before, after=after.encode("utf-8")),),
     )
-
-
-def _undefined_name(message: str) -> str | None:
-    for pattern in _UNDEFINED:
-        match = pattern.search(message)
-        if match is not None:
-            return match["name"]
-    return None
 
 
 def _bound_by_imports(tree: ast.Module) -> set[str]:

@@ -10,6 +10,9 @@ becomes the proposal's edits. Params:
   every file it changed is Python whose syntax tree they leave as it was (Patch.same_ast). What
   makes a fixer still in preview, or one that reindents, safe to apply unreviewed.
 - `timeout`: seconds, 60 by default.
+
+An unused import is not removed while an undefined name in its file is one slip from it (see
+healer.diagnostics.symbols): the rename is the fix.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from healer.config.settings import Stage
+from healer.diagnostics.symbols import typo_targets, unused_import
 from healer.patch.patch import FileEdit
 from healer.pipeline.environment import InCopy, stage_env
 from healer.process import run_briefly
@@ -54,6 +58,10 @@ class _Seen(NamedTuple):
 
 def run(ctx: ActionContext) -> Proposal | None:
     if ctx.scratch is None:
+        return None
+    if unused_import(ctx.diagnostic.message) is not None and typo_targets(ctx.diagnostics, ctx.diagnostic.file):
+        # `slugify` unused because a call reads `sulgify`: removing imports (a fixer removes every unused one
+        # in the file) would make the rename impossible; once the name is fixed, the import is used again.
         return None
     command = _command(ctx)
     if command is None:
