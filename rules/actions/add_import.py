@@ -5,7 +5,9 @@ A name resolves when exactly one of these fits how the file uses it:
 - a well-known standard-library name (`Decimal` -> `from decimal import Decimal`), read from the
   `__all__` (or public names) of a short list of everyday modules, then from the `__all__` of the
   rest of the standard library, found by parsing sources rather than importing them;
-- a name defined at top level in exactly one non-test module of the project.
+- a name defined at top level in exactly one non-test module of the project;
+- when those leave several or none: the one module this file already imports names from that
+  exports it (`tzinfo` beside `from datetime import date`, merged into that line).
 
 Anything else is declined: an import that merely silences the checker while binding the wrong
 thing would pass verification, so ambiguity is never settled by guessing. Decisions:
@@ -105,6 +107,9 @@ def run(ctx: ActionContext) -> Proposal | None:
     stdlib = _stdlib_candidates(name, usage)
     found = {*project, *stdlib}
     if len(found) != 1:
+        # The file's own imports settle it: `tzinfo` beside `from datetime import date, datetime`.
+        found = _imported_home(tree, name, usage, project)
+    if len(found) != 1:
         return None
     (chosen,) = found
     after = _add_import(text, chosen, first_party=chosen in project, project_tops=index.tops)
@@ -114,6 +119,29 @@ def run(ctx: ActionContext) -> Proposal | None:
         title=chosen.statement,
         edits=(FileEdit(path=diagnostic.file, before=before, after=after.encode("utf-8")),),
     )
+
+
+def _imported_home(tree: ast.Module, name: str, usage: _Usage, project: list[_Candidate]) -> set[_Candidate]:
+    """The candidates from the modules this file already imports names from (`from M import a`), which are
+    evidence that no list of everyday modules is: the author reached for M in this very file."""
+    homes: set[_Candidate] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or node.module is None:
+            continue
+        module = node.module if node.level == 0 else None
+        for candidate in project:
+            if candidate.module == module or (node.level and candidate.module.endswith(f".{node.module}")):
+                homes.add(candidate)
+        if module is None or module.split(".")[0] not in sys.stdlib_module_names or module.split(".")[0] in _NEVER:
+            continue
+        imported = _import(module)
+        exported = getattr(imported, "__all__", None)
+        public = exported if isinstance(exported, list | tuple) else [n for n in dir(imported) if not n.startswith("_")]
+        if imported is not None and name in public:
+            candidate = _Candidate(module, name, getattr(imported, name, None), known=True)
+            if _fits(candidate, usage):
+                homes.add(candidate)
+    return homes
 
 
 def _bound_by_imports(tree: ast.Module) -> set[str]:

@@ -219,3 +219,36 @@ def test_a_file_without_imports_or_docstring_gets_its_import_at_the_top(tmp_path
     expected = "# A comment about the module.\n\nfrom fractions import Fraction\n\nVALUE = 2\n"
     assert (fixed / "a.py").read_text().startswith(expected)
     assert check(fixed, LINT)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "grown"),
+    [
+        # Used only in annotations, and a lowercase word: declined before, but the file already imports from datetime.
+        (
+            "from datetime import date, datetime\n\nSTART = (date, datetime)\n\n\ndef tz(x: tzinfo) -> None:\n    print(x)\n",
+            "from datetime import date, datetime, tzinfo\n",
+        ),
+        # time.sleep or asyncio.sleep? This file's author reached for time.
+        (
+            "from time import perf_counter\n\n\ndef f() -> None:\n    sleep(perf_counter())\n",
+            "from time import perf_counter, sleep\n",
+        ),
+    ],
+)
+def test_a_module_the_file_already_imports_from_settles_the_name(tmp_path: Path, source: str, grown: str) -> None:
+    root = write(tmp_path / "p", {"a.py": source})
+    found, output = check(root, LINT)
+
+    result = propose(root, pick(found, code="F821"), found, output, run)
+
+    fixed = applied(root, result, tmp_path / "fixed")
+    assert (fixed / "a.py").read_text().splitlines(keepends=True)[0] == grown
+    assert check(fixed, LINT)[0] == []
+
+
+def test_a_module_imported_from_that_does_not_export_the_name_settles_nothing(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"a.py": "from typing import Any\n\n\ndef f() -> Any:\n    return sleep(1)\n"})
+    found, output = check(root, LINT)
+
+    assert propose(root, pick(found, code="F821"), found, output, run) is None
