@@ -21,6 +21,7 @@ from pathlib import Path
 from healer.errors import HealerError
 from healer.snapshot.copies import base_for, copies_of
 from healer.snapshot.git import GitError, git
+from healer.snapshot.mtimes import keep_apart, mtimes
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -105,6 +106,8 @@ class Shadow:
             # (after git has switched the private index, before the new tree is recorded),
             # the next run must not believe the shadow still holds the old tree.
             self.tree_file.unlink(missing_ok=True)
+        moved = self._between(current, tree)
+        before = mtimes(self.dir, moved)
         try:
             if current is None:
                 self._git("read-tree", "--reset", "-u", tree)
@@ -113,18 +116,38 @@ class Shadow:
         except GitError:
             # The shadow was changed behind our back (a stage wrote into it): start over from the tree.
             self._git("read-tree", "--reset", "-u", tree)
+        self._kept_apart(before)
         self._restore_modified()
         self._remove_strays(links)
         temporary = self.tree_file.with_name(f".{self.tree_file.name}.{os.getpid()}")
         temporary.write_text(tree + "\n")
         os.replace(temporary, self.tree_file)
 
+    def _kept_apart(self, before: dict[str, int | None]) -> None:
+        """healer.snapshot.mtimes.keep_apart, and the private index told the new stat of what it moved."""
+        if keep_apart(self.dir, before):
+            # Content unchanged, stat changed: --refresh records it (it exits 1 for files that do differ).
+            git([*ISOLATION, "--work-tree", str(self.dir), "update-index", "-q", "--refresh"], self.root,
+                check=False, env={"GIT_INDEX_FILE": str(self.index)})  # fmt: skip
+
+    def _between(self, current: str | None, tree: str) -> list[str]:
+        """The files a move from `current` to `tree` rewrites (none to know of for a first checkout)."""
+        if current is None or current == tree:
+            return []
+        try:
+            out = git(["diff-tree", "-r", "--name-only", "-z", current, tree], self.root)
+        except GitError:
+            return []
+        return [os.fsdecode(path) for path in out.split(b"\0") if path]
+
     def _restore_modified(self) -> None:
         """Put back tracked files a previous stage modified or deleted in the shadow."""
         changed = self._git("diff-files", "--name-only", "-z")
         paths = [os.fsdecode(path) for path in changed.split(b"\0") if path]
         if paths:
+            before = mtimes(self.dir, paths)
             self._git("checkout-index", "-f", "-q", "--", *paths)
+            self._kept_apart(before)
 
     def _remove_strays(self, links: Sequence[str]) -> None:
         """Untracked, not-ignored files left by earlier stages would be seen as content; ignored caches stay."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from healer.errors import HealerError
 from healer.snapshot.git import git
+from healer.snapshot.mtimes import keep_apart, mtimes
 from healer.snapshot.shadow import ISOLATION, Shadow
 from healer.snapshot.tree import index_file
 
@@ -95,4 +96,6 @@ def write_in_copy(folder: Path, path: str, data: bytes | None) -> None:
         target.unlink(missing_ok=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    before = mtimes(folder, [path])
     target.write_bytes(data)
+    keep_apart(folder, before)
