@@ -62,7 +62,7 @@ def run(ctx: ActionContext) -> Proposal | None:
     except (SyntaxError, ValueError):
         return None
     function = _function(tree, request)
-    spots = _spots(function, name, replacement) if function is not None else None
+    spots = _spots(function, name, replacement, _bound_at_top(tree)) if function is not None else None
     if not spots:
         return None
     lines = before.splitlines(keepends=True)
@@ -124,17 +124,23 @@ def _function(tree: ast.Module, request: _Request) -> Function | None:
     return named[0] if len(named) == 1 else None
 
 
-def _spots(function: Function, name: str, replacement: str) -> list[tuple[int, int]]:
-    """Where `name` is the parameter and its uses in the body; empty when renaming is not safe."""
+def _spots(function: Function, name: str, replacement: str, module_names: set[str]) -> list[tuple[int, int]]:
+    """Where `name` is the parameter and its uses in the body; empty when renaming is not safe.
+
+    The body may already read `replacement` (the typo was only in the parameter, `def test(monkypatch)`
+    with `monkeypatch.setenv` below): that use is the fixture the test meant, as long as nothing in the
+    function or at the module's top level binds that name otherwise.
+    """
     arguments = function.args
     parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     target = next((a for a in parameters if a.arg == name), None)
     if target is None or any(a.arg == replacement for a in parameters):
         return []
+    meant = replacement not in module_names and replacement not in _bound_in(function)
     spots = [(target.lineno, target.col_offset)]
     for statement in function.body:
         for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and node.id == replacement:
+            if isinstance(node, ast.Name) and node.id == replacement and not meant:
                 return []  # The new name already means something here.
             if isinstance(node, Function | ast.Lambda | ast.ClassDef):
                 inner = node.args if not isinstance(node, ast.ClassDef) else None
@@ -143,3 +149,32 @@ def _spots(function: Function, name: str, replacement: str) -> list[tuple[int, i
             if isinstance(node, ast.Name) and node.id == name:
                 spots.append((node.lineno, node.col_offset))
     return spots
+
+
+def _bound_in(function: Function) -> set[str]:
+    """Names the function's body binds (assignments, loops, imports, inner definitions, handlers)."""
+    bound: set[str] = set()
+    for statement in function.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+                bound.add(node.id)
+            elif isinstance(node, Function | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+    return bound
+
+
+def _bound_at_top(tree: ast.Module) -> set[str]:
+    """Names the module binds at its top level, where a function's free name would come from."""
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, Function | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        else:
+            bound.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return bound

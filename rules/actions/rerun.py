@@ -49,6 +49,8 @@ DETERMINISTIC = frozenset(
     }
 )
 
+# Setup errors pytest reports before a test runs: no timing changes them either.
+_DETERMINISTIC_MESSAGE = re.compile(r"^fixture '\w+' not found")
 _PYTEST = frozenset({"pytest", "py.test"})
 _SHELL_SYNTAX = frozenset(";&|<>()$`\n")
 _PASSED = re.compile(rb"^PASSED (\S+)", re.MULTILINE)
@@ -81,7 +83,8 @@ def likely_flaky(diagnostics: Sequence[Diagnostic], most: int) -> list[str]:
     for failure in failures:
         if len(chosen) >= most:
             break
-        if failure.code in DETERMINISTIC or shared[(failure.file, failure.code, failure.message)] > 1:
+        deterministic = failure.code in DETERMINISTIC or _DETERMINISTIC_MESSAGE.search(failure.message)
+        if deterministic or shared[(failure.file, failure.code, failure.message)] > 1:
             continue
         if failure.node_id not in chosen:
             chosen.append(str(failure.node_id))

@@ -76,6 +76,16 @@ def test_a_decorated_method_in_a_class_with_crlf(tmp_path: Path) -> None:
             "def test_a(sample_ordr, sample_order) -> None:\n    assert sample_ordr\n",
             "the new name is a parameter already",
         ),
+        (
+            CONFTEST,
+            "def test_a(sample_ordr) -> None:\n    sample_order = {}\n    assert sample_ordr or sample_order\n",
+            "the body binds the new name itself",
+        ),
+        (
+            CONFTEST,
+            "sample_order = {'qty': 1}\n\n\ndef test_a(sample_ordr) -> None:\n    assert sample_ordr == sample_order\n",
+            "the module binds the new name",
+        ),
     ],
 )
 def test_declines(tmp_path: Path, conftest: str, tests: str, why: str) -> None:
@@ -85,3 +95,21 @@ def test_declines(tmp_path: Path, conftest: str, tests: str, why: str) -> None:
     assert "not found" in missing.message, why
 
     assert propose(root, missing, found, output, run) is None, why
+
+
+def test_only_the_parameter_was_mistyped_and_the_body_reads_the_fixture(tmp_path: Path) -> None:
+    """`def test_env(monkypatch)` whose body uses `monkeypatch`: ruff's F821 in the body, pytest's missing fixture."""
+    tests = (
+        "import os\n\n\ndef test_env(monkypatch) -> None:\n"
+        "    monkeypatch.setenv('X', '1')\n    assert os.environ['X'] == '1'\n"
+    )
+    root = write(tmp_path / "p", {"test_env.py": tests})
+    found, output = check(root, PYTEST)
+    (missing,) = found
+
+    result = propose(root, missing, found, output, run)
+
+    assert isinstance(result, Proposal) and result.title == "fixture monkypatch -> monkeypatch in test_env"
+    fixed = applied(root, result, tmp_path / "fixed")
+    assert (fixed / "test_env.py").read_text() == tests.replace("monkypatch", "monkeypatch")
+    assert check(fixed, PYTEST)[0] == []

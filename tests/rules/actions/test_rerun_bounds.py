@@ -100,10 +100,13 @@ def test_a_failure_every_test_shares_is_not_rerun(tmp_path: Path) -> None:
 
 
 def test_deterministic_exceptions_are_not_rerun(tmp_path: Path) -> None:
-    tests = "def test_typo():\n    assert undefined_name == 1\n\n\ndef test_attr():\n    assert (1).nope\n"
+    tests = (
+        "def test_typo():\n    assert undefined_name == 1\n\n\ndef test_attr():\n    assert (1).nope\n"
+        "\n\ndef test_fixture(monkypatch):\n    pass\n"
+    )
     answers, _ = ask_each(tmp_path, {"tests/test_broken.py": tests})
 
-    assert answers == [None, None]
+    assert answers == [None, None, None]
     assert sessions(tmp_path) == 1
 
 
