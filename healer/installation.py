@@ -72,8 +72,11 @@ def add_command(extra: str, where: Installation | None = None) -> str:
     if where.kind == "pipx":
         return f"pipx inject healer {' '.join(packages)}"
     if where.kind == "uv tool":
-        return "uv tool install healer " + " ".join(f"--with {package}" for package in packages)
-    requirement = f"-e '{where.source}[{extra}]'" if where.source else f"'healer[{extra}]'"
+        # uv reinstalls the tool to add to it, from where it came: "healer" alone would be PyPI's, another project.
+        origin = where.source or "<the path or URL you installed healer from>"
+        return f"uv tool install {origin} " + " ".join(f"--with {package}" for package in packages)
+    # An extra is its packages: naming them, not `healer[...]`, never fetches PyPI's unrelated "healer" project.
+    requirement = f"-e '{where.source}[{extra}]'" if where.source else " ".join(packages)
     if where.made_by_uv:
         return f"uv pip install {requirement}" + ("" if where.active else f" --python {where.python}")
     return f"pip install {requirement}" if where.active else f"{where.python} -m pip install {requirement}"

@@ -47,17 +47,20 @@ def test_the_extras_doctor_names_are_pyprojects() -> None:
 @pytest.mark.parametrize(
     ("where", "command"),
     [
-        (Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python", active=True), "pip install 'healer[llm]'"),
+        (Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python", active=True), "pip install litellm"),
         (
             Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python"),
-            "/p/.venv/bin/python -m pip install 'healer[llm]'",
+            "/p/.venv/bin/python -m pip install litellm",
         ),
         (
             Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python", active=True, made_by_uv=True),
-            "uv pip install 'healer[llm]'",
+            "uv pip install litellm",
         ),
         (Installation("pipx", "/h/pipx/venvs/healer", "/x/python"), "pipx inject healer litellm"),
-        (Installation("uv tool", "/h/uv/tools/healer", "/x/python"), "uv tool install healer --with litellm"),
+        (
+            Installation("uv tool", "/h/uv/tools/healer", "/x/python"),
+            "uv tool install <the path or URL you installed healer from> --with litellm",
+        ),
         (
             Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python", active=True, source="/src/healer"),
             "pip install -e '/src/healer[llm]'",
@@ -138,7 +141,8 @@ def test_healer_in_an_environment_of_its_own(project: Repo, tmp_path: Path) -> N
     about = [line for line in said.splitlines() if "litellm" in line]
     assert len(about) == 1, said
     assert "model fixer unavailable: litellm is not installed" in about[0]
-    assert f"{healer.parent / 'python'} -m pip install 'healer[llm]'" in about[0]
+    # Never `healer[llm]`: PyPI's "healer" is another project, which that would install over this one.
+    assert f"{healer.parent / 'python'} -m pip install litellm" in about[0] and "healer[" not in about[0]
     assert "-import os" in said and "verified" in said, said
 
     # The hook says so too when hooks may ask the model.
@@ -148,7 +152,7 @@ def test_healer_in_an_environment_of_its_own(project: Repo, tmp_path: Path) -> N
     done = run("hook", "pre-commit")
     assert done.returncode == 1
     line = next(line for line in done.stderr.splitlines() if "looking for fixes" in line)
-    assert "the model fixer is unavailable: litellm is not installed" in line and "healer[llm]" in line, done.stderr
+    assert "the model fixer is unavailable: litellm is not installed" in line and "install litellm" in line, done.stderr
 
     # doctor names each missing part and the command for this installation (here: made by pipx).
     install = healer.parents[1]
