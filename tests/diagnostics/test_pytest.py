@@ -125,3 +125,19 @@ def test_live_pytest(tmp_path: Path, run_module: RunModule) -> None:
             "No module named 'no_such_module_here'",
         )
     ]
+
+
+def test_a_long_test_id_whose_header_has_one_underscore_each_side(tmp_path: Path, run_module: RunModule) -> None:
+    """pytest narrows `____ name ____` to `_ name _` when the id fills the line (found on attrs: 26 errors unread)."""
+    value = "a_really_long_parameter_value_that_makes_the_header_long_enough_to_fill_the_terminal_line"
+    (tmp_path / "test_long.py").write_text(
+        f"import pytest\n\n\n@pytest.mark.parametrize('x', ['{value}'])\n"
+        "def test_something_with_a_fairly_long_name_here(x):\n    assert x == 1\n",
+        encoding="utf-8",
+    )
+    options = ["pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path)]
+    run = run_module(tmp_path, [*options, "test_long.py"])
+    assert "\n_ test_something_with_a_fairly_long_name_here[" in run.stdout  # the narrow header, really printed
+
+    [(_, file, line, code, message)] = fields(pytest_parser.parse(run.stdout))
+    assert (file, line, code) == ("test_long.py", 6, "AssertionError") and message.startswith("assert ")

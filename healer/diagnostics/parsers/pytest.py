@@ -19,7 +19,7 @@ from healer.diagnostics.parsers._lines import innermost_own_frame, is_library_pa
 TOOL = "pytest"
 
 _BANNER = re.compile(r"=+ (?P<title>.+?) =+")
-_BLOCK = re.compile(r"_{2,} (?P<name>.+?) _{2,}")
+_BLOCK = re.compile(r"_+ (?P<name>.+?) _+")  # pytest narrows the rule to one `_` each side for a long id
 _SUMMARY = re.compile(r"(?P<kind>FAILED|ERROR|XPASS\(strict\)) (?P<node>\S.*?)(?: - (?P<message>.*))?")
 _LOCATION = re.compile(r"(?P<file>[^\s<:][^:]*?|[A-Za-z]:[\\/][^:]*?):(?P<line>\d+): ?(?P<tail>.*)")
 _EMBEDDED_FRAME = re.compile(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
