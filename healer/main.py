@@ -260,7 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"the hook; {SKIPPING}.",
     )
     hook.add_argument("name", choices=hooks, help="which hook")
-    hook.add_argument("args", nargs="*", help="the arguments git passes to the hook")
+    hook.add_argument(
+        "args",
+        nargs="*",
+        help="the arguments git passes to the hook; for pre-commit, files that count as changed "
+        "(the pre-commit framework passes them: all of them with --all-files)",
+    )
     hook.add_argument("--json", action="store_true", help="print one JSON document per checked snapshot")
 
     fix = commands.add_parser(

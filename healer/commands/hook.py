@@ -34,7 +34,13 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]
     if args.name == "pre-commit":
         from healer.snapshot.snapshot import index_snapshot
 
-        return [index_snapshot(workspace.root, workspace.state_dir)]
+        staged = index_snapshot(workspace.root, workspace.state_dir)
+        # Git passes a pre-commit hook nothing; the pre-commit framework passes the files it was asked about
+        # (all of them for `pre-commit run --all-files`, as in CI, where nothing is staged): those count too.
+        named = frozenset(path.replace(os.sep, "/") for path in args.args)
+        if named and staged.touched is not None:
+            staged = staged._replace(touched=staged.touched | named)
+        return [staged]
     from healer.hooks.pre_push import parse_refs, push_snapshots, refs_from_framework
 
     # git gives the refs on standard input; a person running this by hand has a terminal there.

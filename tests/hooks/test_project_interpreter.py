@@ -223,3 +223,25 @@ def test_the_real_framework_runs_stages_with_the_projects_venv(repo: Repo, tmp_p
     assert line is not None, said
     assert str(project / "bin" / "python") in line and "the project's .venv" in line
     assert "not the pre-commit framework's environment" in line
+
+    # In CI nothing is staged and `pre-commit run --all-files` is how it runs: every stage checks, none is skipped
+    # as unchanged (a committed breakage used to pass: "Nothing checked", then the framework's "Passed").
+    repo.config(
+        f'[stages.imports]\nrun = ["python", "-c", "{CHECK}"]\ncache = false\n'
+        '[stages.content]\nrun = ["python", "-c", "import sys; sys.exit(\'BAD\' in open(\'app.py\').read())"]\n'
+    )
+    repo.write("app.py", "x = 'BAD'\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-verify", "-m", "broken, hook skipped")
+    quiet = subprocess.run(
+        [PRE_COMMIT, "run", "healer", "--verbose"], cwd=repo.path, env=env, capture_output=True, text=True,
+        timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr  # nothing staged, nothing asked: nothing to check
+    everything = subprocess.run(
+        [PRE_COMMIT, "run", "healer", "--all-files", "--verbose"], cwd=repo.path, env=env, capture_output=True,
+        text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    said = everything.stdout + everything.stderr
+    assert everything.returncode == 1, said
+    assert "content FAILED" in said and "Nothing checked" not in said
