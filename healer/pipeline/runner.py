@@ -338,6 +338,16 @@ class _Run:
             return Manifest(self.root, dict(content.known), set())
         return tracked_content(self.root)
 
+    def _likely_writers(self, running: list[str]) -> list[str]:
+        """Of the stages running when files changed, those whose command is known to rewrite files, if any."""
+        if len(running) < 2:
+            return running
+        from healer.detect.effects import rewrites_files  # only when a change must be charged among several
+
+        by_name = {stage.name: stage for stage in self.stages}
+        known = [name for name in running if rewrites_files(by_name[name].command_line())]
+        return known or running
+
     def _charge_changes(self, result: StageResult) -> StageResult:
         """`result`, failed if files changed while its stage ran; the change is charged to all that were running."""
         if self._files is not None:
@@ -345,6 +355,7 @@ class _Run:
             if changed:
                 with self.shared.lock:
                     running = [result.name, *self.shared.active]
+                running = self._likely_writers(running)
                 for name in running:
                     self._modified.setdefault(name, {}).update(dict.fromkeys(changed))
                     self._alongside.setdefault(name, {}).update(dict.fromkeys(n for n in running if n != name))

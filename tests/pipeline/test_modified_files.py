@@ -112,3 +112,14 @@ def test_each_change_is_seen_once_and_deletions_count(tmp_path: Path) -> None:
     assert files.changed() == ["a.py", "gone.py"]
     many = modified_message("fmt", [f"f{n}.py" for n in range(12)], ["lint"])
     assert "(with lint running at the same time)" in many and "f9.py and 2 more" in many
+
+
+def test_a_known_rewriter_running_alongside_takes_the_blame_alone(repo: Repo, healer: RunHealer) -> None:
+    sleeps = "import time; time.sleep(2)"
+    repo.config(f'[stages.fmt]\nrun = "black ."\n[stages.sleeper]\nrun = "{sys.executable} -c \\"{sleeps}\\""\n')
+    repo.write("app.py", UGLY)
+    repo.commit("start")
+    stages = {stage["name"]: stage for stage in json.loads(healer("run", "--json").out)["stages"]}
+
+    assert stages["fmt"]["status"] == "failed" and "modified files it checks" in str(stages["fmt"]["reason"])
+    assert stages["sleeper"]["status"] == "passed", stages["sleeper"]
