@@ -14,6 +14,7 @@ from pathlib import Path
 
 from healer.cache.tools import main_command
 from healer.config.settings import Config, Stage
+from healer.detect.commands import tools_in
 from healer.detect.detection import pipeline_of
 from healer.detect.files import Unreadable, read_yaml
 from healer.errors import HealerError
@@ -177,6 +178,25 @@ def _optional_parts(env: Mapping[str, str], where: Installation) -> list[Check]:
     return found
 
 
+# Fixers a stage's findings rely on, beyond the stage's own tool: (tool key, program, what it fixes).
+FIXER_TOOLS = (
+    ("flake8", "ruff", "flake8's unused imports, whitespace and blank lines (ruff's fixer for the same codes)"),
+    ("flake8", "autopep8", "flake8's indentation and long lines"),
+)
+
+
+def _fixer_tools(config: Config, env: Mapping[str, str], where: Installation) -> list[Check]:
+    """The programs the rules fix a configured stage's findings with, when they are not installed."""
+    found: list[Check] = []
+    for key, program, fixes in FIXER_TOOLS:
+        stage = next((s for s in config.stages if key in tools_in(s.command_line())), None)
+        # The fixer runs where the stage does: its PATH, not healer's own folder.
+        if stage is not None and resolve(program, stage_env(stage, env).get("PATH")) is None:
+            detail = f"{program} not found: {fixes} are fixed with it; add it: {tool_command(program, where)}"
+            found.append(Check(f"{key} fixes", True, detail, True))
+    return found
+
+
 def checks(start: Path, *, offline: bool = False) -> list[Check]:
     found: list[Check] = []
     where = installation()
@@ -203,6 +223,7 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
         found.append(_python(interpreter))
         seen: dict[str, str] = {}
         found.extend(_stage_check(stage, root, seen, interpreter.environ) for stage in config.stages)
+        found.extend(_fixer_tools(config, interpreter.environ, where))
     found.append(_hooks(root))
     framework = _framework(root, interpreter.environ, where)
     if framework is not None:

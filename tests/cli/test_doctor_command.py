@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ..conftest import Repo, RunHealer
 
 
@@ -91,3 +93,20 @@ def test_doctor_without_the_frameworks_config_says_nothing_of_it(repo: Repo, hea
     repo.write(".pre-commit-config.yaml", "repos:\n  - repo: local\n    hooks:\n      - id: black\n")
     checks = {c["name"]: c for c in json.loads(healer("doctor", "--json", "--offline").out)["checks"]}
     assert "pre-commit framework" not in checks
+
+
+def test_doctor_names_a_missing_fixer_of_a_configured_stage(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8's findings are fixed with ruff's fixer: without it they get no fix, and doctor says so."""
+    from healer import doctor
+
+    repo.config('[stages.lint]\nrun = "flake8 ."\n')
+    repo.commit("start")
+    missing = ("flake8", "no-such-fixer-here", "flake8's unused imports")
+    monkeypatch.setattr(doctor, "FIXER_TOOLS", (*doctor.FIXER_TOOLS, missing))
+
+    found = {check.name: check for check in doctor.checks(repo.path, offline=True)}
+
+    fixes = found["flake8 fixes"]
+    assert fixes.optional and "no-such-fixer-here not found: flake8's unused imports are fixed with it" in fixes.detail
+    assert "install no-such-fixer-here" in fixes.detail
+    assert "ruff not found" not in fixes.detail  # healer's test environment has ruff beside it
