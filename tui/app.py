@@ -442,7 +442,8 @@ class HealerApp(App[int]):
         self.publish(Change("reviews"))
         if done.ok and message.action in ("apply", "undo"):
             # A fix applied before this session and undone now: its stage is not known here, so every stage.
-            self.recheck(fixed | self.session.stages_editing(done.paths) if fixed else ())
+            others = self.session.stages_editing(done.paths) | self.session.stages_failing_in(done.paths)
+            self.recheck(fixed | others if fixed else ())
         # Applying or undoing changed files, and a refusal means some changed: which fixes still apply?
         self.check_stale()
 

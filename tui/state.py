@@ -114,6 +114,15 @@ class Session:
         written = set(paths)
         return {review.original.patch.stage for review in self.pending_reviews() if written & set(review.patch.paths)}
 
+    def stages_failing_in(self, paths: Collection[str]) -> set[str]:
+        """The failed stages that reported something in one of `paths`: a fix there may have settled it (flake8's
+        F821 for the name a pytest fix renamed)."""
+        written = set(paths)
+        if self.run is None:
+            return set()
+        failing = (stage for stage in self.run.stages if stage.status in ("failed", "error"))
+        return {stage.name for stage in failing if any(d.file in written for d in stage.diagnostics)}
+
     def failed_stages(self) -> list[str]:
         return [] if self.run is None else [s.name for s in self.run.stages if s.status in ("failed", "error")]
 

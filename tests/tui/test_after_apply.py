@@ -295,3 +295,24 @@ def test_skip_in_the_terminal_leaves_the_stage_out(lint_repo: Repo) -> None:
         assert lint_status(app).startswith("skipped")
 
     drive(app, scenario)
+
+
+def test_applying_a_fix_checks_again_every_failed_stage_that_reported_in_its_files(lint_repo: Repo) -> None:
+    """Found on attrs: a pytest fix for `feilds` left flake8's F821 for it on the screen, "failed (cached)"."""
+    second = LINT.replace("[stages.lint]", "[stages.unused]").replace("ruff check", "ruff check --select F401")
+    lint_repo.config(LINT + second)
+    lint_repo.commit("a second stage reports the same file")
+    app = make_app(lint_repo)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        assert {
+            name for name, stage in app.session.stages.items() if stage.result and stage.result.status == "failed"
+        } == {"lint", "unused"}
+        await pilot.press("p", "A")
+        await settle(pilot)
+        for name in ("lint", "unused"):
+            result = app.session.stages[name].result
+            assert result is not None and result.status == "passed", (name, result)
+
+    drive(app, scenario)
