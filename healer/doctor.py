@@ -49,8 +49,10 @@ def _version(executable: str) -> str:
         return "version unknown"
     if code is None:
         return "version unknown (no answer to --version)"
-    text = (out or err).decode("utf-8", "replace").strip().splitlines()
-    return text[0] if text and code == 0 else "version unknown"
+    text = [line.strip() for line in (out or err).decode("utf-8", "replace").splitlines() if line.strip()]
+    # The first line that names a version: isort draws a banner above its "VERSION 9.0.2".
+    versioned = next((line for line in text if any(c.isdigit() for c in line)), text[0] if text else None)
+    return versioned if versioned is not None and code == 0 else "version unknown"
 
 
 def _stage_check(stage: Stage, root: Path, seen: dict[str, str], env: Mapping[str, str]) -> Check:

@@ -110,3 +110,10 @@ def test_doctor_names_a_missing_fixer_of_a_configured_stage(repo: Repo, monkeypa
     assert fixes.optional and "no-such-fixer-here not found: flake8's unused imports are fixed with it" in fixes.detail
     assert "install no-such-fixer-here" in fixes.detail
     assert "ruff not found" not in fixes.detail  # healer's test environment has ruff beside it
+
+
+def test_a_version_under_a_banner_is_found(repo: Repo, healer: RunHealer) -> None:
+    repo.config('[stages.sort]\nrun = "isort --check-only ."\n')
+    repo.commit("start")
+    checks = {c["name"]: c for c in json.loads(healer("doctor", "--json", "--offline").out)["checks"]}
+    assert "VERSION" in checks["stage sort"]["detail"], checks["stage sort"]
