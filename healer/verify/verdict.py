@@ -13,6 +13,8 @@ touched. The verdict compares each rerun with the run the patch was made from:
   uncovered, not held against the patch;
 - a stage that cannot run at all (a missing tool) makes the patch
   unverifiable rather than failed;
+- a patch that changes only layout and comments (the same syntax tree) does
+  not rerun test stages other than its own;
 - a patch offered as layout only (`Patch.same_ast`) fails, before anything
   runs, if it changes a file's syntax tree or a file that is not Python.
 """
@@ -128,6 +130,10 @@ def _verify(
                 return Verdict("failed", _tail(result), tuple(reruns), time.monotonic() - began)
         selected = [stage.name for stage in baseline.run.stages]
         names = [patch.stage, *(n for n in affected_stages(baseline.config, selected, patch.paths) if n != patch.stage)]
+        if patch.edits and all(same_code(edit) for edit in patch.edits):
+            # Layout and comments only: no test can run differently, so other test stages are not rerun (a
+            # formatter's fix waited on the whole suite). Linters and type checkers still are: they read comments.
+            names = [n for n in names if n == patch.stage or baseline.config.stage(n).kind != "test"]
         reruns.extend(names)
         after = run(baseline.config, folder, names, options)
     uncovered: list[str] = []

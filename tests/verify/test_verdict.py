@@ -170,5 +170,16 @@ def test_a_layout_only_patch_that_changes_the_code_fails_before_anything_runs(re
     # Layout alone passes the check and is judged by the reruns like any patch (here: it fixes nothing).
     spaced = patch_for(run, "lint", "app.py", APP, APP.replace("x * 2", "x*2"))
     verdict = verify(replace(spaced, same_ast=True), baseline, sandboxes)
-    assert verdict.reruns == ("lint", "test") and verdict.status == "failed"
+    assert verdict.reruns == ("lint",) and verdict.status == "failed"  # the tests cannot differ: not rerun
     assert verdict.detail is not None and "still reports" in verdict.detail
+
+
+def test_a_layout_only_patch_does_not_rerun_other_test_stages(repo: Repo) -> None:
+    """A formatter's fix waited on the whole test suite (110 s on attrs for eight black and isort fixes)."""
+    ugly = APP.replace("return x * 2", "return x*2")
+    baseline, sandboxes, run = setup(repo, app=ugly)
+    spaced = patch_for(run, "lint", "app.py", ugly, ugly.replace("x*2", "x * 2"))
+    assert verify(spaced, baseline, sandboxes).reruns == ("lint",)  # same syntax tree: the tests cannot differ
+
+    changed = patch_for(run, "lint", "app.py", ugly, ugly.replace("x*2", "x + x"))
+    assert verify(changed, baseline, sandboxes).reruns == ("lint", "test")
