@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healer.diagnostics.diagnostic import Diagnostic
+from healer.diagnostics.identical import identical
 from healer.pipeline.result import RunResult, StageResult
 from healer.render.text import clean_line
 
@@ -40,16 +40,15 @@ def failure_details(result: StageResult) -> list[str]:
     kind = "" if result.kind == result.name else f" ({result.kind})"
     lines = [clean_line(f"--- {result.name}{kind}: {result.command}")]
     located = [d for d in result.diagnostics if d.file or d.tool != "healer"]
-    groups: dict[tuple[str, str | None], list[Diagnostic]] = {}
-    for diag in result.diagnostics:
+    groups = identical(result.diagnostics)
+    for group in groups[:MAX_DIAGNOSTICS]:
+        diag = group.first
         where = diag.location()
         code = f" [{diag.code}]" if diag.code else ""
         prefix = f"{where}: " if where else ""
-        groups.setdefault((f"  {prefix}{diag.message}{code}", diag.suggestion), []).append(diag)
-    for (line, suggestion), members in list(groups.items())[:MAX_DIAGNOSTICS]:
-        lines.append(clean_line(line + _times(members)))
-        if suggestion:
-            lines.append(clean_line(f"      suggestion: {suggestion}"))
+        lines.append(clean_line(f"  {prefix}{diag.message}{code}{group.times()}"))
+        if diag.suggestion:
+            lines.append(clean_line(f"      suggestion: {diag.suggestion}"))
     hidden = len(groups) - MAX_DIAGNOSTICS
     if hidden > 0:
         lines.append(f"  ... and {hidden} more (healer run --json shows all)")
@@ -60,13 +59,6 @@ def failure_details(result: StageResult) -> list[str]:
     if result.log_path:
         lines.append(f"  full output: {result.log_path}")
     return lines
-
-
-def _times(members: list[Diagnostic]) -> str:
-    if len(members) == 1:
-        return ""
-    tests = {d.node_id for d in members if d.node_id}
-    return f" ({len(tests)} tests)" if len(tests) == len(members) else f" ({len(members)} times)"
 
 
 def summary(run: RunResult) -> str:

@@ -316,3 +316,24 @@ def test_applying_a_fix_checks_again_every_failed_stage_that_reported_in_its_fil
             assert result is not None and result.status == "passed", (name, result)
 
     drive(app, scenario)
+
+
+def test_identical_failures_are_one_row_with_their_count(repo: Repo) -> None:
+    """Found on attrs: 16 rows of the same NameError, where `healer run` says it once "(16 tests)"."""
+    repo.config('[stages.test]\nrun = "python -m pytest -q -p no:cacheprovider"\nkind = "test"\nparser = "pytest"\n')
+    repo.write("calc.py", "def double(x):\n    return x * twoo\n")
+    repo.write(
+        "test_calc.py",
+        "".join(f"from calc import double\n\n\ndef test_{n}():\n    assert double({n})\n\n\n" for n in range(3)),
+    )
+    repo.commit("start")
+    app = make_app(repo)
+
+    async def scenario(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        rows = [line for line in screen_text(app).splitlines() if "twoo" in line and "NameError" in line]
+        assert len(rows) == 1 and "(3 tests)" in rows[0], screen_text(app)
+
+    drive(app, scenario, size=(140, 32))

@@ -12,6 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from healer.diagnostics.diagnostic import Diagnostic
+from healer.diagnostics.identical import identical
 from healer.tui import model_fix
 from healer.tui.actions import bindings
 from healer.tui.failure_detail import FailureDetail, failure_detail
@@ -25,13 +26,19 @@ if TYPE_CHECKING:
     from healer.tui.app import Change
 
 
-def _label(diagnostic: Diagnostic) -> Text:
+def _label(diagnostic: Diagnostic, times: str = "") -> Text:
     where = f"{diagnostic.line}" if diagnostic.line else "-"
     if diagnostic.column:
         where += f":{diagnostic.column}"
     code = diagnostic.code or diagnostic.tool
     message = diagnostic.message.splitlines()[0] if diagnostic.message else ""
-    text = Text.assemble(("  ", ""), (f"{where:>7} ", "dim"), (f"{code} ", "bold"), message)
+    text = Text.assemble(
+        ("  ", ""),
+        (f"{where:>7} ", "dim"),
+        (f"{code} ", "bold"),
+        (f"{times.strip()} " if times else "", "dim"),
+        message,
+    )
     text.no_wrap, text.overflow = True, "ellipsis"
     return text
 
@@ -90,9 +97,10 @@ class FailuresScreen(HealerScreen):
             name = group.file or "(no file: the stage's own failure)"
             heading = Text(f"{name} ({len(group.diagnostics)})", style="bold", no_wrap=True, overflow="ellipsis")
             options.append(Option(heading, id=f"f{index}", disabled=True))
-            for diagnostic in group.diagnostics:
-                options.append(Option(_label(diagnostic), id=f"d{len(self._diagnostics)}"))
-                self._diagnostics.append(diagnostic)
+            # Identical findings are one row with their count, as in `healer run`.
+            for same in identical(group.diagnostics):
+                options.append(Option(_label(same.first, same.times()), id=f"d{len(self._diagnostics)}"))
+                self._diagnostics.append(same.first)
         listing.set_options(options)
         self._title()
         if not self._diagnostics:
