@@ -141,3 +141,26 @@ def test_a_long_test_id_whose_header_has_one_underscore_each_side(tmp_path: Path
 
     [(_, file, line, code, message)] = fields(pytest_parser.parse(run.stdout))
     assert (file, line, code) == ("test_long.py", 6, "AssertionError") and message.startswith("assert ")
+
+
+def test_a_conftest_that_cannot_be_imported_is_one_blocking_failure_at_its_cause(
+    tmp_path: Path, run_module: RunModule
+) -> None:
+    """pytest stops before any section (found on attrs: a typo in the package its conftest imports read as 7
+    generic `in <module>` lines, and no rule could see the NameError)."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("from .cart import total\n", encoding="utf-8")
+    (tmp_path / "shop" / "cart.py").write_text(
+        "def _sum(xs):\n    return sum(xs)\n\n\ndef total(xs):\n    return _sum(xs)\n\n\nTOTAL = total([1])\n"
+        "EMPTY = _smu([])\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "conftest.py").write_text("import shop\n", encoding="utf-8")
+    (tmp_path / "test_cart.py").write_text("def test_total():\n    assert True\n", encoding="utf-8")
+    options = ["pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path)]
+    run = run_module(tmp_path, options)
+    assert "ImportError while loading conftest" in run.stderr + run.stdout
+
+    findings = pytest_parser.parse(run.stdout + run.stderr)
+
+    assert fields(findings) == [("conftest.py", "shop/cart.py", 10, "NameError", "name '_smu' is not defined")]

@@ -6,6 +6,11 @@ node id. The FAILURES/ERRORS sections hold one block per test whose location
 lines (`tests/test_x.py:12: AssertionError`, `calc.py:6: in divide`) give the
 place, and whose `E` lines give the exception. A block is matched to its
 summary line by name; a run without a summary (`-rN`) still yields the blocks.
+
+A conftest.py that cannot be imported stops pytest before any section is
+printed (`ImportError while loading conftest '...'`, then the frames and the
+`E` lines): that is one blocking failure, placed at its innermost own frame,
+with the conftest as its node id (a file, as for a module that cannot be collected).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ _EXCEPTION_NAME = r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt
 _EXCEPTION = re.compile(rf"(?P<type>{_EXCEPTION_NAME})(?:: |$)")
 _EXCEPTION_ONLY = re.compile(_EXCEPTION_NAME)
 _SECTIONS = ("FAILURES", "ERRORS")
+_CONFTEST = re.compile(r"ImportError while loading conftest '(?P<path>[^']+)'\.")
 _BLOCK_PREFIXES = ("ERROR at setup of ", "ERROR at teardown of ", "ERROR collecting ")
 
 
@@ -43,6 +49,9 @@ class _Block:
 
 def parse(text: str) -> list[Finding]:
     rows = lines(text)
+    conftest = _conftest_failure(rows)
+    if conftest is not None:
+        return [conftest]
     blocks, loose = _read_sections(rows)
     summary = _read_summary(rows)
     findings: list[Finding] = []
@@ -80,6 +89,24 @@ def _read_sections(rows: list[str]) -> tuple[list[_Block], dict[str, tuple[str, 
         elif (location := _LOCATION.fullmatch(row)) is not None:
             loose.setdefault(location["tail"], (location["file"], int(location["line"])))
     return blocks, loose
+
+
+def _conftest_failure(rows: list[str]) -> Finding | None:
+    for index, row in enumerate(rows):
+        header = _CONFTEST.fullmatch(row.strip())
+        if header is None:
+            continue
+        block = _Block(name=header["path"])
+        for following in rows[index + 1 :]:
+            if _BANNER.fullmatch(following):
+                break
+            _read_block_row(block, following)
+        if not block.frames:
+            return None
+        # The first frame is the conftest as pytest names it from the rootdir; the header's path is absolute.
+        node = block.frames[0][0]
+        return _from_block(block, node, None)._replace(message=_exception(block.errors)[0] or row.strip())
+    return None
 
 
 def _read_block_row(block: _Block, row: str) -> None:
