@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def copies_of(root: Path, state_dir: Path) -> Path:
     claim = folder / OWNER
     if not claim.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{OWNER}.{os.getpid()}"
+        # Per thread, not only per process: two verifications may claim a new folder at once.
+        temporary = folder / f".{OWNER}.{os.getpid()}.{threading.get_ident()}"
         temporary.write_text(owner + "\n")
         os.replace(temporary, claim)
         _forget_old_copies(state_dir)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,22 @@ def test_a_cache_folder_inside_the_work_tree_is_not_used(tmp_path: Path, monkeyp
     base = base_for(home)
     assert home not in base.parents and base.name == "copies"
     assert (base.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_threads_claiming_a_new_folder_at_once_all_get_it(repo: Repo) -> None:
+    """Found by the repair corpus: two verifications of one process claimed a new folder through one
+    temporary file name, and the second's rename failed with FileNotFoundError."""
+    state = repo.path / ".git" / "healer"
+    state.mkdir(parents=True, exist_ok=True)
+    start = threading.Barrier(8)
+
+    def claim(_: int) -> Path:
+        start.wait()
+        return copies_of(repo.path, state)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        folders = set(pool.map(claim, range(8)))
+
+    (folder,) = folders
+    assert (folder / OWNER).read_text() == f"{state.resolve()}\n"
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
