@@ -121,6 +121,16 @@ def run(ctx: ActionContext) -> Proposal | None:
     )
 
 
+def importable(ctx: ActionContext, name: str, file: str) -> bool:
+    """Whether `name` is something to import rather than a typo: a standard-library module or export, or a
+    top-level definition of another module of the project."""
+    if name in sys.stdlib_module_names or name in _everyday() or name in _competitors() or name in _stdlib_all():
+        return True
+    index = _project_index(ctx)
+    own = index.modules.get(file)
+    return any(module != own for module in index.symbols.get(name, ()))
+
+
 def _imported_home(tree: ast.Module, name: str, usage: _Usage, project: list[_Candidate]) -> set[_Candidate]:
     """The candidates from the modules this file already imports names from (`from M import a`), which are
     evidence that no list of everyday modules is: the author reached for M in this very file."""

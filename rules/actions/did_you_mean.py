@@ -6,7 +6,11 @@ Python 3.11 gives none for `cannot import name`), the closest name is computed w
 among the names the code could have meant: those bound in the enclosing scopes and builtins
 for a NameError, a module's names for a module attribute or an import (read from the project's
 source with ast, never by importing project code; standard-library modules are imported).
-An object attribute without a suggestion is left alone: its class is not known statically.
+An object attribute without a suggestion (`'Builder' object has no attribute '_csl'`; Python
+gives none for slotted classes) is matched against what the named class is seen to have: its
+methods, class-level names, `__slots__` and the `self.x = ...` its methods assign, with those of
+its bases defined in the same file; a class defined more than once, or not in the reported file,
+is left alone.
 
 Exactly one token changes: the misspelt name on the reported line, as a whole token (a name
 not after a dot, or `<obj>.name` for an attribute, or the name in the `from ... import`).
@@ -25,7 +29,9 @@ import sys
 import tokenize
 from typing import Literal, NamedTuple
 
+from healer.diagnostics.symbols import one_slip_apart, undefined_name
 from healer.patch.patch import FileEdit
+from healer.rules.actions.add_import import importable
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 
@@ -37,6 +43,8 @@ class _Problem(NamedTuple):
     wrong: str
     module: str | None = None
     """The module whose names are the candidates, when the message names one."""
+    owner: str | None = None
+    """The class an object attribute was looked up on, as the message names it."""
     runtime: bool = True
     """An exception's message: the checker that would suggest (mypy) gave no suggestion, so compute none."""
 
@@ -44,7 +52,7 @@ class _Problem(NamedTuple):
 _RUNTIME: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"^name '(?P<wrong>\w+)' is not defined"), "name"),
     (re.compile(r"^module '(?P<module>[\w.]+)' has no attribute '(?P<wrong>\w+)'"), "attribute"),
-    (re.compile(r"^(?:type object )?'[\w.]+'(?: object)? has no attribute '(?P<wrong>\w+)'"), "attribute"),
+    (re.compile(r"^(?:type object )?'(?P<owner>[\w.]+)'(?: object)? has no attribute '(?P<wrong>\w+)'"), "attribute"),
     (re.compile(r"^cannot import name '(?P<wrong>\w+)' from '(?P<module>[\w.]+)'"), "import"),
 )
 _MYPY: tuple[tuple[re.Pattern[str], Kind], ...] = (
@@ -78,6 +86,8 @@ def run(ctx: ActionContext) -> Proposal | None:
     statement = _import_from_at(tree, diagnostic.line)
     if problem.kind == "attribute" and statement is not None:
         problem = problem._replace(kind="import")  # mypy reports `from m import x` as a missing attribute.
+    if problem.kind == "name" and importable(ctx, problem.wrong, diagnostic.file):
+        return None  # `Condition` with its import gone is add-import's, however close `condition` is
     suggestion = diagnostic.suggestion or _suggested(diagnostic.message) or _compute(ctx, problem, tree)
     if suggestion is None or suggestion == problem.wrong or not suggestion.isidentifier():
         return None
@@ -103,8 +113,10 @@ def _problem(message: str) -> _Problem | None:
         for pattern, kind in table:
             match = pattern.search(message)
             if match is not None:
-                return _Problem(kind, match["wrong"], match.groupdict().get("module"), runtime)
-    return None
+                found = match.groupdict()
+                return _Problem(kind, match["wrong"], found.get("module"), found.get("owner"), runtime)
+    name = undefined_name(message)  # a linter's (ruff's, flake8's F821): no suggestion, so one is computed
+    return _Problem("name", name) if name is not None else None
 
 
 def _suggested(message: str) -> str | None:
@@ -144,7 +156,54 @@ def _compute(ctx: ActionContext, problem: _Problem, tree: ast.Module) -> str | N
     if problem.module is not None:
         names = _module_names(ctx, problem.module)
         return _closest(problem.wrong, names) if names else None
+    if problem.owner is not None:
+        names = _class_attributes(tree, problem.owner.rsplit(".", 1)[-1])
+        return _closest(problem.wrong, names) if names else None
     return None
+
+
+def _class_attributes(tree: ast.Module, name: str) -> set[str]:
+    """What instances of the module's one class `name` are seen to have, with its bases of the same module."""
+    classes: dict[str, list[ast.ClassDef]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            classes.setdefault(node.name, []).append(node)
+    names: set[str] = set()
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        found = classes.get(current, [])
+        if current in seen or len(found) != 1:
+            if current == name:
+                return set()  # the class is not here, or defined twice: which one raised is not known
+            continue
+        seen.add(current)
+        names |= _own_attributes(found[0])
+        pending.extend(base.id for base in found[0].bases if isinstance(base, ast.Name))
+    return names
+
+
+def _own_attributes(cls: ast.ClassDef) -> set[str]:
+    names = _bound_in(cls.body)
+    for statement in cls.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__slots__" for t in statement.targets
+        ):
+            strings = ast.walk(statement.value)
+            names |= {e.value for e in strings if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    for function in cls.body:
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or not function.args.args:
+            continue
+        this = function.args.args[0].arg  # self, or cls in a classmethod
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == this
+            ):
+                names.add(node.attr)
+    return names
 
 
 def _closest(wrong: str, candidates: set[str]) -> str | None:
@@ -153,6 +212,12 @@ def _closest(wrong: str, candidates: set[str]) -> str | None:
     folded = [c for c in candidates if c.lower() == wrong.lower()]
     if len(folded) == 1:
         return folded[0]
+    # One typing slip is the likeliest mistake, and difflib scores a swap in a short name (`_csl`) low.
+    slips = [c for c in candidates if one_slip_apart(wrong, c)]
+    if len(slips) == 1:
+        return slips[0]
+    if slips:
+        return None
     scored = sorted(
         ((difflib.SequenceMatcher(None, wrong, c).ratio(), c) for c in candidates),
         reverse=True,

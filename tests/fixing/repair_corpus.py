@@ -55,7 +55,7 @@ CATEGORIES: dict[str, Category] = {
     "add-import": Category(
         ("python.add-import", "python.add-import.mypy", "python.add-import.pyright", "python.add-import.runtime")
     ),
-    "did-you-mean": Category(("python.did-you-mean", "python.did-you-mean.mypy")),
+    "did-you-mean": Category(("python.did-you-mean", "python.did-you-mean.mypy", "python.did-you-mean.lint")),
     "add-dependency": Category(
         ("python.add-dependency", "python.add-dependency.mypy", "python.add-dependency.pyright")
     ),

@@ -8,6 +8,7 @@ import pytest
 
 from healer.diagnostics.diagnose import diagnose
 from healer.rules.actions.add_import import run
+from healer.rules.actions.did_you_mean import run as did_you_mean
 from healer.rules.outcome import Proposal
 
 from .helpers_python import FLAKE8, MYPY, PYTEST, PYTHON, RUFF, applied, check, pick, propose, rules_for, write
@@ -32,9 +33,11 @@ def test_the_samples_decimal_is_imported_from_decimal_after_the_existing_imports
     root = write(tmp_path / "p", {"pricing.py": PRICING})
     found, output = check(root, LINT)
     undefined = pick(found, code="F821", line=6)
-    assert rules_for(undefined) == ["python.add-import"]
+    assert rules_for(undefined) == ["python.add-import", "python.did-you-mean.lint"]
 
     result = propose(root, undefined, found, output, run)
+    # `Decimal` is a name to import, not a typo of anything in scope: the rename declines.
+    assert propose(root, undefined, found, output, did_you_mean) is None
 
     assert isinstance(result, Proposal)
     assert result.title == "from decimal import Decimal"

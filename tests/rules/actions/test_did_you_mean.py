@@ -9,7 +9,7 @@ import pytest
 from healer.rules.actions.did_you_mean import run
 from healer.rules.outcome import Proposal
 
-from .helpers_python import MYPY, PYTEST, PYTHON, applied, check, pick, propose, rules_for, write
+from .helpers_python import FLAKE8, MYPY, PYTEST, PYTHON, RUFF, applied, check, pick, propose, rules_for, write
 
 PRICING = '''"""Prices."""
 
@@ -73,14 +73,79 @@ def test_pytest_prints_no_suggestion_so_the_close_name_is_computed(tmp_path: Pat
 
     first = propose(root, units, found, output, run)
     second = propose(root, stock, found, output, run)
+    third = propose(root, box, found, output, run)
 
-    assert propose(root, box, found, output, run) is None  # An object's class is not known statically.
     assert isinstance(first, Proposal) and first.title == "flor -> floor"
     assert isinstance(second, Proposal) and second.title == "value -> valeu"
+    # `'Box' object has no attribute 'widht'`: Box is defined in the reported file and assigns self.width.
+    assert isinstance(third, Proposal) and third.title == "widht -> width"
     fixed = applied(root, first, tmp_path / "fixed")
-    (fixed / "pricing.py").write_bytes((second.edits[0].after or b"").replace(b"math.flor(", b"math.floor("))
-    remaining, _ = check(fixed, PYTEST)
-    assert [d.node_id for d in remaining] == ["test_pricing.py::test_box"]
+    after = (second.edits[0].after or b"").replace(b"math.flor(", b"math.floor(").replace(b"self.widht", b"self.width")
+    (fixed / "pricing.py").write_bytes(after)
+    assert check(fixed, PYTEST)[0] == []
+
+
+SLOTTED = '''"""A slotted builder: Python suggests no attribute name for it."""
+
+
+class Base:
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+
+class Builder(Base):
+    __slots__ = ("_cls", "_parts")
+
+    def __init__(self, cls: type) -> None:
+        super().__init__(cls.__name__)
+        self._cls = cls
+        self._parts: list[str] = []
+
+    def bases(self) -> list[str]:
+        return [base.__name__ for base in self._csl.__bases__]
+
+    def label(self) -> str:
+        return self._nmae.upper()
+'''
+SLOTTED_TESTS = (
+    "from builder import Builder\n\n\ndef test_bases() -> None:\n    assert Builder(int).bases() == ['object']\n\n\n"
+    "def test_label() -> None:\n    assert Builder(int).label() == 'INT'\n"
+)
+
+
+def test_an_attribute_of_a_slotted_class_is_matched_against_what_the_class_and_its_bases_define(
+    tmp_path: Path,
+) -> None:
+    root = write(tmp_path / "p", {"builder.py": SLOTTED, "test_builder.py": SLOTTED_TESTS})
+    found, output = check(root, PYTEST)
+    bases = pick(found, node_id="test_builder.py::test_bases")
+    label = pick(found, node_id="test_builder.py::test_label")
+    assert bases.suggestion is None and "'Builder' object has no attribute '_csl'" in bases.message
+
+    swapped = propose(root, bases, found, output, run)
+    inherited = propose(root, label, found, output, run)
+
+    # A swap in a short name scores below difflib's cutoff; one typing slip still settles it.
+    assert isinstance(swapped, Proposal) and swapped.title == "_csl -> _cls"
+    assert isinstance(inherited, Proposal) and inherited.title == "_nmae -> _name"  # a slot of the base class
+    fixed = applied(root, swapped, tmp_path / "fixed")
+    (fixed / "builder.py").write_bytes((swapped.edits[0].after or b"").replace(b"self._nmae", b"self._name"))
+    assert check(fixed, PYTEST)[0] == []
+
+
+@pytest.mark.parametrize("case", ["defined-twice", "not-in-the-file"])
+def test_an_attribute_of_a_class_not_defined_once_in_the_reported_file_is_left_alone(tmp_path: Path, case: str) -> None:
+    source = SLOTTED + ("\n\nif False:\n\n    class Builder:  # which of the two raised is not known\n        pass\n")
+    root = write(tmp_path / "p", {"builder.py": source if case == "defined-twice" else SLOTTED})
+    write(root, {"test_builder.py": SLOTTED_TESTS})
+    found, output = check(root, PYTEST)
+    failure = pick(found, node_id="test_builder.py::test_bases")
+    if case == "not-in-the-file":
+        failure = failure._replace(message=failure.message.replace("'Builder'", "'Elsewhere'"))
+
+    assert propose(root, failure, found, output, run) is None
 
 
 def test_mypy_suggestions(tmp_path: Path) -> None:
@@ -183,3 +248,41 @@ def test_declines_a_name_with_no_close_match(tmp_path: Path) -> None:
     found, output = check(root, PYTEST)
 
     assert propose(root, pick(found, code="NameError"), found, output, run) is None
+
+
+LINTED = '''"""Shipping."""
+
+import threading
+
+
+def _weight(parcel: dict[str, float]) -> float:
+    return parcel["kg"]
+
+
+def heaviest(parcels: list[dict[str, float]]) -> float:
+    return max(_wieght(p) for p in parcels)
+
+
+def guarded(condition: bool) -> object:
+    lock = Condition() if condition else threading.Lock()
+    return lock
+'''
+
+
+@pytest.mark.parametrize("linter", ["ruff", "flake8"])
+def test_a_linters_undefined_name_is_renamed_to_the_one_close_name_in_scope_but_never_a_name_to_import(
+    tmp_path: Path, linter: str
+) -> None:
+    root = write(tmp_path / "p", {"shipping.py": LINTED})
+    found, output = check(root, RUFF if linter == "ruff" else FLAKE8)
+    typo = pick(found, code="F821", line=11)
+    missing = pick(found, code="F821", line=15)
+    assert "python.did-you-mean.lint" in rules_for(typo)
+
+    renamed = propose(root, typo, found, output, run)
+
+    assert isinstance(renamed, Proposal) and renamed.title == "_wieght -> _weight"
+    # `Condition` folds to the parameter `condition`, but it is a standard-library name whose import went missing.
+    assert propose(root, missing, found, output, run) is None
+    fixed = applied(root, renamed, tmp_path / "fixed")
+    assert [d.line for d in check(fixed, RUFF if linter == "ruff" else FLAKE8)[0]] == [15]
