@@ -22,7 +22,7 @@ STAGE_KEYS = (
     "timeout", "fix", "parser", "gate", "cwd", "cache",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
-FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply")
+FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply", "time_per_failure")
 LLM_KEYS = (
     "model", "api_base", "api_key_env", "timeout", "max_attempts", "retries", "budget_per_run", "budget_per_day",
     "temperature", "fallbacks", "max_prompt_tokens", "max_reply_tokens", "deny", "hooks",
@@ -271,7 +271,17 @@ def _fix(v: _Validator, raw: Any) -> FixSettings:
         close = _close(str(hook_apply), HOOK_APPLY)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise v.fail("fix.hook_apply", f"unknown value {hook_apply!r}{hint}; one of {', '.join(HOOK_APPLY)}")
-    return FixSettings(protected=tuple(protected), max_file_bytes=max_file_bytes, rounds=rounds, hook_apply=hook_apply)
+    budget = raw.get("time_per_failure")
+    if budget is not None:
+        positive = lambda x: _number(x) and 0 < x < math.inf  # noqa: E731
+        _expect(v, "fix.time_per_failure", budget, positive, "a positive number of seconds")
+    return FixSettings(
+        protected=tuple(protected),
+        max_file_bytes=max_file_bytes,
+        rounds=rounds,
+        hook_apply=hook_apply,
+        time_per_failure=None if budget is None else float(budget),
+    )
 
 
 def _text(value: Any) -> bool:

@@ -116,6 +116,10 @@ class FixSettings(NamedTuple):
     """At most this many rounds of fix and recheck."""
     hook_apply: str = "off"
     """"safe": the pre-commit hook applies verified safe fixes and stages them; "off": it only reports."""
+    time_per_failure: float | None = None
+    """Seconds of verification one failure may take, all its candidates together; when they are spent, its
+    remaining candidates are reported as not verified (a hanging or very slow suite cannot hold a fix forever).
+    None: 60 s, or twice the slowest stage of the failing run if that is longer (see healer.fixing.verification)."""
 
 
 class LLMSettings(NamedTuple):

@@ -4,7 +4,8 @@ The fixers that cost nothing (rules, past fixes) are asked first, together:
 their candidates are admitted (healer.fixers.admission), merged when their
 edits are identical (one candidate then addresses every diagnostic any of them
 was made for, and is marked as seen before if a past fix was the same), ranked,
-and verified in parallel, `jobs` at a time. Each costly fixer (a model) is then
+and verified (healer.fixing.verification: each failure's candidates in rank
+order within its time, `jobs` failures at a time). Each costly fixer (a model) is then
 asked about what no verified candidate settles, and judges its candidates with
 the same admission and verification. Nothing here touches the user's files:
 candidates are written only into isolated copies.
@@ -15,7 +16,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from healer.fixers.candidate import Candidate
 from healer.fixers.protocol import Fixer, Proposed, Work
 from healer.fixers.ranking import rank
 from healer.fixing.report import Round
+from healer.fixing.verification import seconds_per_failure, verify_candidates
 from healer.kb.memory import Memory
 from healer.pipeline.interpreter import python_on
 from healer.pipeline.result import RunResult
@@ -67,6 +68,7 @@ def find_fixes(
     cancel = options.cancel or threading.Event()
     baseline = Baseline(run, config, known, options._replace(jobs=1, cancel=cancel), results)
     python = None if options.env is None else python_on(options.env.get("PATH"))
+    budget = seconds_per_failure(config.fix.time_per_failure, run)
 
     def judge(candidate: Candidate) -> Candidate:
         admitted = _admit(candidate, config, content, run, sandboxes, options.prepend_path, options.env)
@@ -112,7 +114,9 @@ def find_fixes(
         current.propose_seconds = time.monotonic() - began
         current.propose_tool_seconds = tools_seconds() - waited
         began = time.monotonic()
-        current.candidates = _verify_all(ranked, baseline, sandboxes, jobs, cancel, progress)
+        current.candidates = verify_candidates(
+            ranked, baseline, sandboxes, jobs=jobs, cancel=cancel, budget=budget, progress=progress
+        )
         current.verify_seconds = time.monotonic() - began
     for fixer in costly:
         proposed = fixer.propose(work(tuple(current.candidates)))
@@ -122,7 +126,9 @@ def find_fixes(
             _admit(c, config, content, run, sandboxes, options.prepend_path, options.env) if c.pending else c
             for c in proposed.candidates
         ]
-        current.candidates += _verify_all(admitted, baseline, sandboxes, jobs, cancel, progress)
+        current.candidates += verify_candidates(
+            admitted, baseline, sandboxes, jobs=jobs, cancel=cancel, budget=budget, progress=progress
+        )
         if proposed.model is not None:
             current.model = proposed.model
     return current
@@ -162,35 +168,3 @@ def _take_findings(current: Round, proposals: Sequence[Proposed]) -> None:
     for proposed in proposals:
         current.notes += proposed.notes
         current.errors += proposed.errors
-
-
-def _verify_all(
-    candidates: Sequence[Candidate],
-    baseline: Baseline,
-    sandboxes: Sandboxes,
-    jobs: int,
-    cancel: threading.Event,
-    progress: Callable[[str], None],
-) -> list[Candidate]:
-    """Each pending candidate with its verdict, `jobs` at a time; the others as they are, in the same order."""
-    pending = [candidate for candidate in candidates if candidate.pending]
-    if not pending:
-        return list(candidates)
-    progress(f"verifying {len(pending)} candidate{'s' * (len(pending) != 1)} in isolated copies")
-    verdicts = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="verify") as pool:
-        futures = {c.id: pool.submit(verify, c.patch, baseline, sandboxes) for c in pending}
-        titles = {futures[c.id]: (c.id, c.patch.title) for c in pending}
-        try:
-            # Each verdict is said as it comes: a rerun of a test suite may take a while.
-            for done, future in enumerate(as_completed(futures.values()), start=1):
-                candidate_id, title = titles[future]
-                verdicts[candidate_id] = future.result()
-                progress(f"verified {done} of {len(pending)}: {title}: {verdicts[candidate_id].status}")
-        except BaseException:
-            # Ctrl-C reaches only this thread: stop the reruns in the others, then let it through.
-            cancel.set()
-            for future in futures.values():
-                future.cancel()
-            raise
-    return [c.judged(verdicts[c.id]) if c.pending and c.id in verdicts else c for c in candidates]

@@ -80,25 +80,38 @@ class Baseline:
     """The result cache for the verifying thread, so reruns share it; none by default."""
 
 
-def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes) -> Verdict:
+Step = Callable[[str], None]
+"""Told the name of each rerun as it starts ("test (failing tests)", "test", "lint"), for progress."""
+
+
+def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes, step: Step | None = None) -> Verdict:
     """Apply `patch` in a copy of the snapshot and rerun the checks it concerns."""
     began = time.monotonic()
     spent: list[float] = []
     with baseline.results() as store:
-        verdict = _verify(patch, baseline, sandboxes, store, began, spent)
+        verdict = _verify(patch, baseline, sandboxes, store, began, spent, step or (lambda _: None))
     return replace(verdict, tool_seconds=sum(spent))
 
 
 def _verify(
-    patch: Patch, baseline: Baseline, sandboxes: Sandboxes, store: ResultCache | None, began: float, spent: list[float]
+    patch: Patch,
+    baseline: Baseline,
+    sandboxes: Sandboxes,
+    store: ResultCache | None,
+    began: float,
+    spent: list[float],
+    step: Step,
 ) -> Verdict:
     def run(config: Config, folder: Path, names: Sequence[str], options: RunOptions) -> RunResult:
+        step(" + ".join(reruns[len(said) :]))
+        said.extend(reruns[len(said) :])
         result = run_pipeline(config, folder, names=names, options=options, store=store)
         spent.extend(stage.duration for stage in result.stages if not stage.cached)
         return result
 
     before = {stage.name: stage for stage in baseline.run.stages}
     reruns: list[str] = []
+    said: list[str] = []
     if "adds-dependency" in patch.flags:
         # The check can only pass once the package is installed, and healer installs nothing.
         why = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
@@ -126,6 +139,8 @@ def _verify(
             result = quick.stages[0]
             if result.status == "error":
                 return Verdict("unverifiable", _why(result), tuple(reruns), time.monotonic() - began)
+            if result.status == "cancelled":
+                return Verdict("unverifiable", f"{reruns[-1]}: interrupted", tuple(reruns), time.monotonic() - began)
             if result.status != "passed":
                 return Verdict("failed", _tail(result), tuple(reruns), time.monotonic() - began)
         selected = [stage.name for stage in baseline.run.stages]

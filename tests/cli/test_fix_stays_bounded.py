@@ -53,7 +53,7 @@ def test_a_typo_every_test_hits_costs_a_few_pytest_runs_and_one_line(repo: Repo,
     # The stage's run and the candidate's verification; no rerun per failing test.
     assert len(sessions.read_text().splitlines()) <= 3
     assert "round 1: looking for fixes for 60 failures" in result.out
-    assert "round 1: verifying 1 candidate in isolated copies" in result.out
+    assert "round 1: verifying 1 candidate for 1 failure in isolated copies" in result.out
     assert "round 1: verified 1 of 1: lods -> loads" in result.out
 
 
