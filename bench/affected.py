@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import BIN, GIT_ENV, cleanup, new_repo
 
 from healer.pipeline.events import StageFinished
+from healer.snapshot.imports import ImportGraph
 from healer.snapshot.worktree import read_worktree
 from healer.watch.events import AffectedTests, BatchFinished, PipelineEvent, WatchEvent
-from healer.watch.imports import ImportGraph
 from healer.watch.session import WatchOptions, WatchSession
 from healer.workspace import open_workspace
 

@@ -31,6 +31,7 @@ from healer.pipeline.interpreter import python_on
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions
 from healer.process import tools_seconds
+from healer.snapshot.imports import ImportGraph
 from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes
 from healer.verify.verdict import Baseline, ResultsFor, verify
@@ -66,7 +67,9 @@ def find_fixes(
     paths = sorted(known)
     failures = tuple(d for d in run.diagnostics if only is None or d.fingerprint in only)
     cancel = options.cancel or threading.Event()
-    baseline = Baseline(run, config, known, options._replace(jobs=1, cancel=cancel), results)
+    baseline = Baseline(
+        run, config, known, options._replace(jobs=1, cancel=cancel), results, _tests_for(content, sandboxes, known)
+    )
     python = None if options.env is None else python_on(options.env.get("PATH"))
     budget = seconds_per_failure(config.fix.time_per_failure, run)
 
@@ -132,6 +135,23 @@ def find_fixes(
         if proposed.model is not None:
             current.model = proposed.model
     return current
+
+
+def _tests_for(content: Path, sandboxes: Sandboxes, known: Mapping[str, str]) -> Callable[[Sequence[str]], list[str]]:
+    """Which test files import given paths, by the import graph of the checked content, built when first asked
+    (only a round verifying a test stage asks) and kept by blob id under the state folder, as watch mode keeps it."""
+    graph: list[ImportGraph] = []
+    lock = threading.Lock()
+
+    def tests_for(paths: Sequence[str]) -> list[str]:
+        with lock:
+            if not graph:
+                built = ImportGraph(content, sandboxes.state_dir)
+                built.build(sorted(known), known.get)
+                graph.append(built)
+        return graph[0].tests_affected_by(paths)
+
+    return tests_for
 
 
 def _admit(

@@ -1,8 +1,10 @@
 """Verification: apply a candidate in an isolated copy and rerun what it could have broken.
 
 The failing subset first (for pytest, the failing node ids: the cheapest
-proof), then the whole stage, then every other stage whose inputs the patch
-touched. The verdict compares each rerun with the run the patch was made from:
+proof), then the test files that import what the patch changed (when they
+are fewer than the suite: a wrong fix shows there sooner), then the whole
+stage and every other stage whose inputs the patch touched; it stops at the
+first step that fails. The verdict compares each rerun with the run the patch was made from:
 
 - a stage that passed must still pass;
 - a failing stage must lose at least one occurrence of every diagnostic the
@@ -24,7 +26,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,8 +39,10 @@ from healer.patch.patch import Patch
 from healer.patch.same_code import same_code
 from healer.pipeline.environment import InCopy
 from healer.pipeline.plan import affected_stages
+from healer.pipeline.pytest_selection import narrowed, tests_to_run
 from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.runner import RunOptions, run_pipeline
+from healer.snapshot.imports import is_test_file
 from healer.snapshot.manifest import Manifest
 from healer.verify.sandbox import OutsideCopy, Sandboxes, write_in_copy
 
@@ -48,6 +52,8 @@ Status = Literal["unverified", "verified", "failed", "unverifiable"]
 ResultsFor = Callable[[], AbstractContextManager[ResultCache | None]]
 """A knowledge-base connection for the calling thread (SQLite connections stay in theirs), for the result cache."""
 
+AFFECTED = " (affected tests)"
+"""A pytest stage narrowed to the test files that import what the patch changes."""
 BLOCKING_MARKERS = ("prevented further checking", "error collecting", "errors during collection")
 
 
@@ -78,6 +84,8 @@ class Baseline:
     options: RunOptions
     results: ResultsFor = lambda: nullcontext(None)
     """The result cache for the verifying thread, so reruns share it; none by default."""
+    tests_for: Callable[[Sequence[str]], Collection[str]] | None = None
+    """The test files that import any of the given paths, directly or not (the project's import graph)."""
 
 
 Step = Callable[[str], None]
@@ -149,6 +157,14 @@ def _verify(
             # Layout and comments only: no test can run differently, so other test stages are not rerun (a
             # formatter's fix waited on the whole suite). Linters and type checkers still are: they read comments.
             names = [n for n in names if n == patch.stage or baseline.config.stage(n).kind != "test"]
+        subsets = _affected_subsets(baseline, folder, names, patch)
+        if subsets:
+            reruns.extend(subset.name for subset in subsets)
+            early = run(Config(stages=tuple(subsets), source="verify"), folder, [s.name for s in subsets], options)
+            for result in early.stages:
+                failed = _early_failure(result, before.get(result.name.removesuffix(AFFECTED)), patch)
+                if failed is not None:
+                    return Verdict(*failed, tuple(reruns), time.monotonic() - began)
         reruns.extend(names)
         after = run(baseline.config, folder, names, options)
     uncovered: list[str] = []
@@ -166,6 +182,18 @@ def _verify(
     detail = f"uncovered: {'; '.join(uncovered)}" if uncovered else None
     resolved = sum(len(before[r.name].diagnostics) - len(r.diagnostics) for r in after.stages if r.name in before)
     return Verdict("verified", detail, tuple(reruns), time.monotonic() - began, resolved=resolved)
+
+
+def _early_failure(result: StageResult, old: StageResult | None, patch: Patch) -> tuple[Status, str] | None:
+    """What a narrowed rerun already shows: a failure, or that it could not run; None to go on."""
+    if result.status == "error":
+        return "unverifiable", _why(result)
+    if result.status == "cancelled":
+        return "unverifiable", f"{result.name}: interrupted"
+    if old is None or result.status == "passed":
+        return None
+    regression = _regression(old, result, patch, [])
+    return None if regression is None else ("failed", regression)
 
 
 def _regression(old: StageResult, new: StageResult, patch: Patch, uncovered: list[str]) -> str | None:
@@ -202,9 +230,6 @@ def _failing_subset(config: Config, target: StageResult | None, patch: Patch) ->
     if target is None or target.status != "failed":
         return None
     stage = config.stage(patch.stage)
-    argv = stage.argv()
-    if stage.shell or not any(os.path.basename(word) in ("pytest", "py.test") or word == "pytest" for word in argv):
-        return None
     addressed = [d for d in target.diagnostics if d.fingerprint in patch.fingerprints]
     if patch.tests:
         # Tests elsewhere that fail the same way (one fingerprint) are other failures: the whole stage's
@@ -213,9 +238,33 @@ def _failing_subset(config: Config, target: StageResult | None, patch: Patch) ->
     if any(_blocking(d) for d in addressed):
         return None  # tests that could not even be collected will run for the first time: judge the whole stage
     nodes = sorted({d.node_id for d in addressed if d.node_id})
-    if not nodes:
-        return None
-    return stage._replace(run=(*argv, *nodes), needs=(), cache=False, gate=None)
+    subset = narrowed(stage, nodes) if nodes else None
+    return None if subset is None else subset._replace(needs=(), cache=False, gate=None)
+
+
+def _affected_subsets(baseline: Baseline, folder: Path, names: Sequence[str], patch: Patch) -> list[Stage]:
+    """Each pytest stage among `names` narrowed to the test files that import what the patch changes, where
+    those are fewer than the stage's tests: a wrong fix shows there before the whole suite has run."""
+    if baseline.tests_for is None:
+        return []
+    affected = baseline.tests_for(patch.paths)
+    if not affected:
+        return []
+    everything = [path for path in baseline.known if is_test_file(path)]
+    subsets = []
+    for name in names:
+        stage = baseline.config.stage(name)
+        if stage.kind != "test":
+            continue
+        chosen = tests_to_run(stage, folder, affected, everything)
+        if chosen is None:
+            continue
+        cwd = folder / stage.cwd if stage.cwd else folder
+        relative = [os.path.relpath(folder / path, cwd) for path in chosen]
+        subset = narrowed(stage, relative)
+        if subset is not None:
+            subsets.append(subset._replace(name=f"{name}{AFFECTED}", needs=(), gate=None))
+    return subsets
 
 
 def _write(folder: Path, patch: Patch) -> str | None:

@@ -13,20 +13,10 @@ from pathlib import Path
 
 from healer.config.settings import Config, Stage
 from healer.pipeline.plan import affected_stages
+from healer.pipeline.pytest_selection import narrowed, tests_to_run
 
 PREVIEW_SUFFIX = " (affected tests)"
 """Appended to a pytest stage's name for its preview, so both results can be told apart everywhere."""
-
-# pytest options that take the next word as their value (unless written `--opt=value`).
-_VALUE_OPTIONS = frozenset(
-    {
-        "-k", "-m", "-p", "-c", "-o", "-W", "-n", "-r", "--rootdir", "--cov", "--cov-report", "--cov-config",
-        "--cov-fail-under", "--confcutdir", "--basetemp", "--junitxml", "--junit-xml", "--ignore", "--ignore-glob",
-        "--deselect", "--maxfail", "--durations", "--tb", "--timeout", "--log-level", "--log-file",
-        "--import-mode", "--capture", "--color", "--dist", "--override-ini", "--config-file", "--maxprocesses",
-        "--log-cli-level", "--log-format", "--junit-prefix", "--html", "--reruns", "--seed",
-    }
-)  # fmt: skip
 
 
 def stages_to_rerun(config: Config, selected: Sequence[str], changed: Collection[str]) -> list[str]:
@@ -47,33 +37,6 @@ def with_dependents(config: Config, selected: Sequence[str], names: Collection[s
     return [stage.name for stage in config.stages if stage.name in wanted]
 
 
-def pytest_arguments(stage: Stage) -> list[str] | None:
-    """The words a stage passes to pytest (`pytest ...`, `python -m pytest ...`), or None if it does not run pytest
-    directly (a shell line, a wrapper such as `make test` or `tox`)."""
-    if stage.shell:
-        return None
-    argv = stage.argv()
-    for i, word in enumerate(argv):
-        if os.path.basename(word) in ("pytest", "py.test"):
-            return argv[i + 1 :]
-        if word == "-m" and i + 1 < len(argv) and argv[i + 1] in ("pytest", "py.test"):
-            return argv[i + 2 :]
-    return None
-
-
-def _positionals(words: Sequence[str]) -> list[str]:
-    found: list[str] = []
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word.startswith("-"):
-            skip = word in _VALUE_OPTIONS
-        else:
-            found.append(word)
-    return found
-
-
 def preview_stage(
     stage: Stage, root: Path, tests: Collection[str], all_tests: Collection[str]
 ) -> tuple[Stage, tuple[str, ...]] | None:
@@ -86,26 +49,12 @@ def preview_stage(
     judges the whole suite, nor its needs, which the full stage still honours. Its cache key is
     its own: a preview of unchanged content is a cache hit too.
     """
-    words = pytest_arguments(stage)
-    if words is None:
+    chosen = tests_to_run(stage, root, tests, all_tests)
+    if chosen is None:
         return None
     cwd = root / stage.cwd if stage.cwd else root
-    selection = _positionals(words)
-    if any("::" in word or not (cwd / word).exists() for word in selection):
-        return None
-    scopes = [os.path.normpath(os.path.relpath(cwd / word, root)).replace(os.sep, "/") for word in selection]
-
-    def runs(path: str) -> bool:
-        inside = os.path.relpath(root / path, cwd)
-        if inside.startswith(".." + os.sep) or inside == "..":
-            return False
-        return not scopes or any(scope == "." or path == scope or path.startswith(scope + "/") for scope in scopes)
-
-    chosen = sorted(path for path in tests if runs(path))
-    if not chosen or len(chosen) >= sum(1 for path in all_tests if runs(path)):
-        return None
     relative = tuple(os.path.relpath(root / path, cwd) for path in chosen)
-    preview = stage._replace(
-        name=stage.name + PREVIEW_SUFFIX, run=(*stage.argv(), *relative), needs=(), gate=None, shell=False
-    )
-    return preview, tuple(chosen)
+    preview = narrowed(stage, relative)
+    if preview is None:
+        return None
+    return preview._replace(name=stage.name + PREVIEW_SUFFIX, needs=(), gate=None), tuple(chosen)

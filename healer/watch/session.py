@@ -30,8 +30,10 @@ from healer.config.settings import Config, Stage
 from healer.errors import HealerError
 from healer.pipeline.events import Event, StageFinished
 from healer.pipeline.plan import affected_stages, select_stages
+from healer.pipeline.pytest_selection import pytest_arguments
 from healer.pipeline.result import RunResult, StageResult
 from healer.reporter import Reporter
+from healer.snapshot.imports import ImportGraph
 from healer.snapshot.worktree import read_worktree
 from healer.watch.events import (
     AffectedTests,
@@ -46,10 +48,9 @@ from healer.watch.events import (
     WatchStarted,
     WatchStopped,
 )
-from healer.watch.imports import ImportGraph
 from healer.watch.notify import Changes, FileWatcher
 from healer.watch.paths import content_changes
-from healer.watch.plan import preview_stage, pytest_arguments, stages_to_rerun
+from healer.watch.plan import preview_stage, stages_to_rerun
 from healer.workspace import Workspace
 
 if TYPE_CHECKING:

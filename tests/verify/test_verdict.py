@@ -9,6 +9,7 @@ from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.result import RunResult
 from healer.pipeline.runner import RunOptions, run_pipeline
+from healer.snapshot.imports import ImportGraph
 from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes, worktree_tree
 from healer.verify.verdict import Baseline, verify
@@ -183,3 +184,24 @@ def test_a_layout_only_patch_does_not_rerun_other_test_stages(repo: Repo) -> Non
 
     changed = patch_for(run, "lint", "app.py", ugly, ugly.replace("x*2", "x + x"))
     assert verify(changed, baseline, sandboxes).reruns == ("lint", "test")
+
+
+def test_the_tests_importing_the_changed_module_run_before_the_whole_suite(repo: Repo) -> None:
+    """A fix for the failing test that breaks its neighbours fails on the affected files, not after the suite."""
+    app = "def double(x: int) -> int:\n    return x * 3\n\n\ndef triple(x: int) -> int:\n    return x * 3\n"
+    repo.write("tests/test_triple.py", "from app import triple\n\n\ndef test_triple():\n    assert triple(2) == 6\n")
+    repo.write("tests/test_unrelated.py", "def test_nothing():\n    assert True\n")
+    baseline, sandboxes, run = setup(repo, app)
+    graph = ImportGraph(repo.path)
+    graph.build(sorted(baseline.known), baseline.known.get)
+    baseline = replace(baseline, tests_for=graph.tests_affected_by)
+    good = patch_for(run, "test", "app.py", app, app.replace("x * 3\n\n\ndef triple", "x * 2\n\n\ndef triple"))
+    both = patch_for(run, "test", "app.py", app, app.replace("* 3", "* 2"))  # fixes double, breaks triple
+
+    verified = verify(good, baseline, sandboxes)
+    failed = verify(both, baseline, sandboxes)
+
+    assert verified.status == "verified", verified.detail
+    assert verified.reruns == ("test (failing tests)", "test (affected tests)", "test", "lint")
+    assert failed.status == "failed" and "test_triple" in (failed.detail or "")
+    assert failed.reruns == ("test (failing tests)", "test (affected tests)")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from healer.snapshot.imports import ImportGraph, is_test_file, parse_imports
 from healer.snapshot.worktree import read_worktree
-from healer.watch.imports import ImportGraph, is_test_file, parse_imports
 
 from ..conftest import Repo
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from healer.config.settings import Config, Gate, Stage
-from healer.watch.plan import PREVIEW_SUFFIX, preview_stage, pytest_arguments, stages_to_rerun
+from healer.pipeline.pytest_selection import pytest_arguments
+from healer.watch.plan import PREVIEW_SUFFIX, preview_stage, stages_to_rerun
 
 CONFIG = Config(
     stages=(
@@ -62,6 +63,8 @@ def test_a_preview_keeps_to_the_paths_and_folder_the_stage_tests(tmp_path: Path)
         Stage("t", "pytest -k fast tests"), tmp_path, ["tests/test_a.py", "other/test_d.py"], everything
     )
     assert found is not None and found[1] == ("tests/test_a.py",)
+    # The folder it named is replaced, not kept beside the files: pytest would run the union, all of tests/.
+    assert found[0].argv() == ["pytest", "-k", "fast", "tests/test_a.py"]
     inside = preview_stage(
         Stage("t", "pytest", cwd="tests"), tmp_path, ["tests/unit/test_c.py", "other/test_d.py"], everything
     )

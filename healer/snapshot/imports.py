@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
@@ -258,7 +259,7 @@ class ImportGraph:
         target = self.state_dir / CACHE_FILE
         try:
             self.state_dir.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{CACHE_FILE}.{os.getpid()}")
+            temporary = target.with_name(f".{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}")
             temporary.write_text(json.dumps(data, separators=(",", ":")))
             os.replace(temporary, target)
             self._dirty = False
