@@ -478,10 +478,25 @@ class _Run:
 
     def _execute(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> None:
         try:
-            result = self._execute_inner(stage, cwd, env, log_path)
+            result = self._execute_where(stage, cwd, env, log_path)
         except Exception as error:  # a bug must end the stage, not hang the run
             result = _error(stage, f"healer failed while running the stage: {error!r}", "internal")
         self.events.put(_Done(stage.name, result))
+
+    def _execute_where(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
+        if self.options.copy is None:
+            return self._execute_inner(stage, cwd, env, log_path)
+        # Only a run in a copy can need a scratch repository: the hot path never loads it.
+        from healer.pipeline.scratch_git import needs_repository, scratch_repository
+
+        if not needs_repository(stage):
+            return self._execute_inner(stage, cwd, env, log_path)
+        try:
+            with scratch_repository(Path(self.options.copy.copy), env) as variables:
+                return self._execute_inner(stage, cwd, {**env, **variables}, log_path)
+        except (OSError, subprocess.SubprocessError) as error:
+            why = f"could not make a git repository for the copy, which {stage.command_line()!r} needs: {error}"
+            return _error(stage, why, "no-repository")
 
     def _execute_inner(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
         argv = stage.argv()
