@@ -1,6 +1,8 @@
 """Verifying a round's candidates: each failure's in rank order and within its time, several failures at once.
 
-Candidates that address the same failures form a group. A group's candidates
+Candidates that address the same failures in the same files form a group
+(a fingerprint leaves the file out: "would reformat" is one fingerprint for
+every file black would reformat). A group's candidates
 are verified one after another, best ranked first, and the group stops at the
 first verified one: the others could only be verified alternatives, and each
 costs a rerun of the failing stage (on a real project, eight formatter or
@@ -88,9 +90,10 @@ def verify_candidates(
     pending = [candidate for candidate in candidates if candidate.pending]
     if not pending:
         return list(candidates)
-    groups: dict[frozenset[str], list[Candidate]] = {}
+    groups: dict[tuple[frozenset[str], frozenset[str]], list[Candidate]] = {}
     for candidate in pending:  # in rank order: the order they were given in
-        groups.setdefault(frozenset(candidate.patch.fingerprints), []).append(candidate)
+        key = (frozenset(candidate.patch.fingerprints), frozenset(candidate.patch.paths))
+        groups.setdefault(key, []).append(candidate)
     count = len(pending)
     failures = f"{len(groups)} failure{'s' * (len(groups) != 1)}"
     progress(f"verifying {count} candidate{'s' * (count != 1)} for {failures} in isolated copies")
