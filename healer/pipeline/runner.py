@@ -32,6 +32,7 @@ from healer.pipeline.events import (
     StageStarted,
 )
 from healer.pipeline.gate import evaluate
+from healer.pipeline.hook_framework import framework_error, needs_repository
 from healer.pipeline.output import OutputCapture
 from healer.pipeline.plan import select_stages
 from healer.pipeline.result import GateResult, RunResult, StageResult, Status
@@ -487,7 +488,7 @@ class _Run:
         if self.options.copy is None:
             return self._execute_inner(stage, cwd, env, log_path)
         # Only a run in a copy can need a scratch repository: the hot path never loads it.
-        from healer.pipeline.scratch_git import needs_repository, scratch_repository
+        from healer.pipeline.scratch_git import scratch_repository
 
         if not needs_repository(stage):
             return self._execute_inner(stage, cwd, env, log_path)
@@ -543,6 +544,9 @@ class _Run:
         )  # fmt: skip
         if active.cancelled:
             return base._replace(status="cancelled", reason="interrupted")
+        unready = framework_error(stage, code, text)
+        if unready is not None:
+            return base._replace(status="error", reason=unready)
         found: tuple[Diagnostic, ...] = ()
         if code != 0 or active.timed_out:
             # Parsers load only for failures: a passing run stays cheap to start.

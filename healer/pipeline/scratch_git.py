@@ -13,30 +13,12 @@ the scratch directory), and it is removed when the stage ends.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-
-from healer.config.settings import Stage
-
-_RUNNERS = frozenset({"pre-commit", "prek"})
-
-
-def needs_repository(stage: Stage) -> bool:
-    """Whether the stage runs a hook framework, which needs a git repository around the files it checks."""
-    if stage.shell:
-        return any(f"{name} " in stage.command_line() for name in _RUNNERS)
-    argv = stage.argv()
-    for i, word in enumerate(argv):
-        if os.path.basename(word) in _RUNNERS:
-            return True
-        if word == "-m" and i + 1 < len(argv) and argv[i + 1] == "pre_commit":
-            return True
-    return False
 
 
 @contextmanager

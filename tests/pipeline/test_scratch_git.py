@@ -11,8 +11,8 @@ from healer.config.load import load_config
 from healer.config.settings import Stage
 from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.environment import InCopy
+from healer.pipeline.hook_framework import needs_repository
 from healer.pipeline.runner import RunOptions, run_pipeline
-from healer.pipeline.scratch_git import needs_repository
 from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes, worktree_tree
 from healer.verify.verdict import Baseline, verify
@@ -91,3 +91,26 @@ def test_a_pre_commit_stage_checks_the_copys_content_in_a_copy(repo: Repo, monke
     assert again.stages[0].status == "failed" and "notes.txt" in again.stages[0].output
     assert repo.git("status", "--porcelain") == ""
     assert not list(Path(repo.path / ".git").glob("healer-git-*"))
+
+
+def test_a_hook_the_framework_cannot_prepare_could_not_run_and_is_not_cached_as_failed(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Offline, the first run of a remote hook cannot clone it: that is no finding about the files."""
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    repo.config(CONFIG.replace("words", "check-yaml"))
+    missing = (tmp_path / "no-such-hook-repo").as_uri()
+    repo.write(
+        ".pre-commit-config.yaml", f"repos:\n  - repo: {missing}\n    rev: v1\n    hooks:\n      - id: check-yaml\n"
+    )
+    repo.write("x.yaml", "a: 1\n")
+    repo.commit()
+
+    result = run_pipeline(load_config(repo.path), repo.path, options=RunOptions(use_cache=False))
+
+    (stage,) = result.stages
+    assert stage.status == "error", stage
+    assert stage.reason is not None and stage.reason.startswith(
+        "the hook framework could not run the hook: An unexpected error has occurred"
+    )
+    assert "fatal:" in stage.reason
