@@ -55,14 +55,68 @@ def _version(executable: str) -> str:
     return versioned if versioned is not None and code == 0 else "version unknown"
 
 
+# Programs stages run that come from PyPI, by the distribution that installs them.
+PYTHON_TOOLS: dict[str, str] = {
+    name: name
+    for name in (
+        "ruff", "black", "isort", "flake8", "mypy", "pyright", "pytest", "pylint", "bandit", "tox", "nox",
+        "pre-commit", "prek", "mkdocs", "coverage", "codespell", "yamllint", "pip-audit", "vulture", "pydocstyle",
+        "autopep8", "basedpyright",
+    )
+} | {"sphinx-build": "sphinx", "sphinx": "sphinx", "py.test": "pytest", "dmypy": "mypy"}  # fmt: skip
+
+
+def _program(stage: Stage, root: Path, env: Mapping[str, str]) -> tuple[str, str | None]:
+    """The program a stage starts and where it is (None: not found)."""
+    cwd = root / stage.cwd if stage.cwd else root
+    command = main_command(stage)
+    where = resolve(command, stage_env(stage, env).get("PATH")) if os.sep not in command else str(cwd / command)
+    return command, where if where is not None and os.path.lexists(where) else None
+
+
+def _module(stage: Stage) -> str | None:
+    """The tool a stage runs as `python -m TOOL`, when it is one installed from PyPI."""
+    argv = stage.argv()
+    if len(argv) > 2 and os.path.basename(argv[0]).startswith("python") and argv[1] == "-m":
+        return argv[2] if argv[2] in PYTHON_TOOLS else None
+    return None
+
+
+def _importable(python: str, module: str, env: Mapping[str, str]) -> bool:
+    probe = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({module!r}) is None)"
+    try:
+        code, _, _ = run_briefly([python, "-c", probe], env=env, timeout=VERSION_TIMEOUT)
+    except OSError:
+        return True  # unknown: the stage says for itself
+    return code != 1
+
+
+def missing_tools(root: Path, config: Config, where: Installation | None = None) -> dict[str, str]:
+    """Stage name → why its tool cannot start here ("pyright not installed (pip install pyright)"), for
+    the stages whose program (or `python -m` module) is not installed; runs nothing of the project's."""
+    interpreter = project_interpreter(root, config.links)
+    found: dict[str, str] = {}
+    for stage in config.stages:
+        command, place = _program(stage, root, interpreter.environ)
+        if place is None:
+            package = PYTHON_TOOLS.get(os.path.basename(command))
+            install = f" ({tool_command(package, where)})" if package else ""
+            found[stage.name] = f"{command} not installed{install}" if package else f"command not found: {command}"
+            continue
+        module = _module(stage)
+        if module is not None and not _importable(place, module, stage_env(stage, interpreter.environ)):
+            # A module is imported by the Python that runs it: it goes there, not beside healer.
+            found[stage.name] = f"{module} not installed for {place} ({place} -m pip install {PYTHON_TOOLS[module]})"
+    return found
+
+
 def _stage_check(stage: Stage, root: Path, seen: dict[str, str], env: Mapping[str, str]) -> Check:
     name = f"stage {stage.name}"
     cwd = root / stage.cwd if stage.cwd else root
     if not cwd.is_dir():
         return Check(name, False, f"folder {stage.cwd} is not a folder in the repository")
-    command = main_command(stage)
-    where = resolve(command, stage_env(stage, env).get("PATH")) if os.sep not in command else str(cwd / command)
-    if where is None or not os.path.lexists(where):
+    command, where = _program(stage, root, env)
+    if where is None:
         return Check(name, False, f"command not found: {command}")
     if os.path.isdir(where):
         return Check(name, False, f"{command} is a folder, not a program")

@@ -46,7 +46,9 @@ def parser_for(rule: Rule, chosen: str | None) -> str | None:
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise HealerError(f"unknown parser {chosen!r}{hint}; one of {', '.join(PARSER_NAMES)}")
         return chosen
-    by_tool = {tool: parser for parser, tool in TOOL_NAMES.items()}
+    by_tool: dict[str, str] = {}
+    for name, tool in TOOL_NAMES.items():
+        by_tool.setdefault(tool, name)  # the first parser reporting a tool reads it (traceback before unittest)
     for tool in rule.match.tools:
         if tool in PARSER_NAMES and tool != "auto":
             return tool

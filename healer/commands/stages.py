@@ -1,15 +1,19 @@
 """`healer stages`: the pipeline healer resolved, and where it came from.
 
 Detection's notes (what it found, where, what it left out) are said once by `healer init`; here they would
-repeat on every call, so they are behind --verbose, with one line saying how many there are.
+repeat on every call, so they are behind --verbose, with one line saying how many there are. A stage whose
+tool is not installed says so, with the command that installs it (healer.doctor.missing_tools), before
+`healer run` fails it with "command not found".
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from healer.config.settings import Config
+from healer.doctor import missing_tools
 from healer.render.json_document import dumps, stages_document
 from healer.workspace import open_workspace
 
@@ -17,7 +21,9 @@ if TYPE_CHECKING:
     import argparse
 
 
-def describe(config: Config, *, verbose: bool = False) -> list[str]:
+def describe(config: Config, *, verbose: bool = False, missing: Mapping[str, str] | None = None) -> list[str]:
+    """The pipeline for people; `missing`: stage name → why its tool cannot start here."""
+    missing = missing or {}
     source = (
         "detected from the project (no configuration yet; `healer init` writes it)"
         if (config.source == "detected")
@@ -42,8 +48,14 @@ def describe(config: Config, *, verbose: bool = False) -> list[str]:
             extras.append("fix: " + (stage.fix if isinstance(stage.fix, str) else " ".join(stage.fix)))
         if not stage.cache:
             extras.append("not cached")
+        if stage.name in missing:
+            extras.append(f"cannot run here: {missing[stage.name]}")
         for extra in extras:
             lines.append(f"  {'':<{width}}  {'':<{kinds}}  {extra}")
+    if missing:
+        count = len(missing)
+        tools = "their tools are" if count != 1 else "its tool is"
+        lines.append(f"{count} stage{'s' * (count != 1)} cannot run until {tools} installed")
     if verbose:
         lines.extend(f"note: {note}" for note in config.notes)
     elif config.notes:
@@ -54,9 +66,13 @@ def describe(config: Config, *, verbose: bool = False) -> list[str]:
 
 def execute(args: argparse.Namespace) -> int:
     workspace = open_workspace(require_stages=False)
+    missing = missing_tools(workspace.root, workspace.config)
     if args.json:
-        print(dumps(stages_document(workspace.config)))
+        document = stages_document(workspace.config)
+        for entry in document["stages"]:
+            entry["missing"] = missing.get(entry["name"])
+        print(dumps(document))
     else:
-        print("\n".join(describe(workspace.config, verbose=args.verbose)))
+        print("\n".join(describe(workspace.config, verbose=args.verbose, missing=missing)))
     sys.stdout.flush()
     return 0

@@ -27,6 +27,7 @@ KEY_KINDS: dict[str, str] = {
     "pyright": "typecheck",
     "tsc": "typecheck",
     "pytest": "test",
+    "unittest": "test",
     "jest": "test",
     "vitest": "test",
     "mocha": "test",
@@ -34,6 +35,8 @@ KEY_KINDS: dict[str, str] = {
     "tox": "test",
     "nox": "test",
     "python-build": "build",
+    "mkdocs": "build",
+    "sphinx": "build",
     "bandit": "security",
     "pip-audit": "security",
     "safety": "security",
@@ -48,13 +51,14 @@ PARSERS: dict[str, str] = {
     "mypy": "mypy",
     "pyright": "pyright",
     "pytest": "pytest",
+    "unittest": "unittest",
     "eslint": "eslint",
     "tsc": "tsc",
 }
 
 _SAME_NAME = {
     "flake8", "pylint", "eslint", "biome", "black", "isort", "prettier", "mypy", "pyright",
-    "tsc", "pytest", "jest", "vitest", "mocha", "tox", "nox", "bandit", "pip-audit", "safety",
+    "tsc", "pytest", "unittest", "jest", "vitest", "mocha", "tox", "nox", "bandit", "pip-audit", "safety",
 }  # fmt: skip
 _ALIASES = {
     "py.test": "pytest",
@@ -62,6 +66,7 @@ _ALIASES = {
     "basedpyright": "pyright",
     "vue-tsc": "tsc",
     "build": "python-build",
+    "sphinx-build": "sphinx",
 }
 _WRAPPERS = {"sudo", "time", "env", "exec", "command", "nice", "xvfb-run", "npx", "pnpx", "bunx"}
 _RUNS = {
@@ -154,6 +159,10 @@ def command_keys(program: str, args: list[str]) -> Iterator[str]:
         yield program
     elif program in _ALIASES:
         yield _ALIASES[program]
+    elif program == "mkdocs" and first == "build":
+        yield "mkdocs"
+    elif program == "sphinx" and first != "apidoc":  # `python -m sphinx`
+        yield "sphinx"
     elif program == "next" and first == "lint":
         yield "eslint"
     elif program == "npm":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from healer.config.load import load_config
 from healer.config.settings import STAGE_KINDS, Config, Stage
-from healer.detect import github_actions, javascript, makefile, precommit, python
+from healer.detect import docs, github_actions, javascript, makefile, precommit, python
 from healer.detect.candidate import Candidate, Found
 from healer.detect.names import unique
 
@@ -48,6 +48,7 @@ def detect(root: Path, *, from_ci: bool = False, confirm: Callable[[Candidate], 
         javascript.detect(root),
         makefile.detect(root),
         python.detect(root),
+        docs.detect(root),
     ]
     if from_ci:
         found.append(github_actions.detect(root))
@@ -69,10 +70,12 @@ def _confirmed(found: Found, confirm: Callable[[Candidate], bool] | None) -> Fou
             kept.append(candidate)
             notes.append(f"{candidate.stage.name}: {candidate.origin}: {candidate.unsure}; added as you confirmed")
         else:
-            notes.append(
-                f"{candidate.origin}: {candidate.unsure}, so what it changes is unknown; not added "
-                "(`healer init --from-ci` asks in a terminal; --with-unknown-steps adds such steps)"
+            how = (
+                "`healer init --from-ci` asks in a terminal; --with-unknown-steps adds such steps"
+                if candidate.prefix == "ci"
+                else "`healer init` asks in a terminal"
             )
+            notes.append(f"{candidate.origin}: {candidate.unsure}, so what it changes is unknown; not added ({how})")
     return Found(tuple(kept), tuple(notes))
 
 

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Collection
 
 from healer.detect.commands import command_keys, make_targets, simple_commands
+from healer.detect.hook_catalog import READER_IDS
 
 # Formatters that rewrite in place unless told to check: (program, subcommand or "") → the
 # flags that make them only check (an empty set: no such flag, the command always rewrites).
@@ -74,6 +75,7 @@ _FROZEN = {"--frozen-lockfile", "--immutable", "--frozen", "--locked"}
 _SCRATCH = re.compile(
     r"(?:\./)?(?:\.(?:pytest|mypy|ruff)_cache|\.coverage(?:\.\S*)?|coverage\.xml|htmlcov|\.hypothesis"
     r"|(?:\S+/)?__pycache__|\.tox|\.nox)/?"
+    r"|(?:\$\{TMPDIR:-/tmp\}|\$TMPDIR|/tmp)/(?!\.\.?/?$)[^/\s]+/?"  # a folder of its own in the temporary folder
 )
 _FIXER_WORDS = {"fix", "fixes", "autofix", "format", "fmt", "reformat", "autoformat", "prettify", "write"}
 _CHECK_WORDS = {"check", "verify", "diff", "dry", "ci"}
@@ -120,14 +122,20 @@ def _writes(program: str, args: list[str]) -> str | None:
         return "deletes or moves files"
     if program == "git" and _git_verb(args) in _GIT_WRITES:
         return "changes the git repository"
-    if program == "pre-commit" and first not in _PRE_COMMIT_READS:
-        return "runs pre-commit, whose hooks may rewrite files"
+    if program in ("pre-commit", "prek") and first not in _PRE_COMMIT_READS and not _runs_a_reader(positional):
+        return f"runs {program}, whose hooks may rewrite files"
     if program == "go" and (positional[:2] == ["mod", "tidy"] or first == "get"):
         return "may rewrite go.mod"
     verbs = _LOCK_WRITES.get(program, set())
     if (first in verbs or (program == "npm" and positional[:2] == ["audit", "fix"])) and not flags & _FROZEN:
         return "may rewrite the lockfile or the manifest"
     return None
+
+
+def _runs_a_reader(positional: list[str]) -> bool:
+    # `pre-commit run check-yaml`: one hook known to only read (its arguments are in the config, which
+    # detection read before proposing it).
+    return positional[:1] == ["run"] and len(positional) == 2 and positional[1] in READER_IDS
 
 
 def _in_place(arg: str) -> bool:

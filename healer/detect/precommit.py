@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
 from pathlib import Path
 
 from healer.config.settings import Stage
@@ -13,8 +12,10 @@ from healer.detect.check_only import replace
 from healer.detect.commands import guess_kind, parser_for, tools_in
 from healer.detect.effects import rewrite
 from healer.detect.files import Unreadable, read_yaml, strings
+from healer.detect.hook_files import hook_inputs
 from healer.detect.names import slug
 from healer.detect.python_tools import TOOL_KEYS, python_stage
+from healer.detect.remote_hooks import framework, remote_hook
 
 CONFIG = ".pre-commit-config.yaml"
 # Languages whose entry is an ordinary command healer can run from the project's environment.
@@ -40,42 +41,6 @@ WELL_KNOWN: dict[str, dict[str, str]] = {
 }
 # Flags of the wrapped tools that make them rewrite files: dropped, healer's stages only check.
 _FIX_FLAGS = {"--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "--fix-only", "--show-fixes"}
-
-TYPE_GLOBS: dict[str, tuple[str, ...]] = {
-    "python": ("**/*.py", "**/*.pyi"),
-    "pyi": ("**/*.pyi",),
-    "cython": ("**/*.pyx", "**/*.pxd"),
-    "jupyter": ("**/*.ipynb",),
-    "javascript": ("**/*.js", "**/*.mjs", "**/*.cjs"),
-    "jsx": ("**/*.jsx",),
-    "ts": ("**/*.ts", "**/*.mts", "**/*.cts"),
-    "tsx": ("**/*.tsx",),
-    "vue": ("**/*.vue",),
-    "json": ("**/*.json",),
-    "yaml": ("**/*.yaml", "**/*.yml"),
-    "toml": ("**/*.toml",),
-    "ini": ("**/*.ini", "**/*.cfg"),
-    "markdown": ("**/*.md", "**/*.markdown"),
-    "rst": ("**/*.rst",),
-    "html": ("**/*.html", "**/*.htm"),
-    "css": ("**/*.css",),
-    "scss": ("**/*.scss",),
-    "sql": ("**/*.sql",),
-    "shell": ("**/*.sh", "**/*.bash"),
-    "go": ("**/*.go",),
-    "rust": ("**/*.rs",),
-    "c": ("**/*.c", "**/*.h"),
-    "c++": ("**/*.cpp", "**/*.cc", "**/*.cxx", "**/*.hpp", "**/*.hh", "**/*.h"),
-    "java": ("**/*.java",),
-    "ruby": ("**/*.rb",),
-    "dockerfile": ("**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile"),
-}
-# Types every file (or most) has: they narrow nothing a glob can express.
-_GENERIC_TYPES = {"file", "text", "binary", "executable", "non-executable", "symlink", "directory"}
-_PART = r"(?:[\w-]|\\\.)+"
-"""A path component of a `files` regex: word characters, dashes and escaped dots."""
-_DIRS = re.compile(rf"\^(?:\((?P<alts>{_PART}(?:\|{_PART})*)\)|(?P<dir>{_PART}))(?P<sub>(?:/{_PART})*)/")
-_EXTS = re.compile(r"(?:\.\*)?\\\.(?:\((?P<alts>\w+(?:\|\w+)*)\)|(?P<ext>\w+))\$")
 
 
 def detect(root: Path) -> Found:
@@ -107,7 +72,7 @@ def detect(root: Path) -> Found:
                 candidates += [candidate] if candidate else []
                 notes.append(note)
         else:
-            found, more = _remote(url, hooks)
+            found, more = _remote(url, hooks, default_stages)
             candidates += found
             notes += more
     return Found(tuple(candidates), tuple(notes))
@@ -171,16 +136,21 @@ def _replace_fixer(why: str, keys: frozenset[str], where: str) -> tuple[Candidat
     return candidates[0], note
 
 
-def _remote(url: str, hooks: list[dict[str, object]]) -> tuple[list[Candidate], list[str]]:
-    known = WELL_KNOWN.get(repo_key(url), {})
+def _remote(url: str, hooks: list[dict[str, object]], default_stages: list[str]) -> tuple[list[Candidate], list[str]]:
+    """A well-known hook becomes healer's stage for its tool; any other runs through the framework."""
+    key = repo_key(url)
+    known = WELL_KNOWN.get(key, {})
     candidates: list[Candidate] = []
     notes: list[str] = []
-    skipped: list[str] = []
+    program: str | None = None
     for hook in hooks:
         hook_id = str(hook.get("id"))
         tool = known.get(hook_id)
         if tool is None:
-            skipped.append(hook_id)
+            program = program or framework()
+            candidate, note = remote_hook(url, key, hook, default_stages, program)
+            candidates += [candidate] if candidate else []
+            notes.append(note)
             continue
         args = [arg for arg in strings(hook.get("args")) if arg.split("=")[0] not in _FIX_FLAGS]
         stage = python_stage(tool, args)
@@ -192,56 +162,4 @@ def _remote(url: str, hooks: list[dict[str, object]]) -> tuple[list[Candidate], 
         if extra:
             note += f" (additional_dependencies not installed by healer: {', '.join(extra)})"
         notes.append(note)
-    if skipped:
-        notes.append(
-            f"{CONFIG}: hooks {', '.join(skipped)} of {url} not converted (they run in pre-commit's own environments)"
-        )
     return candidates, notes
-
-
-def hook_inputs(hook: dict[str, object]) -> tuple[tuple[str, ...], str]:
-    """Globs for a hook's `files` and `types`, and a note when they cannot be expressed.
-
-    Globs may match more than the hook would (a superset only costs a cache miss); they never
-    match less, or healer would reuse a result that the change made stale.
-    """
-    files = hook.get("files")
-    dirs: Sequence[str] = ("",)
-    extensions: list[str] | None = None
-    if isinstance(files, str) and files not in ("", ".*", "^"):
-        parsed = _files_globs(files)
-        if parsed is None:
-            return (), f"files {files!r} is not expressible as globs, so every file counts"
-        dirs, extensions = parsed
-    types = strings(hook.get("types")) + strings(hook.get("types_or"))
-    specific = [t for t in types if t not in _GENERIC_TYPES]
-    if extensions is not None:
-        patterns = [f"**/*.{extension}" for extension in extensions]
-    elif specific:
-        unknown = [t for t in specific if t not in TYPE_GLOBS]
-        if unknown:
-            return (), f"types {', '.join(unknown)} are not expressible as globs"
-        patterns = list(dict.fromkeys(g for t in specific for g in TYPE_GLOBS[t]))
-    elif dirs == ("",):
-        return (), ""
-    else:
-        patterns = ["**"]
-    globs = [f"{d}/{p}" if d else p for d in dirs for p in patterns]
-    return tuple(dict.fromkeys(globs)), ""
-
-
-def _files_globs(pattern: str) -> tuple[list[str], list[str] | None] | None:
-    """(directories, extensions) for the simple `files` regexes; None for anything else."""
-    dirs = [""]
-    rest = pattern
-    match = _DIRS.match(rest)
-    if match:
-        heads = match["alts"].split("|") if match["alts"] else [match["dir"]]
-        dirs = [(head + match["sub"]).replace("\\.", ".") for head in heads]
-        rest = rest[match.end() :]
-    if rest in ("", ".*"):
-        return (dirs, None) if match else None
-    ext = _EXTS.fullmatch(rest)
-    if ext is None:
-        return None
-    return dirs, ext["alts"].split("|") if ext["alts"] else [ext["ext"]]

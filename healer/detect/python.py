@@ -21,6 +21,7 @@ from healer.detect.files import (
     table,
 )
 from healer.detect.python_tools import TOOL_KEYS, python_stage
+from healer.detect.suites import Suite, find_suite
 
 TOOLS = ("ruff", "flake8", "black", "isort", "mypy", "pyright", "pytest")
 _KEY_TOOLS = {"ruff-check": "ruff", "ruff-format": "ruff"} | {tool: tool for tool in TOOLS}
@@ -198,16 +199,16 @@ def _config_files(root: Path, evidence: _Evidence) -> None:
 def _stages(root: Path, evidence: _Evidence) -> Found:
     notes = list(evidence.notes)
     candidates: list[Candidate] = []
-    tests = _has_tests(root)
+    suite = find_suite(root)
     for tool in TOOLS:
         reasons = evidence.reasons.get(tool, []) + evidence.dependencies.get(tool, [])
+        if tool == "pytest" and tool not in evidence.reasons:
+            found, note = _unconfigured_tests(suite, reasons)
+            candidates += found
+            notes += [note] if note else []
+            continue
         if not reasons:
             continue
-        if tool == "pytest" and tool not in evidence.reasons:
-            if not tests:
-                notes.append(f"pytest: {reasons[0]}, but no tests/test_*.py found; not added")
-                continue
-            reasons.append("tests/ holds test files")
         targets = _chosen_mypy_targets(evidence) if tool == "mypy" else []
         candidates.append(_candidate(tool, reasons, mypy_targets=targets))
         notes.append(f"{tool}: {'; '.join(reasons)}")
@@ -215,6 +216,33 @@ def _stages(root: Path, evidence: _Evidence) -> Found:
             candidates.append(_candidate("ruff-format", evidence.ruff_format))
             notes.append(f"ruff-format: {'; '.join(evidence.ruff_format)}")
     return Found(tuple(candidates), tuple(notes))
+
+
+def _unconfigured_tests(suite: Suite | None, reasons: list[str]) -> tuple[list[Candidate], str | None]:
+    """The runner for a test suite nothing configures: pytest when it is declared or the tests are written for
+    it, unittest when they are only TestCase classes; `reasons` are where pytest is declared a dependency."""
+    if suite is None:
+        return [], f"pytest: {reasons[0]}, but no tests/test_*.py found; not added" if reasons else None
+    where = f"{suite.folder}/" if suite.folder else "the project's top folder"
+    if not reasons and suite.unittest_only:
+        args = ["-s", suite.folder] if suite.folder else []
+        # With an __init__.py the folder is a package: from the top, tests import as `tests.test_x`, and the
+        # project's own modules import beside them. Without one, discovery must start inside it.
+        args += ["-t", "."] if suite.package else []
+        args += ["-p", suite.pattern] if suite.pattern != "test*.py" else []
+        stage = python_stage("unittest", args)
+        reason = f"{where} holds unittest.TestCase tests and nothing configures or declares pytest"
+        candidate = Candidate(stage, CONFIGURED, f"unittest ({reason})", frozenset({TOOL_KEYS["unittest"]}), "py")
+        return [candidate], f"unittest: {reason}"
+    style = "holds test files" if reasons else "holds pytest-style tests (test functions or classes, fixtures)"
+    why = [*reasons, f"{where} {style}"]
+    if not reasons:
+        why.append("no pytest configuration")
+    # `python -m pytest` puts the project's folder on sys.path, as a configuration's rootdir would: without
+    # it, tests outside a package cannot import the project's modules unless the project is installed.
+    stage = python_stage("pytest")._replace(run="python -m pytest -q")
+    candidate = Candidate(stage, CONFIGURED, f"pytest ({why[0]})", frozenset({TOOL_KEYS["pytest"]}), "py")
+    return [candidate], f"pytest: {'; '.join(why)}; run as `python -m pytest` so the project's modules import"
 
 
 def _candidate(tool: str, reasons: list[str], *, mypy_targets: Sequence[str] = ()) -> Candidate:
@@ -266,10 +294,3 @@ def _ini(root: Path, rel: str, evidence: _Evidence) -> configparser.ConfigParser
 
 def _lines(value: str) -> list[str]:
     return [line.split(" #", 1)[0].strip() for line in value.splitlines() if line.strip()]
-
-
-def _has_tests(root: Path) -> bool:
-    tests = root / "tests"
-    if not tests.is_dir():
-        return False
-    return any(tests.rglob("test_*.py")) or any(tests.rglob("*_test.py"))

@@ -28,6 +28,7 @@ TOOL_KEYS: dict[str, str] = {
     "mypy": "mypy",
     "pyright": "pyright",
     "pytest": "pytest",
+    "unittest": "unittest",
 }
 """Stage name → tool key (see `commands.tools_in`)."""
 
@@ -94,15 +95,23 @@ def python_stage(tool: str, args: Sequence[str] = (), *, mypy_targets: Sequence[
             versions=("pyright --version",),
             parser="pyright",
         )
+    # No inputs for test runners: tests read data files, fixtures and the package's non-Python
+    # resources, so any file may change the result.
     if tool == "pytest":
-        # No inputs: tests read data files, fixtures and the package's non-Python resources,
-        # so any file may change the result.
         return Stage(
             name="pytest",
             run=_line("pytest", "-q", *extra),
             kind="test",
             versions=("pytest --version",),
             parser="pytest",
+        )
+    if tool == "unittest":
+        return Stage(
+            name="unittest",
+            run=_line("python", "-m", "unittest", "discover", *extra),
+            kind="test",
+            versions=("python --version",),
+            parser="unittest",
         )
     raise ValueError(f"no Python stage for {tool!r}")
 

@@ -17,6 +17,7 @@ _PROGRAMS = {
     "basedpyright": "pyright",
     "pytest": "pytest",
     "py.test": "pytest",
+    "unittest": "unittest",
     "pip": "pip",
     "pip3": "pip",
     "tsc": "tsc",

@@ -6,6 +6,6 @@ tests/diagnostics/test_names.py keeps this list equal to the registry.
 """
 
 PARSER_NAMES: tuple[str, ...] = (
-    "ruff", "flake8", "mypy", "pyright", "pytest", "traceback", "pip", "tsc", "eslint", "black", "isort", "generic",
-    "auto",
+    "ruff", "flake8", "mypy", "pyright", "pytest", "unittest", "traceback", "pip", "tsc", "eslint", "black", "isort",
+    "generic", "auto",
 )  # fmt: skip

@@ -103,3 +103,13 @@ def test_parser_only_for_a_single_known_tool() -> None:
 
 def test_make_targets_skip_options_and_variables() -> None:
     assert make_targets(["-j", "4", "-C", "sub", "-f", "Other.mk", "V=1", "lint"]) == ["4", "lint"]
+
+
+def test_unittest_and_docs_builds_are_known_tools() -> None:
+    assert tools_in("python -m unittest discover -s tests") == {"unittest"}
+    assert parser_for(tools_in("python3 -m unittest")) == "unittest"
+    assert tools_in("mkdocs build --strict") == {"mkdocs"}
+    assert tools_in("mkdocs serve") == frozenset()
+    assert tools_in("sphinx-build -W docs out") == tools_in("python -m sphinx -W docs out") == {"sphinx"}
+    assert guess_kind(tools_in("sphinx-build -W docs out")) == "build"
+    assert guess_kind(tools_in("python -m unittest")) == "test"

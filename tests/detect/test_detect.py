@@ -90,7 +90,10 @@ def test_order_is_by_kind_then_name(project: Files) -> None:
 
 def test_duplicates_are_noted(project: Files) -> None:
     notes = detection(project).notes
-    assert ("pytest: dependency in pyproject.toml [dependency-groups] dev; tests/ holds test files") in notes
+    assert (
+        "pytest: dependency in pyproject.toml [dependency-groups] dev; tests/ holds test files; "
+        "run as `python -m pytest` so the project's modules import"
+    ) in notes
     assert (
         "pytest (dependency in pyproject.toml [dependency-groups] dev): already run by make-test; not added"
     ) in notes

@@ -120,3 +120,19 @@ def test_shipping_steps(command: str, name: str, why: str) -> None:
 )
 def test_checks_do_not_ship(command: str, name: str) -> None:
     assert ships(command, name) is None
+
+
+def test_a_framework_run_of_one_reading_hook_only_checks() -> None:
+    assert not rewrites_files("pre-commit run check-yaml --all-files")
+    assert not rewrites_files("prek run debug-statements --all-files --hook-stage=pre-push")
+    assert rewrites_files("pre-commit run --all-files")  # every hook, fixers too
+    assert rewrites_files("pre-commit run trailing-whitespace --all-files")
+    assert rewrites_files("prek run acme-unknown --all-files")
+
+
+def test_removing_a_folder_of_its_own_in_the_temporary_folder_is_scratch() -> None:
+    assert not rewrites_files('sphinx-build -W docs "${TMPDIR:-/tmp}/out-$$"; rm -rf "${TMPDIR:-/tmp}/out-$$"')
+    assert not rewrites_files("rm -rf /tmp/build-1")
+    assert rewrites_files("rm -rf /tmp/..")
+    assert rewrites_files("rm -rf /tmp")
+    assert rewrites_files("rm -rf /tmp/a/b")

@@ -86,6 +86,7 @@ def test_local_and_well_known_hooks(project: Files) -> None:
     found = precommit.detect(project({".pre-commit-config.yaml": CONFIG}))
     stages = by_name(found)
     assert list(stages) == [
+        "check-yaml",
         "ruff",
         "ruff-format",
         "mypy",
@@ -94,6 +95,9 @@ def test_local_and_well_known_hooks(project: Files) -> None:
         "shellcheck-scripts",
         "black",
     ]
+    # A remote checker healer has no tool of its own for runs through the framework, on the files it checks.
+    assert stages["check-yaml"].run == "pre-commit run check-yaml --all-files"
+    assert stages["check-yaml"].inputs == ("**/*.yaml", "**/*.yml", ".pre-commit-config.yaml")
     assert stages["ruff"].run == "ruff check --no-fix --select I ."
     assert stages["ruff-format"].run == "ruff format --check --diff ."
     assert stages["mypy"].run == "mypy --ignore-missing-imports ."
@@ -111,10 +115,13 @@ def test_local_and_well_known_hooks(project: Files) -> None:
 
 def test_notes_say_what_was_skipped_and_why(project: Files) -> None:
     notes = precommit.detect(project({".pre-commit-config.yaml": CONFIG})).notes
-    assert notes[0] == (
-        ".pre-commit-config.yaml: hooks trailing-whitespace, end-of-file-fixer, check-yaml of "
-        "https://github.com/pre-commit/pre-commit-hooks not converted "
-        "(they run in pre-commit's own environments)"
+    assert notes[:3] == (
+        "hook trailing-whitespace of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml: "
+        "it rewrites files; skipped (healer stages only check, and a hook's fixes need pre-commit)",
+        "hook end-of-file-fixer of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml: "
+        "it rewrites files; skipped (healer stages only check, and a hook's fixes need pre-commit)",
+        "check-yaml: hook check-yaml of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml, "
+        "run by pre-commit (`--all-files`: the files git tracks)",
     )
     assert (
         "mypy: hook mypy of https://github.com/pre-commit/mirrors-mypy in "
@@ -160,6 +167,7 @@ def test_well_known_hooks_do_not_duplicate_detected_tools(project: Files) -> Non
     detection = detect(root)
     names = [stage.name for stage in detection.stages]
     assert names == [
+        "check-yaml",
         "ruff",
         "black",
         "ruff-format",

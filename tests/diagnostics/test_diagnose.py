@@ -22,6 +22,7 @@ def test_parser_names() -> None:
         "mypy",
         "pyright",
         "pytest",
+        "unittest",
         "traceback",
         "pip",
         "tsc",

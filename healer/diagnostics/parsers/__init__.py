@@ -18,6 +18,7 @@ from healer.diagnostics.parsers import (
     ruff,
     traceback,
     tsc,
+    unittest,
 )
 
 Parse = Callable[[str], list[Finding]]
@@ -28,6 +29,7 @@ PARSERS: Mapping[str, Parse] = {
     "mypy": mypy.parse,
     "pyright": pyright.parse,
     "pytest": pytest.parse,
+    "unittest": unittest.parse,
     "traceback": traceback.parse,
     "pip": pip.parse,
     "tsc": tsc.parse,
@@ -40,6 +42,7 @@ PARSERS: Mapping[str, Parse] = {
 
 AUTO_ORDER: tuple[str, ...] = (
     "pytest",
+    "unittest",
     "traceback",
     "ruff",
     "flake8",
@@ -54,7 +57,8 @@ AUTO_ORDER: tuple[str, ...] = (
 """What "auto" tries, most specific first: where two parsers read the same line
 (ruff's concise format and flake8's are identical), the earlier one names it."""
 
-TOOL_NAMES: Mapping[str, str] = {"traceback": traceback.TOOL, "generic": generic.TOOL}
-"""The `Finding.tool` a parser reports, where it differs from the parser's name."""
+TOOL_NAMES: Mapping[str, str] = {"traceback": traceback.TOOL, "unittest": unittest.TOOL, "generic": generic.TOOL}
+"""The `Finding.tool` a parser reports, where it differs from the parser's name; where two report one tool
+(a unittest run's failures are the interpreter's tracebacks), the first is the one that reads that tool's logs."""
 
 __all__ = ["AUTO_ORDER", "PARSERS", "TOOL_NAMES", "Parse"]

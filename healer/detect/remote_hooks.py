@@ -1,0 +1,133 @@
+"""Remote pre-commit hooks healer has no tool of its own for: one stage per hook id, run by the framework.
+
+`pre-commit run HOOK --all-files` (or prek's same command when only prek is installed) installs the hook's
+environment the first time (from the network, unless the repo is a local path) and applies the hook's own
+`files`, `exclude`, `types` and `types_or`; the stage's `inputs` are globs for them, so an unrelated change
+reuses the cached result.
+
+The working tree is checked in place, so a hook that rewrites files would rewrite the user's. A hook is
+added only when it is known to only read: the checkers of the common hook repositories, unless their
+arguments ask them to write (`codespell -w`, `--fix`). Known fixers are left out with a note; any other
+hook is proposed as a step of unknown effect, added only when the user confirms it (`healer init` asks).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from healer.config.settings import Stage
+from healer.detect.candidate import EXPLICIT, Candidate
+from healer.detect.commands import name_kind
+from healer.detect.effects import rewrite
+from healer.detect.files import strings
+from healer.detect.hook_catalog import READERS, WRITERS, listed
+from healer.detect.hook_files import hook_inputs
+from healer.detect.names import slug
+from healer.process import resolve
+
+CONFIG = ".pre-commit-config.yaml"
+
+# What a hook's own manifest (.pre-commit-hooks.yaml in its repository, not readable offline) filters by,
+# for the inputs; the config's keys override them, as they do for pre-commit.
+_MANIFEST: dict[str, dict[str, object]] = {
+    "check-ast": {"types": ["python"]},
+    "check-builtin-literals": {"types": ["python"]},
+    "check-docstring-first": {"types": ["python"]},
+    "debug-statements": {"types": ["python"]},
+    "check-json": {"types": ["json"]},
+    "pretty-format-json": {"types": ["json"]},
+    "check-toml": {"types": ["toml"]},
+    "check-yaml": {"types": ["yaml"]},
+    "name-tests-test": {"files": r"(^|/)tests/.+\.py$"},
+    "python-check-blanket-noqa": {"types": ["python"]},
+    "python-check-blanket-type-ignore": {"types": ["python"]},
+    "python-check-mock-methods": {"types": ["python"]},
+    "python-no-eval": {"types": ["python"]},
+    "python-no-log-warn": {"types": ["python"]},
+    "python-use-type-annotations": {"types": ["python"]},
+    "rst-backticks": {"types": ["rst"]},
+    "rst-directive-colons": {"types": ["rst"]},
+    "rst-inline-touching-normal": {"types": ["rst"]},
+    "yamllint": {"types": ["yaml"]},
+    "shellcheck": {"types": ["shell"]},
+    "sphinx-lint": {"types": ["rst"]},
+}
+
+# Writers that only check when given these arguments (pre-commit-hooks' own options).
+_CHECK_ARGS: dict[str, tuple[str, ...]] = {"mixed-line-ending": ("--fix=no",)}
+_WRITE_ARGS: dict[str, tuple[str, ...]] = {"pretty-format-json": ("--autofix",)}
+# Hooks about the commit rather than the files: run on a working tree they say nothing healer can heal.
+_ABOUT_COMMITS = {"no-commit-to-branch"}
+_CHECK_STAGES = {"pre-commit", "commit", "pre-merge-commit", "merge-commit"}
+_PUSH_STAGES = {"pre-push", "push"}
+
+
+def framework(path: str | None = None) -> str:
+    """The program that runs remote hooks: pre-commit, else prek when only prek is on PATH."""
+    path = os.environ.get("PATH") if path is None else path
+    if resolve("pre-commit", path) is None and resolve("prek", path) is not None:
+        return "prek"
+    return "pre-commit"
+
+
+def remote_hook(
+    url: str, repo: str, hook: dict[str, object], default_stages: list[str], program: str
+) -> tuple[Candidate | None, str]:
+    """The stage for one remote hook (`repo` is `url`'s key), or None, and the note saying what became of it."""
+    hook_id = str(hook.get("id"))
+    args = strings(hook.get("args"))
+    where = f"hook {hook_id} of {url} in {CONFIG}"
+    if hook_id in _ABOUT_COMMITS:
+        return None, f"{where}: checks the branch a commit goes to, not files; skipped"
+    stages = strings(hook.get("stages")) or default_stages
+    at = ["--hook-stage=pre-push"] if stages and not _CHECK_STAGES & set(stages) else []
+    if stages and not (_CHECK_STAGES | _PUSH_STAGES) & set(stages):
+        return None, f"{where}: runs only at {', '.join(stages)}; skipped"
+    writes = _writes(repo, hook_id, args)
+    if writes is not None:
+        return None, f"{where}: {writes}; skipped (healer stages only check, and a hook's fixes need pre-commit)"
+    inputs, inputs_note = _inputs(hook_id, hook)
+    name = slug(hook_id) or "hook"
+    stage = Stage(
+        name=name,
+        run=shlex.join([program, "run", hook_id, "--all-files", *at]),
+        kind=_kind(hook_id, str(hook.get("name", ""))),
+        inputs=inputs,
+        versions=(f"{program} --version",),
+    )
+    unsure = None if listed(READERS, repo, hook_id) else "healer does not know whether it rewrites files"
+    # A hook of unknown effect is noted where detection decides on it (added when confirmed, else not).
+    note = "" if unsure else f"{name}: {where}, run by {program} (`--all-files`: the files git tracks)"
+    if inputs_note and note:
+        note += f"; {inputs_note}"
+    candidate = Candidate(stage, EXPLICIT, where, frozenset({f"hook:{hook_id}"}), "pre-commit", unsure=unsure)
+    return candidate, note
+
+
+def _writes(repo: str, hook_id: str, args: list[str]) -> str | None:
+    if hook_id in _CHECK_ARGS and all(arg in args for arg in _CHECK_ARGS[hook_id]):
+        return None
+    if any(arg.split("=")[0] in _WRITE_ARGS.get(hook_id, ()) for arg in args):
+        return "its arguments make it rewrite files"
+    if listed(WRITERS, repo, hook_id) and hook_id not in _WRITE_ARGS:
+        return "it rewrites files"
+    # A checker told to write (`codespell -w`, `markdownlint --fix`): the hook id is usually its program.
+    why = rewrite(shlex.join([hook_id, *args])) if args else None
+    return "its arguments make it rewrite files" if why is not None else None
+
+
+def _inputs(hook_id: str, hook: dict[str, object]) -> tuple[tuple[str, ...], str]:
+    merged = {**_MANIFEST.get(hook_id, {}), **{k: v for k, v in hook.items() if k in ("files", "types", "types_or")}}
+    globs, note = hook_inputs(merged)
+    # The config sets the hook's revision and arguments: when it changes, so may the result.
+    return ((*globs, CONFIG) if globs else ()), note
+
+
+def _kind(hook_id: str, name: str) -> str:
+    if hook_id.startswith("detect-") or name_kind(hook_id) == "security":
+        return "security"
+    kind = name_kind(hook_id)
+    if kind == "other":
+        kind = name_kind(name)
+    return "lint" if kind == "other" else kind

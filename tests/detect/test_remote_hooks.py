@@ -1,0 +1,243 @@
+"""Remote pre-commit hooks without a tool of healer's own: one stage per hook id, run by the framework."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from healer.config.settings import Stage
+from healer.detect import precommit, remote_hooks
+from healer.detect.candidate import Candidate
+from healer.detect.detection import detect
+from healer.detect.effects import rewrites_files
+
+Files = Callable[[dict[str, str | bytes]], Path]
+HOOKS = "https://github.com/pre-commit/pre-commit-hooks"
+SCRIPTS = Path(sys.executable).parent
+
+
+def config(*repos: str) -> dict[str, str | bytes]:
+    return {".pre-commit-config.yaml": "repos:\n" + "".join(textwrap.dedent(repo) for repo in repos)}
+
+
+def candidates(root: Path) -> dict[str, Candidate]:
+    return {c.stage.name: c for c in precommit.detect(root).candidates}
+
+
+def test_known_checkers_are_stages_with_their_files(project: Files) -> None:
+    root = project(
+        config(f"""
+            - repo: {HOOKS}
+              rev: v5.0.0
+              hooks:
+              - id: check-yaml
+                exclude: ^charts/
+              - id: check-ast
+              - id: check-added-large-files
+                args: [--maxkb=500]
+              - id: debug-statements
+                files: ^src/
+              - id: check-toml
+                stages: [pre-push]
+            """)
+    )
+    found = candidates(root)
+    stages = {name: c.stage for name, c in found.items()}
+    assert {name: stage.run for name, stage in stages.items()} == {
+        "check-yaml": "pre-commit run check-yaml --all-files",
+        "check-ast": "pre-commit run check-ast --all-files",
+        "check-added-large-files": "pre-commit run check-added-large-files --all-files",
+        "debug-statements": "pre-commit run debug-statements --all-files",
+        "check-toml": "pre-commit run check-toml --all-files --hook-stage=pre-push",
+    }
+    # The manifest's types, narrowed by the config's files; `exclude` only narrows, so it is not needed.
+    assert stages["check-yaml"].inputs == ("**/*.yaml", "**/*.yml", ".pre-commit-config.yaml")
+    assert stages["check-ast"].inputs == ("**/*.py", "**/*.pyi", ".pre-commit-config.yaml")
+    assert stages["debug-statements"].inputs == ("src/**/*.py", "src/**/*.pyi", ".pre-commit-config.yaml")
+    assert stages["check-added-large-files"].inputs == ()  # every file
+    assert all(c.unsure is None and c.stage.kind == "lint" for c in found.values())
+    assert not any(rewrites_files(stage.command_line()) for stage in stages.values())
+
+
+def test_fixers_are_left_out_and_so_are_checkers_told_to_write(project: Files) -> None:
+    root = project(
+        config(
+            f"""
+            - repo: {HOOKS}
+              rev: v5.0.0
+              hooks:
+              - id: trailing-whitespace
+              - id: mixed-line-ending
+              - id: pretty-format-json
+                args: [--autofix]
+              - id: no-commit-to-branch
+              - id: check-json
+                stages: [manual]
+            """,
+            """
+            - repo: https://github.com/asottile/pyupgrade
+              rev: v3.19.0
+              hooks:
+              - id: pyupgrade
+                args: [--py311-plus]
+            - repo: https://github.com/codespell-project/codespell
+              rev: v2.3.0
+              hooks:
+              - id: codespell
+                args: [-w]
+            """,
+        )
+    )
+    found = precommit.detect(root)
+    assert found.candidates == ()
+    skipped = "; skipped (healer stages only check, and a hook's fixes need pre-commit)"
+    where = "of {} in .pre-commit-config.yaml"
+    assert found.notes == (
+        f"hook trailing-whitespace {where.format(HOOKS)}: it rewrites files{skipped}",
+        f"hook mixed-line-ending {where.format(HOOKS)}: it rewrites files{skipped}",
+        f"hook pretty-format-json {where.format(HOOKS)}: its arguments make it rewrite files{skipped}",
+        f"hook no-commit-to-branch {where.format(HOOKS)}: checks the branch a commit goes to, not files; skipped",
+        f"hook check-json {where.format(HOOKS)}: runs only at manual; skipped",
+        f"hook pyupgrade {where.format('https://github.com/asottile/pyupgrade')}: it rewrites files{skipped}",
+        f"hook codespell {where.format('https://github.com/codespell-project/codespell')}: "
+        f"its arguments make it rewrite files{skipped}",
+    )
+
+
+def test_check_mode_arguments_make_a_fixer_a_check(project: Files) -> None:
+    root = project(
+        config(f"- repo: {HOOKS}\n  rev: v5.0.0\n  hooks:\n  - id: mixed-line-ending\n    args: [--fix=no]\n")
+    )
+    assert list(candidates(root)) == ["mixed-line-ending"]
+
+
+def test_unknown_hooks_are_added_only_when_confirmed(project: Files) -> None:
+    root = project(config("- repo: https://example.com/acme/hooks\n  rev: v1\n  hooks:\n  - id: acme-lint\n"))
+    assert detect(root).stages == ()
+    assert detect(root).notes == (
+        "hook acme-lint of https://example.com/acme/hooks in .pre-commit-config.yaml: healer does not know whether "
+        "it rewrites files, so what it changes is unknown; not added (`healer init` asks in a terminal)",
+    )
+    (stage,) = detect(root, confirm=lambda _candidate: True).stages
+    assert stage.run == "pre-commit run acme-lint --all-files"
+
+
+def test_prek_runs_them_when_pre_commit_is_missing(tmp_path: Path) -> None:
+    only_prek = tmp_path / "bin"
+    only_prek.mkdir()
+    (only_prek / "prek").write_text("#!/bin/sh\n")
+    (only_prek / "prek").chmod(0o755)
+    assert remote_hooks.framework(str(only_prek)) == "prek"
+    assert remote_hooks.framework(str(SCRIPTS)) == "pre-commit"  # the test extra installs it
+    assert remote_hooks.framework(str(tmp_path / "nothing")) == "pre-commit"  # named, so it can be installed
+
+
+# Real runs: a hook repository made here (pre-commit accepts a local path as `repo:`), the framework installed
+# with the test extra, its environments in tmp_path. A `language: python` hook builds its package offline
+# from virtualenv's bundled setuptools wheel.
+NO_HELLO = """
+    import sys
+
+
+    def main() -> int:
+        bad = [name for name in sys.argv[1:] if "hello" in open(name).read()]
+        for name in bad:
+            print(f"{name}: says hello")
+        return 1 if bad else 0
+"""
+MANIFEST = """
+    - id: no-hello
+      name: no hello
+      entry: no-hello
+      language: python
+      types: [python]
+    - id: no-tabs
+      name: no tabs
+      entry: ./check-tabs.sh
+      language: script
+      types: [text]
+"""
+CHECK_TABS = '#!/bin/sh\nstatus=0\nfor f in "$@"; do if grep -q "$(printf \'\\t\')" "$f"; then echo "$f: tab"; status=1; fi; done\nexit $status\n'
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@t"
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+@pytest.fixture
+def hook_repo(tmp_path: Path) -> tuple[Path, str]:
+    repo = tmp_path / "hooks"
+    _write(
+        repo,
+        {
+            "nohello/__init__.py": NO_HELLO,
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+            '[project]\nname = "nohello"\nversion = "0"\n[project.scripts]\nno-hello = "nohello:main"\n',
+            ".pre-commit-hooks.yaml": MANIFEST,
+            "check-tabs.sh": CHECK_TABS,
+        },
+    )
+    (repo / "check-tabs.sh").chmod(0o755)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "hooks")
+    return repo, _git(repo, "rev-parse", "HEAD")
+
+
+def test_hooks_run_through_the_framework(tmp_path: Path, hook_repo: tuple[Path, str]) -> None:
+    import virtualenv  # type: ignore[import-untyped, unused-ignore]
+
+    assert (SCRIPTS / "pre-commit").exists(), "the test extra installs pre-commit"
+    repo, rev = hook_repo
+    root = tmp_path / "project"
+    hooks = "  - id: no-hello\n  - id: no-tabs\n    exclude: ^vendor/\n"
+    _write(
+        root,
+        {
+            ".pre-commit-config.yaml": f"repos:\n- repo: {repo}\n  rev: {rev}\n  hooks:\n{hooks}",
+            "a.py": "print('hi')\n",
+            "b.txt": "no tab\n",
+            "vendor/c.txt": "a\ttab\n",
+        },
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    stages: dict[str, Stage] = {s.name: s for s in detect(root, confirm=lambda _c: True).stages}
+    assert {n: s.run for n, s in stages.items()} == {
+        "no-hello": "pre-commit run no-hello --all-files",
+        "no-tabs": "pre-commit run no-tabs --all-files",
+    }
+    wheels = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
+    env = {
+        **os.environ,
+        "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+    }
+
+    def run(name: str) -> subprocess.CompletedProcess[str]:
+        argv = stages[name].argv()
+        return subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("no-hello").returncode == 0, run("no-hello").stdout
+    assert run("no-tabs").returncode == 0  # vendor/ is excluded, as the config says
+    _write(root, {"a.py": "print('hello')\n", "b.txt": "a\ttab\n"})
+    hello, tabs = run("no-hello"), run("no-tabs")
+    assert hello.returncode == 1 and "a.py: says hello" in hello.stdout
+    assert tabs.returncode == 1 and "b.txt: tab" in tabs.stdout and "vendor" not in tabs.stdout
