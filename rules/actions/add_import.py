@@ -104,6 +104,7 @@ def run(ctx: ActionContext) -> Proposal | None:
     index = _project_index(ctx)
     own_module = index.modules.get(diagnostic.file)
     project = [_Candidate(module, name) for module in index.symbols.get(name, ()) if module != own_module]
+    project = _public_home(project, index, name, own_module)
     stdlib = _stdlib_candidates(name, usage)
     found = {*project, *stdlib}
     if len(found) != 1:
@@ -119,6 +120,28 @@ def run(ctx: ActionContext) -> Proposal | None:
         title=chosen.statement,
         edits=(FileEdit(path=diagnostic.file, before=before, after=after.encode("utf-8")),),
     )
+
+
+def _public_home(
+    project: list[_Candidate], index: _ProjectIndex, name: str, own_module: str | None
+) -> list[_Candidate]:
+    """For a name defined once and re-exported by a package's `__all__`, the import the file would use.
+
+    Outside that package (its tests, another package) the shortest public path, `from shop import Cart`;
+    inside it the defining module, as importing the package's own `__init__` from within can be circular.
+    """
+    if len(project) != 1:
+        return project
+    (defined,) = project
+    top = defined.module.split(".")[0]
+    public = sorted(
+        (m for m in index.exports.get(name, ()) if m != own_module and defined.module.startswith(f"{m}.")),
+        key=lambda m: (m.count("."), m),
+    )
+    inside = own_module is not None and own_module.split(".")[0] == top
+    if not public or inside:
+        return project
+    return [_Candidate(public[0], name)]
 
 
 def importable(ctx: ActionContext, name: str, file: str) -> bool:
@@ -327,6 +350,8 @@ def _literal_all(tree: ast.Module) -> list[str]:
 class _ProjectIndex:
     symbols: dict[str, list[str]]
     """Top-level name to the modules defining it."""
+    exports: dict[str, list[str]]
+    """A name to the modules whose literal `__all__` lists it without defining it (a package re-exporting it)."""
     modules: dict[str, str]
     """Repository path to dotted module name."""
     tops: frozenset[str]
@@ -340,6 +365,7 @@ def _project_index(ctx: ActionContext) -> _ProjectIndex:
     paths = [p for p in ctx.paths() if p.endswith(".py")]
     packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
     symbols: dict[str, list[str]] = {}
+    exports: dict[str, list[str]] = {}
     modules: dict[str, str] = {}
     for path in paths:
         module = _module_name(path, packages)
@@ -353,10 +379,13 @@ def _project_index(ctx: ActionContext) -> _ProjectIndex:
             tree = ast.parse(content or b"")
         except (SyntaxError, ValueError):
             continue
-        for name in _top_level_definitions(tree):
+        defined = _top_level_definitions(tree)
+        for name in defined:
             symbols.setdefault(name, []).append(module)
+        for name in set(_literal_all(tree)) - defined:
+            exports.setdefault(name, []).append(module)
     tops = frozenset(module.split(".")[0] for module in modules.values())
-    index = _ProjectIndex(symbols=symbols, modules=modules, tops=tops)
+    index = _ProjectIndex(symbols=symbols, exports=exports, modules=modules, tops=tops)
     ctx.cache[_PROJECT_CACHE] = index
     return index
 

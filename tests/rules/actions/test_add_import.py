@@ -113,6 +113,31 @@ def test_a_project_symbol_defined_once_is_imported_in_the_first_party_section(tm
     assert check(fixed, (*RUFF, "--select", "F,I", "pkg"))[0] == []
 
 
+@pytest.mark.parametrize(
+    ("path", "statement"),
+    [
+        ("tests/test_shop.py", "from pkg import Money"),  # outside the package: the path its __all__ offers
+        ("pkg/shop.py", "from pkg.money import Money"),  # inside: never through its own __init__ (circular)
+    ],
+)
+def test_a_name_a_package_re_exports_in_its_all_is_imported_as_the_package_offers_it(
+    tmp_path: Path, path: str, statement: str
+) -> None:
+    user = "def total(a: int) -> int:\n    return Money(a)\n"
+    files = {
+        "pkg/__init__.py": '"""Shop."""\n\nfrom pkg.money import Money\n\n__all__ = ["Money"]\n',
+        "pkg/money.py": "class Money(int):\n    pass\n",
+        path: user,
+    }
+    root = write(tmp_path / "p", files)
+    found, output = check(root, (*FLAKE8, path))
+    undefined = pick(found, code="F821", line=2)
+
+    result = propose(root, undefined, found, output, run)
+
+    assert isinstance(result, Proposal) and result.title == statement
+
+
 def test_a_name_error_in_a_test_run_is_fixed_and_the_test_passes(tmp_path: Path) -> None:
     test = '"""Paths."""\n\nfrom __future__ import annotations\n\n\ndef test_suffix() -> None:\n    assert Path("a.txt").suffix == ".txt"\n'
     root = write(tmp_path / "p", {"test_paths.py": test})
