@@ -20,6 +20,7 @@ from pathlib import Path
 
 from healer.errors import HealerError
 from healer.snapshot.copies import base_for, copies_of
+from healer.snapshot.generated import generated_files
 from healer.snapshot.git import GitError, git
 from healer.snapshot.mtimes import keep_apart, mtimes
 
@@ -37,6 +38,10 @@ ISOLATION = (
 )  # fmt: skip
 
 
+IGNORE_FILE = ".ignore"
+"""Read by ruff and ripgrep outside git repositories too: what it names is not linted in a copy."""
+
+
 class Shadow:
     def __init__(self, root: Path, state_dir: Path, name: str = "shadow") -> None:
         """`name`: "shadow" for checks, "sandbox-N" for the copies fixes are made and verified in."""
@@ -46,6 +51,8 @@ class Shadow:
         self.index = base / f"{name}.index"
         self.tree_file = base / f"{name}.tree"
         self.lock_file = base / f"{name}.lock"
+        self.generated_file = base / f"{name}.generated"
+        """The ignored files last copied in (healer.snapshot.generated), to remove those gone since."""
 
     @contextmanager
     def checkout(self, tree: str, links: Sequence[str] = ()) -> Iterator[Path]:
@@ -57,6 +64,7 @@ class Shadow:
             os.utime(self.lock_file)  # in use: a sweep of idle copies leaves it
             self._sync(tree, links)
             self._link(links)
+            self._bring_generated(links)
             yield self.dir
 
     @contextmanager
@@ -175,6 +183,50 @@ class Shadow:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
             target.symlink_to(source, target_is_directory=source.is_dir())
+
+    def _bring_generated(self, links: Sequence[str]) -> None:
+        """Copy in the ignored files the packages need to import; remove those the work tree no longer has.
+
+        A copy is no git repository, and ruff honours .gitignore only inside one: it would lint a copied
+        `_version.py` the user's run never sees. An `.ignore` file (which ruff, like ripgrep, reads anywhere)
+        at the copy's root names them; a project that tracks an `.ignore` of its own gets none copied.
+        """
+        linked = tuple(name.strip("/") for name in links)
+        wanted = [p for p in generated_files(self.root) if not any(p == n or p.startswith(f"{n}/") for n in linked)]
+        try:
+            before = [line for line in self.generated_file.read_text().splitlines() if line]
+        except OSError:
+            before = []
+        if not wanted and not before:
+            return
+        # What the snapshot holds itself (a commit that tracks the file) is the checkout's, never replaced.
+        asked = sorted({*before, *wanted, IGNORE_FILE})
+        tracked = set(self._git("ls-files", "-z", "--", *asked).decode("utf-8", "surrogateescape").split("\0"))
+        if IGNORE_FILE in tracked:
+            wanted = []
+        for path in sorted(set(before) - set(wanted)):
+            if path not in tracked:
+                (self.dir / path).unlink(missing_ok=True)
+        brought = []
+        for path in wanted:
+            source, target = self.root / path, self.dir / path
+            if path in tracked or target.is_symlink():
+                continue
+            try:
+                data = source.read_bytes()
+                if not (target.is_file() and target.read_bytes() == data):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+            except OSError:
+                continue  # gone or unreadable meanwhile: the check sees the copy without it
+            brought.append(path)
+        if IGNORE_FILE not in tracked:
+            ignore = self.dir / IGNORE_FILE
+            if brought:
+                ignore.write_text("".join(f"/{path}\n" for path in brought))
+            else:
+                ignore.unlink(missing_ok=True)
+        self.generated_file.write_text("".join(f"{path}\n" for path in brought))
 
 
 def _healers(name: str) -> bool:
