@@ -422,7 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     interrupt.handle_ctrl_c()
     try:
-        return _dispatch(sys.argv[1:] if argv is None else list(argv))
+        code = _dispatch(sys.argv[1:] if argv is None else list(argv))
+        if interrupt.requested() and code != 130:
+            # The interrupt was swallowed on the way (inside a library's callback): it is still the user's.
+            print("healer: interrupted", file=sys.stderr)
+            return 130
+        return code
     except KeyboardInterrupt:
         print("healer: interrupted", file=sys.stderr)
         return 130

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from healer import process
+from healer import interrupt, process
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.environment import InCopy, stage_env
@@ -370,7 +370,9 @@ class _Run:
 
     def _police(self) -> None:
         """Timeouts, and stages whose command exited but whose children hold the output open."""
-        if self.options.cancel is not None and self.options.cancel.is_set():
+        if (self.options.cancel is not None and self.options.cancel.is_set()) or interrupt.requested():
+            # The flag too: an interrupt raised inside a library's callback can be swallowed there (seen as
+            # a SIGTERM that let a 5 s stage finish and exit 0), but the handler always sets it first.
             raise KeyboardInterrupt
         now = time.monotonic()
         with self.shared.lock:
