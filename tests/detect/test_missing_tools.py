@@ -37,7 +37,7 @@ def root(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.ruff]\n[tool.pyright]\n')
-    (project / "mkdocs.yml").write_text("site_name: x\n")
+    (project / "mkdocs.yml").write_text("site_name: x\n")  # mkdocs is beside healer (the test extra): runnable
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     return project
 
@@ -48,9 +48,8 @@ def test_stages_says_what_is_not_installed(root: Path) -> None:
     lines = done.stdout.splitlines()
     install = f"{sys.executable} -m pip install"  # where this healer's tools go (tool_command)
     assert f"cannot run here: pyright not installed ({install} pyright)" in [line.strip() for line in lines]
-    assert f"cannot run here: mkdocs not installed ({install} mkdocs)" in [line.strip() for line in lines]
-    assert not any("ruff not installed" in line for line in lines)  # beside healer
-    assert "2 stages cannot run until their tools are installed" in lines
+    assert not any("ruff not installed" in line or "mkdocs not installed" in line for line in lines)  # beside healer
+    assert "1 stage cannot run until its tool is installed" in lines
 
 
 def test_the_json_document_carries_it(root: Path) -> None:
@@ -58,7 +57,7 @@ def test_the_json_document_carries_it(root: Path) -> None:
     missing = {stage["name"]: stage["missing"] for stage in document["stages"]}
     assert missing["ruff"] is None
     assert missing["pyright"] == f"pyright not installed ({sys.executable} -m pip install pyright)"
-    assert missing["docs-mkdocs"].startswith("mkdocs not installed")
+    assert missing["docs-mkdocs"] is None
 
 
 def test_a_module_the_projects_python_cannot_import(root: Path) -> None:
