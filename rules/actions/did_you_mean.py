@@ -29,7 +29,7 @@ import sys
 import tokenize
 from typing import Literal, NamedTuple
 
-from healer.diagnostics.symbols import one_slip_apart, undefined_name
+from healer.diagnostics.symbols import one_slip_apart, undefined_name, unused_import
 from healer.patch.patch import FileEdit
 from healer.rules.actions.add_import import importable
 from healer.rules.context import ActionContext
@@ -53,7 +53,11 @@ _RUNTIME: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"^name '(?P<wrong>\w+)' is not defined"), "name"),
     (re.compile(r"^module '(?P<module>[\w.]+)' has no attribute '(?P<wrong>\w+)'"), "attribute"),
     (re.compile(r"^(?:type object )?'(?P<owner>[\w.]+)'(?: object)? has no attribute '(?P<wrong>\w+)'"), "attribute"),
-    (re.compile(r"^cannot import name '(?P<wrong>\w+)' from '(?P<module>[\w.]+)'"), "import"),
+    # `from . import x` of a package's own submodule names the package "partially initialized".
+    (
+        re.compile(r"^cannot import name '(?P<wrong>\w+)' from (?:partially initialized module )?'(?P<module>[\w.]+)'"),
+        "import",
+    ),
 )
 _MYPY: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r'^Name "(?P<wrong>\w+)" is not defined'), "name"),
@@ -91,6 +95,8 @@ def run(ctx: ActionContext) -> Proposal | None:
     suggestion = diagnostic.suggestion or _suggested(diagnostic.message) or _compute(ctx, problem, tree)
     if suggestion is None or suggestion == problem.wrong or not suggestion.isidentifier():
         return None
+    if problem.kind == "name" and _towards_the_typo(ctx, tree, problem.wrong, suggestion):
+        return None
     first, last = (statement.lineno, statement.end_lineno or statement.lineno) if statement else (diagnostic.line,) * 2
     spots = _occurrences(tokens, problem, first, last)
     if len(spots) != 1:
@@ -106,6 +112,76 @@ def run(ctx: ActionContext) -> Proposal | None:
         title=f"{problem.wrong} -> {suggestion}",
         edits=(FileEdit(path=diagnostic.file, before=before, after=after),),
     )
+
+
+def _towards_the_typo(ctx: ActionContext, tree: ast.Module, wrong: str, suggestion: str) -> bool:
+    """Whether the name in scope is the misspelt one and the undefined name is right: renaming the uses would
+    spread the typo (both were measured on real projects, applied and left red).
+
+    - `from . import keyys` makes `keys` undefined where it is used: the import is the typo, as the linter's
+      unused-import report of `keyys` in the same file says.
+    - `def fixture(reequest)` makes `request` undefined in the body: pytest looks fixtures up by parameter
+      name, so when the undefined name is a fixture and the parameter is none, the parameter is the typo
+      (the fixture-typo rule renames it).
+    """
+    file = ctx.diagnostic.file
+    unused = {name for d in ctx.diagnostics if d.file == file and (name := unused_import(d.message)) is not None}
+    if suggestion in unused:
+        return True
+    if file is None or not _collected_by_pytest(file):
+        return False
+    fixtures = _fixture_names(ctx, tree)
+    return wrong in fixtures and suggestion not in fixtures
+
+
+# pytest's own fixtures, always available by name.
+_BUILTIN_FIXTURES = frozenset(
+    {
+        "request", "tmp_path", "tmp_path_factory", "tmpdir", "tmpdir_factory", "monkeypatch", "capsys",
+        "capsysbinary", "capfd", "capfdbinary", "caplog", "recwarn", "pytestconfig", "record_property",
+        "record_xml_attribute", "record_testsuite_property", "cache", "doctest_namespace", "testdir", "pytester",
+    }
+)  # fmt: skip
+
+
+def _collected_by_pytest(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
+
+
+def _fixture_names(ctx: ActionContext, tree: ast.Module) -> set[str]:
+    """pytest's built-in fixtures and those the file and the project's conftest.py files define."""
+    names = set(_BUILTIN_FIXTURES) | _fixtures_in(tree)
+    for path in ctx.paths():
+        if path.rsplit("/", 1)[-1] != "conftest.py":
+            continue
+        try:
+            names |= _fixtures_in(ast.parse(ctx.read(path) or b""))
+        except (SyntaxError, ValueError):
+            continue
+    return names
+
+
+def _fixtures_in(tree: ast.Module) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            if not (isinstance(target, ast.Attribute | ast.Name) and _last_name(target) == "fixture"):
+                continue
+            named = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
+            if named and isinstance(named[0], ast.Constant) and isinstance(named[0].value, str):
+                found.add(named[0].value)
+            else:
+                found.add(node.name)
+    return found
+
+
+def _last_name(node: ast.expr) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
 
 
 def _problem(message: str) -> _Problem | None:
@@ -267,6 +343,20 @@ def _bound_in(statements: list[ast.stmt]) -> set[str]:
     return names
 
 
+def _submodules(ctx: ActionContext, folder: str) -> set[str]:
+    """The modules and packages directly inside a package's folder."""
+    found: set[str] = set()
+    for path in ctx.paths():
+        if not path.startswith(f"{folder}/"):
+            continue
+        rest = path[len(folder) + 1 :]
+        if rest.endswith(".py") and "/" not in rest and rest != "__init__.py":
+            found.add(rest[:-3])
+        elif rest.count("/") == 1 and rest.endswith("/__init__.py"):
+            found.add(rest.split("/", 1)[0])
+    return {name for name in found if name.isidentifier()}
+
+
 def _module_names(ctx: ActionContext, module: str) -> set[str]:
     """The names `module` defines: from its source when the project holds it, else from the standard library."""
     parts = module.split(".")
@@ -277,9 +367,12 @@ def _module_names(ctx: ActionContext, module: str) -> set[str]:
             if content is None:
                 continue
             try:
-                return _bound_in(ast.parse(content).body)
+                names = _bound_in(ast.parse(content).body)
             except (SyntaxError, ValueError):
                 return set()
+            if path.endswith("/__init__.py"):
+                names |= _submodules(ctx, stem)  # `from . import keys` imports a submodule
+            return names
     if parts[0] not in sys.stdlib_module_names or parts[0] in _NEVER_IMPORT:
         return set()
     try:

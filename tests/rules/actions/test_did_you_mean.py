@@ -286,3 +286,53 @@ def test_a_linters_undefined_name_is_renamed_to_the_one_close_name_in_scope_but_
     assert propose(root, missing, found, output, run) is None
     fixed = applied(root, renamed, tmp_path / "fixed")
     assert [d.line for d in check(fixed, RUFF if linter == "ruff" else FLAKE8)[0]] == [15]
+
+
+def test_a_misspelt_submodule_import_is_renamed_and_its_uses_never_are(tmp_path: Path) -> None:
+    """Found on cachetools: `from . import keys` typed `keyys`; the uses of `keys` were renamed to the typo."""
+    init = "from . import keyys\n\n\ndef key(x: int) -> int:\n    return keys.hashkey(x)\n"
+    files = {
+        "pkg/__init__.py": init,
+        "pkg/keys.py": "def hashkey(x: int) -> int:\n    return x\n",
+        "test_pkg.py": "from pkg import key\n\n\ndef test_key() -> None:\n    assert key(1) == 1\n",
+    }
+    root = write(tmp_path / "p", files)
+    linted, lint_output = check(root, (*RUFF, "pkg"))
+    uses = pick(linted, code="F821")
+    tested, output = check(root, PYTEST)
+    failing = pick(tested, code="ImportError")
+
+    assert propose(root, uses, linted, lint_output, run) is None  # towards the typo: `keyys` is the unused import
+    fixed = propose(root, failing, tested, output, run)
+
+    assert isinstance(fixed, Proposal) and fixed.title == "keyys -> keys"
+    assert check(applied(root, fixed, tmp_path / "fixed"), PYTEST)[0] == []
+
+
+CONFTEST = """import pytest
+
+
+@pytest.fixture(autouse=True)
+def _mod(reequest: pytest.FixtureRequest) -> None:
+    request.node.stash_me = 1
+
+
+@pytest.fixture(name="shop")
+def make_shop() -> int:
+    return 1
+"""
+
+
+def test_a_fixture_parameter_typo_is_not_spread_to_the_body(tmp_path: Path) -> None:
+    """Found on markupsafe: `def _mod(request)` typed `reequest`; the body's `request` was renamed to the typo."""
+    root = write(
+        tmp_path / "p", {"conftest.py": CONFTEST, "test_a.py": "def test_a(shop: int) -> None:\n    assert shpo\n"}
+    )
+    found, output = check(root, RUFF)
+    body = pick(found, code="F821", line=6)
+    typo = pick(found, code="F821", file="test_a.py")
+
+    assert propose(root, body, found, output, run) is None  # `request` is a fixture, `reequest` is none
+    # A use mistyped in a test's body is still renamed to the fixture the test asks for (a named fixture).
+    renamed = propose(root, typo, found, output, run)
+    assert isinstance(renamed, Proposal) and renamed.title == "shpo -> shop"
