@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from real_judge import tree_identifiers
+
 KINDS = (
     "stdlib-import-removed",
     "project-import-removed",
@@ -122,19 +124,7 @@ class Source:
         )
 
     def identifiers(self) -> set[str]:
-        found: set[str] = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Name):
-                found.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                found.add(node.attr)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(node.name)
-            elif isinstance(node, ast.arg):
-                found.add(node.arg)
-            elif isinstance(node, ast.alias):
-                found.update((node.name.split(".")[0], node.asname or ""))
-        return found
+        return tree_identifiers(self.tree)
 
 
 def typo_of(name: str, taken: set[str], rng: random.Random) -> str | None:

@@ -85,6 +85,11 @@ def identifiers(data: bytes) -> set[str]:
         tree = ast.parse(data)
     except (SyntaxError, ValueError):
         return set(data.decode("utf-8", "replace").replace(".", " ").split())
+    return tree_identifiers(tree)
+
+
+def tree_identifiers(tree: ast.AST) -> set[str]:
+    """Every name, attribute, definition, parameter and import (dotted, and its first part) in a tree."""
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -96,7 +101,7 @@ def identifiers(data: bytes) -> set[str]:
         elif isinstance(node, ast.arg):
             found.add(node.arg)
         elif isinstance(node, ast.alias):
-            found.update((node.name, node.asname or ""))
+            found.update((node.name, node.name.split(".")[0], node.asname or ""))
     return found
 
 
