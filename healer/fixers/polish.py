@@ -1,5 +1,8 @@
 """Format a candidate's files the way the project formats them, so a good fix does not fail the format check.
 
+Imports are sorted first, the way the project's ruff sorts them
+(healer.fixers.import_sort), then the formatter runs.
+
 A rule that removes an import or inserts one leaves the blank lines around it
 as they fall; the project's formatter would then report the file. When the
 pipeline has a format stage with a `fix` command and the file was formatted
@@ -17,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from healer.config.settings import Config, Stage
+from healer.fixers.import_sort import sort_imports
 from healer.globs import matcher
 from healer.patch.patch import FileEdit, Patch
 from healer.pipeline.environment import InCopy, stage_env
@@ -41,6 +45,18 @@ def polish(
     env: Mapping[str, str] | None = None,
 ) -> Patch:
     """`env`: what the project's stages start from (the formatter is the project's, as the stage's is)."""
+    patch = sort_imports(patch, config, run, scratch, prepend_path, env)
+    return _formatted(patch, config, run, scratch, prepend_path, env)
+
+
+def _formatted(
+    patch: Patch,
+    config: Config,
+    run: RunResult,
+    scratch: Callable[[], AbstractContextManager[Path]] | None,
+    prepend_path: Sequence[str],
+    env: Mapping[str, str] | None,
+) -> Patch:
     stage = formatter(config)
     if stage is None or scratch is None or patch.stage == stage.name:
         return patch

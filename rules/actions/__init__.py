@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 ACTIONS: dict[str, str] = {
     "tool-fix": "tool_fix",
     "add-import": "add_import",
+    "remove-import": "remove_import",
     "did-you-mean": "did_you_mean",
     "add-dependency": "add_dependency",
     "add-init": "add_init",
