@@ -27,13 +27,14 @@ import builtins
 import hashlib
 import importlib
 import importlib.util
-import io
 import json
 import os
+import pkgutil
 import re
 import sys
 import tokenize
 import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -41,13 +42,14 @@ from typing import Any
 
 from healer.diagnostics.symbols import undefined_name
 from healer.patch.patch import FileEdit
+from healer.rules.actions.project_names import ProjectIndex, literal_all, project_index
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 
 _EVERYDAY = (
     "dataclasses", "decimal", "fractions", "pathlib", "datetime", "collections", "collections.abc",
     "typing", "enum", "functools", "itertools", "contextlib", "abc", "io", "math", "time", "copy",
-    "textwrap", "tempfile", "re", "json", "uuid", "string", "statistics", "pprint",
+    "textwrap", "tempfile", "re", "json", "uuid", "string", "statistics", "pprint", "types",
 )  # fmt: skip
 # Never proposed, but their exports make a name ambiguous (`sleep`, `Lock`, `run`, `copy`).
 _COMPETITORS = ("asyncio", "threading", "os", "os.path", "shutil", "subprocess", "logging", "sys", "operator")
@@ -58,7 +60,6 @@ _NEVER = frozenset(
     {"antigravity", "this", "idlelib", "turtle", "turtledemo", "tkinter", "lib2to3", "test", "pydoc_data",
      "ensurepip", "distutils", "__future__", "__main__", "curses", "msilib", "winreg", "winsound"}
 )  # fmt: skip
-_PROJECT_CACHE = "add-import:project-symbols"
 
 
 @dataclass(frozen=True)
@@ -86,26 +87,29 @@ def run(ctx: ActionContext) -> Proposal | None:
     name = undefined_name(diagnostic.message)
     if name is None or diagnostic.file is None or not diagnostic.file.endswith((".py", ".pyi")):
         return None
-    if len(name) < 2 or name.startswith("_") or hasattr(builtins, name):
+    if len(name) < 2 or name.startswith("__") or hasattr(builtins, name):
         return None
-    before = ctx.read(diagnostic.file)
-    if before is None:
+    # The answer depends on the file and the name, not on the line: a removed import reported at 200 uses
+    # (and 200 failing tests) is one question.
+    key = f"add-import:{diagnostic.file}:{name}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _proposal(ctx, diagnostic.file, name)
+    proposal: Proposal | None = ctx.cache[key]
+    return proposal
+
+
+def _proposal(ctx: ActionContext, file: str, name: str) -> Proposal | None:
+    source = ctx.parsed(file)
+    if source is None:
         return None
-    try:
-        text = before.decode("utf-8")
-        tree = ast.parse(text)
-    except (UnicodeDecodeError, SyntaxError, ValueError):
-        return None
+    before, text, tree = source.data, source.text, source.tree
     if name in _bound_by_imports(tree):
         return None  # Imported already (under TYPE_CHECKING, say): a different bug.
-    usage = _usage(text, name)
-    if usage is None:
-        return None
-    index = _project_index(ctx)
-    own_module = index.modules.get(diagnostic.file)
-    project = [_Candidate(module, name) for module in index.symbols.get(name, ()) if module != own_module]
-    project = _public_home(project, index, name, own_module)
-    stdlib = _stdlib_candidates(name, usage)
+    usage = _usage(source.tokens, name)
+    index = project_index(ctx)
+    own_module = index.modules.get(file)
+    project = _public_home(_project_candidates(index, name, usage, own_module), index, name, own_module)
+    stdlib = [] if name.startswith("_") else _stdlib_candidates(name, usage)
     found = {*project, *stdlib}
     if len(found) != 1:
         # The file's own imports settle it: `tzinfo` beside `from datetime import date, datetime`.
@@ -113,18 +117,50 @@ def run(ctx: ActionContext) -> Proposal | None:
     if len(found) != 1:
         return None
     (chosen,) = found
-    after = _add_import(text, chosen, first_party=chosen in project, project_tops=index.tops)
+    first_party = chosen in project
+    if first_party:
+        chosen = _relative(chosen, tree, index, own_module)
+    after = _add_import(text, chosen, first_party=first_party, project_tops=index.tops)
     if after is None:
         return None
     return Proposal(
         title=chosen.statement,
-        edits=(FileEdit(path=diagnostic.file, before=before, after=after.encode("utf-8")),),
+        edits=(FileEdit(path=file, before=before, after=after.encode("utf-8")),),
     )
 
 
-def _public_home(
-    project: list[_Candidate], index: _ProjectIndex, name: str, own_module: str | None
-) -> list[_Candidate]:
+def _project_candidates(index: ProjectIndex, name: str, usage: _Usage, own_module: str | None) -> list[_Candidate]:
+    """The project's definitions of `name` outside this file, and its modules called `name` (`import six`,
+    `from iniconfig import _parse`). A private name only comes from the file's own top-level package."""
+    own_top = own_module.split(".")[0] if own_module else None
+    found = [_Candidate(module, name) for module in index.symbols.get(name, ()) if module != own_module]
+    if not usage.called:  # a module is never called
+        if name in index.tops and name != own_top:
+            found.append(_Candidate(name, None))
+        found += [
+            _Candidate(parent, name) for parent in index.submodules_named(name) if f"{parent}.{name}" != own_module
+        ]
+    if name.startswith("_"):
+        found = [c for c in found if own_top is not None and c.module.split(".")[0] == own_top]
+    return found
+
+
+def _relative(chosen: _Candidate, tree: ast.Module, index: ProjectIndex, own_module: str | None) -> _Candidate:
+    """`from ._descriptor import X` rather than `from cachetools._descriptor import X` in a file whose own
+    imports from its package are relative: the import follows the file's style."""
+    if own_module is None or chosen.name is None:
+        return chosen
+    if not any(isinstance(node, ast.ImportFrom) and node.level for node in tree.body):
+        return chosen
+    package = index.packages_of(own_module)
+    if chosen.module == package:
+        return _Candidate(".", chosen.name)
+    if package and chosen.module.startswith(f"{package}."):
+        return _Candidate(chosen.module[len(package) :], chosen.name)
+    return chosen
+
+
+def _public_home(project: list[_Candidate], index: ProjectIndex, name: str, own_module: str | None) -> list[_Candidate]:
     """For a name defined once and re-exported by a package's `__all__`, the import the file would use.
 
     Outside that package (its tests, another package) the shortest public path, `from shop import Cart`;
@@ -145,13 +181,12 @@ def _public_home(
 
 
 def importable(ctx: ActionContext, name: str, file: str) -> bool:
-    """Whether `name` is something to import rather than a typo: a standard-library module or export, or a
-    top-level definition of another module of the project."""
+    """Whether `name` is something to import rather than a typo: a standard-library module or export, a
+    top-level definition of another module of the project, or one of its modules."""
     if name in sys.stdlib_module_names or name in _everyday() or name in _competitors() or name in _stdlib_all():
         return True
-    index = _project_index(ctx)
-    own = index.modules.get(file)
-    return any(module != own for module in index.symbols.get(name, ()))
+    index = project_index(ctx)
+    return bool(_project_candidates(index, name, _Usage(), index.modules.get(file)))
 
 
 def _imported_home(tree: ast.Module, name: str, usage: _Usage, project: list[_Candidate]) -> set[_Candidate]:
@@ -185,13 +220,10 @@ def _bound_by_imports(tree: ast.Module) -> set[str]:
     return bound
 
 
-def _usage(text: str, name: str) -> _Usage | None:
+def _usage(all_tokens: Sequence[tokenize.TokenInfo], name: str) -> _Usage:
     """How the file uses `name` outside attribute position: the attributes read from it, whether it is called."""
     usage = _Usage()
-    try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type not in _TRIVIA]
-    except (tokenize.TokenError, SyntaxError):
-        return None
+    tokens = [t for t in all_tokens if t.type not in _TRIVIA]
     for position, token in enumerate(tokens):
         if token.type != tokenize.NAME or token.string != name:
             continue
@@ -199,10 +231,10 @@ def _usage(text: str, name: str) -> _Usage | None:
         if previous == ".":
             continue
         following = tokens[position + 1 : position + 3]
-        if (following and following[0].string == "(") or previous == "@":
+        if len(following) == 2 and following[0].string == "." and following[1].type == tokenize.NAME:
+            usage.attributes.add(following[1].string)  # `@six.add_metaclass(M)` decorates with an attribute
+        elif (following and following[0].string == "(") or previous == "@":
             usage.called = True
-        elif len(following) == 2 and following[0].string == "." and following[1].type == tokenize.NAME:
-            usage.attributes.add(following[1].string)
     return usage
 
 
@@ -213,6 +245,10 @@ def _stdlib_candidates(name: str, usage: _Usage) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     if name in sys.stdlib_module_names and name not in _NEVER:
         candidates.append(_Candidate(name, None, _import(name), known=_import(name) is not None))
+    if name not in sys.stdlib_module_names and usage.attributes and not usage.called:
+        for parent in _stdlib_submodules().get(name, ()):
+            submodule = _import(f"{parent}.{name}")
+            candidates.append(_Candidate(parent, name, submodule, known=submodule is not None))
     everyday = _everyday().get(name, [])
     candidates += [_Candidate(module, name, obj, known=True) for module, obj in everyday]
     if not everyday and _looks_like_api(name):
@@ -251,6 +287,24 @@ def _import(module: str) -> Any:
         return importlib.import_module(module)
     except Exception:  # Any failure means "cannot check", never a crash of the round.
         return None
+
+
+@cache
+def _stdlib_submodules() -> dict[str, tuple[str, ...]]:
+    """Public submodules of the standard library's packages by name (`mock`: unittest), found on disk."""
+    homes: dict[str, list[str]] = {}
+    for package in sorted(sys.stdlib_module_names):
+        if package.startswith("_") or package in _NEVER:
+            continue
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            continue
+        locations = spec.submodule_search_locations if spec is not None else None
+        for found in pkgutil.iter_modules(list(locations or ())):
+            if not found.name.startswith("_") and found.name not in ("test", "tests"):
+                homes.setdefault(found.name, []).append(package)
+    return {name: tuple(parents) for name, parents in homes.items()}
 
 
 @cache
@@ -330,98 +384,9 @@ def _read_stdlib_all() -> dict[str, tuple[str, ...]]:
                 tree = ast.parse(handle.read())
         except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
             continue
-        for name in _literal_all(tree):
+        for name in literal_all(tree):
             homes.setdefault(name, []).append(module)
     return {name: tuple(modules) for name, modules in homes.items()}
-
-
-def _literal_all(tree: ast.Module) -> list[str]:
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return []
-            return [item for item in value if isinstance(item, str)]
-    return []
-
-
-@dataclass(frozen=True)
-class _ProjectIndex:
-    symbols: dict[str, list[str]]
-    """Top-level name to the modules defining it."""
-    exports: dict[str, list[str]]
-    """A name to the modules whose literal `__all__` lists it without defining it (a package re-exporting it)."""
-    modules: dict[str, str]
-    """Repository path to dotted module name."""
-    tops: frozenset[str]
-    """The project's top-level importable names (first-party)."""
-
-
-def _project_index(ctx: ActionContext) -> _ProjectIndex:
-    cached = ctx.cache.get(_PROJECT_CACHE)
-    if isinstance(cached, _ProjectIndex):
-        return cached
-    paths = [p for p in ctx.paths() if p.endswith(".py")]
-    packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
-    symbols: dict[str, list[str]] = {}
-    exports: dict[str, list[str]] = {}
-    modules: dict[str, str] = {}
-    for path in paths:
-        module = _module_name(path, packages)
-        if module is None:
-            continue
-        modules[path] = module
-        if _is_test(path):
-            continue
-        content = ctx.read(path)
-        try:
-            tree = ast.parse(content or b"")
-        except (SyntaxError, ValueError):
-            continue
-        defined = _top_level_definitions(tree)
-        for name in defined:
-            symbols.setdefault(name, []).append(module)
-        for name in set(_literal_all(tree)) - defined:
-            exports.setdefault(name, []).append(module)
-    tops = frozenset(module.split(".")[0] for module in modules.values())
-    index = _ProjectIndex(symbols=symbols, exports=exports, modules=modules, tops=tops)
-    ctx.cache[_PROJECT_CACHE] = index
-    return index
-
-
-def _module_name(path: str, packages: set[str]) -> str | None:
-    """The dotted name a file imports as, from the nearest folder above its packages; None for scripts in odd places."""
-    parts = path[: -len(".py")].split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    start = len(parts) - 1
-    while start > 0 and "/".join(parts[:start]) in packages:
-        start -= 1
-    base = parts[:start]
-    # Only the layouts whose import root is on sys.path when the project runs.
-    if base not in ([], ["src"]):
-        return None
-    name = ".".join(parts[start:])
-    return name if name and all(part.isidentifier() for part in parts[start:]) else None
-
-
-def _is_test(path: str) -> bool:
-    parts = path.split("/")
-    stem = parts[-1][: -len(".py")]
-    return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test") or "tests" in parts[:-1]
-
-
-def _top_level_definitions(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
-    return {name for name in names if not name.startswith("_")}
 
 
 # Placing the import: where isort/ruff's default layout would put it, so the fix adds no new lint.

@@ -23,7 +23,6 @@ import ast
 import builtins
 import difflib
 import importlib
-import io
 import re
 import sys
 import tokenize
@@ -78,16 +77,11 @@ def run(ctx: ActionContext) -> Proposal | None:
     problem = _problem(diagnostic.message)
     if problem is None:
         return None
-    before = ctx.read(diagnostic.file)
-    if before is None:
+    source = ctx.parsed(diagnostic.file)
+    if source is None:
         return None
-    try:
-        text = before.decode("utf-8")
-        tree = ast.parse(text)
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (UnicodeDecodeError, SyntaxError, ValueError, tokenize.TokenError):
-        return None
-    statement = _import_from_at(tree, diagnostic.line)
+    before, text, tree, tokens = source.data, source.text, source.tree, list(source.tokens)
+    statement = _import_from_at(ctx, tree, diagnostic.line)
     if problem.kind == "attribute" and statement is not None:
         problem = problem._replace(kind="import")  # mypy reports `from m import x` as a missing attribute.
     if problem.kind == "name" and importable(ctx, problem.wrong, diagnostic.file):
@@ -200,11 +194,12 @@ def _suggested(message: str) -> str | None:
     return (match["python"] or match["mypy"]) if match else None
 
 
-def _import_from_at(tree: ast.Module, line: int) -> ast.ImportFrom | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.lineno <= line <= (node.end_lineno or node.lineno):
-            return node
-    return None
+def _import_from_at(ctx: ActionContext, tree: ast.Module, line: int) -> ast.ImportFrom | None:
+    key = f"did-you-mean:imports-from:{ctx.diagnostic.file}"
+    if key not in ctx.cache:
+        ctx.cache[key] = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    nodes: list[ast.ImportFrom] = ctx.cache[key]
+    return next((node for node in nodes if node.lineno <= line <= (node.end_lineno or node.lineno)), None)
 
 
 def _occurrences(tokens: list[tokenize.TokenInfo], problem: _Problem, first: int, last: int) -> list[tuple[int, int]]:

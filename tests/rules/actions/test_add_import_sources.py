@@ -1,0 +1,146 @@
+"""add-import finds the homes that real projects' removed imports had (bench/real_projects.py): the project's
+own modules, private names of its own package, namespace packages, and standard-library submodules.
+
+Each case is a breakage measured on a real library, rebuilt small; real ruff output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from healer.rules.actions.add_import import run
+from healer.rules.actions.did_you_mean import run as did_you_mean
+from healer.rules.outcome import Proposal
+
+from .helpers_python import RUFF, applied, check, pick, propose, write
+
+LINT = (*RUFF, "--select", "F", ".")
+
+
+def fixed_by(root: Path, file: str, where: Path) -> tuple[str, str]:
+    """The one F821 in `file` fixed: (the proposal's title, the file after it), checked lint-clean."""
+    found, output = check(root, LINT)
+    undefined = [d for d in found if d.code == "F821" and d.file == file]
+    assert undefined, found
+    result = propose(root, undefined[0], found, output, run)
+    assert isinstance(result, Proposal), found
+    assert propose(root, undefined[0], found, output, did_you_mean) is None  # an import, never a rename
+    fixed = applied(root, result, where)
+    assert check(fixed, LINT)[0] == []
+    return result.title, (fixed / file).read_text()
+
+
+def test_a_flat_module_used_through_a_decorator(tmp_path: Path) -> None:
+    # six: `import six` gone from test_six.py, whose `@six.add_metaclass(...)` had read as a call of `six`.
+    tests = "@six.add_metaclass(type)\nclass Meta:\n    pass\n\n\ndef test_py3() -> None:\n    assert six.PY3\n"
+    root = write(
+        tmp_path / "p", {"six.py": "PY3 = True\n\n\ndef add_metaclass(m):\n    return m\n", "test_six.py": tests}
+    )
+
+    title, after = fixed_by(root, "test_six.py", tmp_path / "fixed")
+
+    assert title == "import six"
+    assert after == "import six\n\n\n" + tests
+
+
+def test_the_package_itself_from_its_tests(tmp_path: Path) -> None:
+    # markupsafe: `import markupsafe` gone from tests/test_ext_init.py (src layout).
+    tests = "import pytest\n\n\ndef test_version() -> None:\n    assert markupsafe.Markup\n    assert pytest\n"
+    root = write(
+        tmp_path / "p",
+        {"src/markupsafe/__init__.py": "class Markup(str):\n    pass\n", "tests/test_ext_init.py": tests},
+    )
+
+    title, after = fixed_by(root, "tests/test_ext_init.py", tmp_path / "fixed")
+
+    assert title == "import markupsafe"
+    assert after.startswith("import pytest\n\nimport markupsafe\n")
+
+
+def test_a_submodule_of_the_files_own_package_in_its_relative_style(tmp_path: Path) -> None:
+    # iniconfig: `from . import _parse` gone from src/iniconfig/__init__.py.
+    init = (
+        "from .exceptions import ParseError\n\n\ndef load(text: str) -> object:\n    return _parse.parse_lines(text)\n"
+    )
+    root = write(
+        tmp_path / "p",
+        {
+            "src/iniconfig/__init__.py": init + "\n\n__all__ = ['ParseError']\n",
+            "src/iniconfig/_parse.py": "def parse_lines(text: str) -> list[str]:\n    return text.splitlines()\n",
+            "src/iniconfig/exceptions.py": "class ParseError(Exception):\n    pass\n",
+        },
+    )
+
+    title, after = fixed_by(root, "src/iniconfig/__init__.py", tmp_path / "fixed")
+
+    assert title == "from . import _parse"
+    assert after.startswith("from . import _parse\nfrom .exceptions import ParseError\n")
+
+
+def test_a_private_name_of_a_sibling_module(tmp_path: Path) -> None:
+    # cachetools: `from ._descriptor import _MethodDescriptor` gone from src/cachetools/_cachedmethod.py.
+    method = "from ._keys import hashkey\n\n\ndef cachedmethod() -> object:\n    return _MethodDescriptor(hashkey)\n"
+    root = write(
+        tmp_path / "p",
+        {
+            "src/cachetools/__init__.py": "",
+            "src/cachetools/_keys.py": "def hashkey() -> int:\n    return 1\n",
+            "src/cachetools/_descriptor.py": "class _MethodDescriptor:\n    def __init__(self, key: object) -> None:\n"
+            "        self.key = key\n",
+            "src/cachetools/_cachedmethod.py": method,
+        },
+    )
+
+    title, _after = fixed_by(root, "src/cachetools/_cachedmethod.py", tmp_path / "fixed")
+
+    assert title == "from ._descriptor import _MethodDescriptor"
+
+
+def test_a_private_name_is_never_taken_from_another_package(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "p",
+        {
+            "vendored/__init__.py": "_helper = 1\n",
+            "app/__init__.py": "",
+            "app/main.py": "def f() -> int:\n    return _helper\n",
+        },
+    )
+    found, output = check(root, LINT)
+
+    assert propose(root, pick(found, code="F821"), found, output, run) is None
+
+
+def test_a_name_of_a_namespace_package_merged_into_its_import(tmp_path: Path) -> None:
+    # jaraco.functools: `retry` dropped from `from jaraco.functools import Throttler, retry`; `jaraco/` has
+    # no __init__.py (PEP 420), so the package had been invisible.
+    tests = "from jaraco.functools import Throttler\n\n\ndef test_retry() -> None:\n    assert retry(Throttler)\n"
+    root = write(
+        tmp_path / "p",
+        {
+            "jaraco/functools/__init__.py": "class Throttler:\n    pass\n\n\ndef retry(f: object) -> object:\n"
+            "    return f\n",
+            "test_functools.py": tests,
+        },
+    )
+
+    title, after = fixed_by(root, "test_functools.py", tmp_path / "fixed")
+
+    assert title == "from jaraco.functools import retry"
+    assert after.startswith("from jaraco.functools import Throttler, retry\n")
+
+
+def test_a_standard_library_submodule_and_a_types_name(tmp_path: Path) -> None:
+    # jaraco.functools: `from unittest import mock`; markupsafe's conftest: `from types import ModuleType`.
+    tests = "import pytest\n\n\ndef test_x() -> None:\n    assert mock.Mock()\n    assert pytest\n"
+    conftest = "def load(name: str) -> ModuleType:\n    return __import__(name)\n"
+    title, after = fixed_by(write(tmp_path / "p", {"test_x.py": tests}), "test_x.py", tmp_path / "fixed")
+    assert title == "from unittest import mock"
+    assert after.startswith("from unittest import mock\n\nimport pytest\n")
+    title, after = fixed_by(write(tmp_path / "q", {"conftest.py": conftest}), "conftest.py", tmp_path / "fixed2")
+    assert title == "from types import ModuleType"
+
+
+def test_a_called_name_is_not_a_module(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {"pkg/__init__.py": "", "pkg/util.py": "X = 1\n", "app.py": "print(util())\n"})
+    found, output = check(root, LINT)
+
+    assert propose(root, pick(found, code="F821"), found, output, run) is None
