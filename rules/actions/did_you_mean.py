@@ -23,6 +23,7 @@ import ast
 import builtins
 import difflib
 import importlib
+import os
 import re
 import sys
 import tokenize
@@ -31,6 +32,7 @@ from typing import Literal, NamedTuple
 from healer.diagnostics.symbols import one_slip_apart, undefined_name, unused_import
 from healer.patch.patch import FileEdit
 from healer.rules.actions.add_import import importable
+from healer.rules.actions.module_names import bound_in, module_names
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 
@@ -50,7 +52,11 @@ class _Problem(NamedTuple):
 
 _RUNTIME: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"^name '(?P<wrong>\w+)' is not defined"), "name"),
-    (re.compile(r"^module '(?P<module>[\w.]+)' has no attribute '(?P<wrong>\w+)'"), "attribute"),
+    # A module read while it is still being imported (a circular import) is "partially initialized".
+    (
+        re.compile(r"^(?:partially initialized )?module '(?P<module>[\w.]+)' has no attribute '(?P<wrong>\w+)'"),
+        "attribute",
+    ),
     (re.compile(r"^(?:type object )?'(?P<owner>[\w.]+)'(?: object)? has no attribute '(?P<wrong>\w+)'"), "attribute"),
     # `from . import x` of a package's own submodule names the package "partially initialized".
     (
@@ -66,8 +72,6 @@ _MYPY: tuple[tuple[re.Pattern[str], Kind], ...] = (
 _SUGGESTED = re.compile(r"""(?:Did you mean: '(?P<python>\w+)'\?|(?:did you mean|maybe) "(?P<mypy>\w+)"\?)$""")
 _CUTOFF = 0.8
 """Stricter than the interpreter, which offers `math` for `Path`: a computed guess must be close."""
-# Importing these has side effects; their names are never worth it.
-_NEVER_IMPORT = frozenset({"antigravity", "this", "idlelib", "turtledemo", "__main__"})
 
 
 def run(ctx: ActionContext) -> Proposal | None:
@@ -92,7 +96,16 @@ def run(ctx: ActionContext) -> Proposal | None:
     if problem.kind == "name" and _towards_the_typo(ctx, tree, problem.wrong, suggestion):
         return None
     first, last = (statement.lineno, statement.end_lineno or statement.lineno) if statement else (diagnostic.line,) * 2
+    file = diagnostic.file
     spots = _occurrences(tokens, problem, first, last)
+    if not spots and problem.kind == "attribute" and problem.module is not None:
+        # A module's `__getattr__` raised it (toolz): the place is that raise, the typo is in a caller.
+        caller = _caller_naming(ctx, problem.wrong)
+        source = ctx.parsed(caller[0]) if caller is not None else None
+        if caller is None or source is None:
+            return None
+        file, before, text, tokens = caller[0], source.data, source.text, list(source.tokens)
+        spots = _occurrences(tokens, problem, caller[1], caller[1])
     if len(spots) != 1:
         return None
     if problem.kind == "import" and len(_occurrences(tokens, problem._replace(kind="name"), 1, len(tokens))) > 1:
@@ -104,8 +117,27 @@ def run(ctx: ActionContext) -> Proposal | None:
     after = "".join(lines).encode("utf-8")
     return Proposal(
         title=f"{problem.wrong} -> {suggestion}",
-        edits=(FileEdit(path=diagnostic.file, before=before, after=after),),
+        edits=(FileEdit(path=file, before=before, after=after),),
     )
+
+
+_FRAME_ROW = re.compile(r"(?P<file>[^\s:<>][^:]*?\.py):(?P<line>\d+): in \w+")
+
+
+def _caller_naming(ctx: ActionContext, attribute: str) -> tuple[str, int] | None:
+    """The one frame of the failing output (`tests/test_x.py:12: in test_y`) whose line reads `.attribute`."""
+    found: set[tuple[str, int]] = set()
+    pattern = re.compile(rf"\.\s*{re.escape(attribute)}\b")
+    for row in ctx.output.splitlines():
+        match = _FRAME_ROW.match(row.strip())
+        if match is None or os.path.isabs(match["file"]) or ".." in match["file"].split("/"):
+            continue
+        source = ctx.parsed(match["file"])
+        number = int(match["line"])
+        lines = source.text.splitlines() if source is not None else []
+        if 0 < number <= len(lines) and pattern.search(lines[number - 1]):
+            found.add((match["file"], number))
+    return found.pop() if len(found) == 1 else None
 
 
 def _towards_the_typo(ctx: ActionContext, tree: ast.Module, wrong: str, suggestion: str) -> bool:
@@ -225,7 +257,7 @@ def _compute(ctx: ActionContext, problem: _Problem, tree: ast.Module) -> str | N
         line = ctx.diagnostic.line or 0
         return _closest(problem.wrong, _names_in_scope(tree, line) | set(dir(builtins)))
     if problem.module is not None:
-        names = _module_names(ctx, problem.module)
+        names = module_names(ctx, problem.module)
         return _closest(problem.wrong, names) if names else None
     if problem.owner is not None:
         names = _class_attributes(tree, problem.owner.rsplit(".", 1)[-1])
@@ -251,11 +283,47 @@ def _class_attributes(tree: ast.Module, name: str) -> set[str]:
         seen.add(current)
         names |= _own_attributes(found[0])
         pending.extend(base.id for base in found[0].bases if isinstance(base, ast.Name))
+        for base in found[0].bases:
+            inherited = _stdlib_class(tree, base)
+            if inherited is not None:  # `self.assertEqual` of a unittest.TestCase
+                names |= {name for name in dir(inherited) if not name.startswith("__")}
     return names
 
 
+def _stdlib_class(tree: ast.Module, base: ast.expr) -> type | None:
+    """The standard-library class a base expression names through the module's imports, if it is one."""
+    if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+        module, attribute = _imported_as(tree, base.value.id, module_only=True), base.attr
+    elif isinstance(base, ast.Name):
+        found = _imported_as(tree, base.id, module_only=False)
+        module, attribute = found.rpartition(":")[0::2] if found and ":" in found else (None, "")
+    else:
+        return None
+    if not module or module.split(".")[0] not in sys.stdlib_module_names or not attribute:
+        return None
+    try:
+        value = getattr(importlib.import_module(module), attribute, None)
+    except Exception:  # a module that fails to import names no class
+        return None
+    return value if isinstance(value, type) else None
+
+
+def _imported_as(tree: ast.Module, name: str, *, module_only: bool) -> str | None:
+    """What a top-level import binds `name` to: `module` for `import module`, `module:attr` for `from ...`."""
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if (alias.asname or alias.name.split(".")[0]) == name:
+                    return alias.name if alias.asname else name
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module and not module_only:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return f"{node.module}:{alias.name}"
+    return None
+
+
 def _own_attributes(cls: ast.ClassDef) -> set[str]:
-    names = _bound_in(cls.body)
+    names = bound_in(cls.body)
     for statement in cls.body:
         if isinstance(statement, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "__slots__" for t in statement.targets
@@ -302,7 +370,7 @@ def _closest(wrong: str, candidates: set[str]) -> str | None:
 
 def _names_in_scope(tree: ast.Module, line: int) -> set[str]:
     """Names bound at module level and in every function or class around `line`."""
-    names = _bound_in(tree.body)
+    names = bound_in(tree.body)
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             continue
@@ -313,64 +381,5 @@ def _names_in_scope(tree: ast.Module, line: int) -> set[str]:
         every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
         names.update(a.arg for a in every)
         if not isinstance(node, ast.Lambda):
-            names |= _bound_in(node.body)
+            names |= bound_in(node.body)
     return names
-
-
-def _bound_in(statements: list[ast.stmt]) -> set[str]:
-    # Nested functions and classes bind their own name here, and nothing else.
-    names: set[str] = set()
-    pending: list[ast.AST] = list(statements)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        pending.extend(ast.iter_child_nodes(node))
-    return names
-
-
-def _submodules(ctx: ActionContext, folder: str) -> set[str]:
-    """The modules and packages directly inside a package's folder."""
-    found: set[str] = set()
-    for path in ctx.paths():
-        if not path.startswith(f"{folder}/"):
-            continue
-        rest = path[len(folder) + 1 :]
-        if rest.endswith(".py") and "/" not in rest and rest != "__init__.py":
-            found.add(rest[:-3])
-        elif rest.count("/") == 1 and rest.endswith("/__init__.py"):
-            found.add(rest.split("/", 1)[0])
-    return {name for name in found if name.isidentifier()}
-
-
-def _module_names(ctx: ActionContext, module: str) -> set[str]:
-    """The names `module` defines: from its source when the project holds it, else from the standard library."""
-    parts = module.split(".")
-    for base in ("", "src/"):
-        stem = base + "/".join(parts)
-        for path in (f"{stem}.py", f"{stem}/__init__.py"):
-            content = ctx.read(path)
-            if content is None:
-                continue
-            try:
-                names = _bound_in(ast.parse(content).body)
-            except (SyntaxError, ValueError):
-                return set()
-            if path.endswith("/__init__.py"):
-                names |= _submodules(ctx, stem)  # `from . import keys` imports a submodule
-            return names
-    if parts[0] not in sys.stdlib_module_names or parts[0] in _NEVER_IMPORT:
-        return set()
-    try:
-        return {name for name in dir(importlib.import_module(module)) if not name.startswith("__")}
-    except Exception:  # A module that fails to import offers no names; the round goes on.
-        return set()

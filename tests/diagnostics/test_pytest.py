@@ -164,3 +164,26 @@ def test_a_conftest_that_cannot_be_imported_is_one_blocking_failure_at_its_cause
     findings = pytest_parser.parse(run.stdout + run.stderr)
 
     assert fields(findings) == [("conftest.py", "shop/cart.py", 10, "NameError", "name '_smu' is not defined")]
+
+
+def test_a_doctest_that_raised_is_placed_where_it_raised(tmp_path: Path, run_module: RunModule) -> None:
+    """jaraco.functools: `functools.partiaal` in a function its doctests call read as `[doctest] ...` at the
+    docstring, twice (block and summary), and no rule saw the AttributeError."""
+    (tmp_path / "splat.py").write_text(
+        '"""Helpers."""\n\nimport functools\n\n\ndef splat(func):\n    """Call with a tuple.\n\n'
+        "    >>> splat(print)((1, 2))\n    1 2\n    \"\"\"\n"
+        "    return functools.partiaal(lambda args: func(*args))\n\n\n"
+        'def plain():\n    """\n    >>> 1 + 1\n    3\n    """\n',
+        encoding="utf-8",
+    )
+    options = ["pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path), "--doctest-modules"]
+    run = run_module(tmp_path, [*options, "splat.py"])
+    assert "UNEXPECTED EXCEPTION: AttributeError" in run.stdout
+
+    findings = sorted(fields(pytest_parser.parse(run.stdout)), key=str)
+
+    assert [(node, line, code, message) for node, _file, line, code, message in findings] == [
+        ("splat.py::splat.plain", 17, None, "[doctest] splat.plain"),
+        ("splat.py::splat.splat", 12, "AttributeError", "module 'functools' has no attribute 'partiaal'"),
+    ]
+    assert [file.endswith("splat.py") for _node, file, *_ in findings] == [True, True]

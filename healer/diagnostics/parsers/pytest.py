@@ -7,6 +7,11 @@ lines (`tests/test_x.py:12: AssertionError`, `calc.py:6: in divide`) give the
 place, and whose `E` lines give the exception. A block is matched to its
 summary line by name; a run without a summary (`-rN`) still yields the blocks.
 
+A doctest that raised (`UNEXPECTED EXCEPTION: ...`, then a plain traceback)
+is placed where the exception was raised, in the user's code, with the
+exception's type and message: the docstring line pytest gives is only where
+the example stands.
+
 A conftest.py that cannot be imported stops pytest before any section is
 printed (`ImportError while loading conftest '...'`, then the frames and the
 `E` lines): that is one blocking failure, placed at its innermost own frame,
@@ -34,6 +39,8 @@ _EXCEPTION_ONLY = re.compile(_EXCEPTION_NAME)
 _SECTIONS = ("FAILURES", "ERRORS")
 _CONFTEST = re.compile(r"ImportError while loading conftest '(?P<path>[^']+)'\.")
 _BLOCK_PREFIXES = ("ERROR at setup of ", "ERROR at teardown of ", "ERROR collecting ")
+_DOCTEST = "[doctest] "
+_UNEXPECTED = "UNEXPECTED EXCEPTION: "
 
 
 @dataclass
@@ -45,6 +52,10 @@ class _Block:
     errors: list[str] = field(default_factory=list)
     exception: str | None = None
     """The exception named by the final location line, e.g. `AssertionError`."""
+    raised: list[tuple[str, int]] | None = None
+    """A doctest's traceback frames, once its `UNEXPECTED EXCEPTION` line was seen."""
+    raised_error: str | None = None
+    """That traceback's last line: `AttributeError: module 'functools' has no attribute 'partiaal'`."""
 
 
 def parse(text: str) -> list[Finding]:
@@ -110,6 +121,17 @@ def _conftest_failure(rows: list[str]) -> Finding | None:
 
 
 def _read_block_row(block: _Block, row: str) -> None:
+    if row.startswith(_UNEXPECTED):
+        block.raised = []
+        return
+    if block.raised is not None:
+        frame = _EMBEDDED_FRAME.match(row)
+        if frame is not None and not frame["file"].startswith("<"):  # `<doctest x[2]>` is the example itself
+            block.raised.append((frame["file"], int(frame["line"])))
+            return
+        if _EXCEPTION.match(row):
+            block.raised_error = row.strip()
+            return
     if row.startswith("E "):
         error = row[1:].strip()
         block.errors.append(error)
@@ -140,6 +162,8 @@ def _read_summary(rows: list[str]) -> list[tuple[str, str, str | None]]:
 
 def _block_target(name: str) -> str:
     """What the block header names, in node-id form: `TestX.test_y` -> `TestX::test_y`."""
+    if name.startswith(_DOCTEST):
+        return name[len(_DOCTEST) :]  # a dotted object name, as the summary's node id ends
     for prefix in _BLOCK_PREFIXES:
         if name.startswith(prefix):
             name = name[len(prefix) :]
@@ -161,6 +185,10 @@ def _from_block(block: _Block, node: str | None, summary_message: str | None) ->
     place = innermost_own_frame(block.frames)
     message, kind = _exception(block.errors)
     kind = kind or block.exception
+    if block.raised_error is not None:
+        own = [frame for frame in block.raised or [] if not is_library_path(frame[0])]
+        place = own[-1] if own else place
+        message, kind = _exception([block.raised_error])
     if node is None:
         node = _node_from_block(block)
     return Finding(
