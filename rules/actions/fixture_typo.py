@@ -7,7 +7,9 @@ pytest's error block names the place and the choices:
     E       fixture 'tmp_thng' not found
     >       available fixtures: cache, capsys, ..., tmp_thing, ...
 
-When exactly one available fixture is close (difflib), the parameter of that one function is
+The choices are the available fixtures, `request` (which pytest never lists) and the
+test's own `parametrize` argument names (`expeected` for `"input, expected"`).
+When exactly one choice is close (difflib), the parameter of that one function is
 renamed, with the uses of it in that function's body (a rename that left `tmp_thng` in the body
 would trade the setup error for a NameError). Nothing else in the file changes. A name requested
 another way (`usefixtures`, a fixture's own parameter elsewhere), no close match, several close
@@ -27,6 +29,8 @@ from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 
 _NOT_FOUND = re.compile(r"fixture '(?P<name>\w+)' not found")
+# A misspelt parameter of `@pytest.mark.parametrize("value, expected", ...)` fails collection this way.
+_UNUSED_ARGUMENT = re.compile(r"In (?P<node>\S+?): function uses no argument '(?P<name>\w+)'")
 _PLACE = re.compile(r"file (?P<file>.+), line (?P<line>\d+)")
 _DEF = re.compile(r"\s*(?:async\s+)?def\s+(?P<function>\w+)\s*\(")
 _AVAILABLE = re.compile(r"[>\s]*available fixtures: (?P<names>.*)")
@@ -43,6 +47,9 @@ class _Request(NamedTuple):
 
 
 def run(ctx: ActionContext) -> Proposal | None:
+    unused = _UNUSED_ARGUMENT.search(ctx.diagnostic.message)
+    if unused is not None:
+        return _parametrized_typo(ctx, unused["node"], unused["name"])
     match = _NOT_FOUND.search(ctx.diagnostic.message)
     if match is None:
         return None
@@ -50,10 +57,6 @@ def run(ctx: ActionContext) -> Proposal | None:
     request = _request(ctx, name)
     if request is None:
         return None
-    close = difflib.get_close_matches(name, [f for f in request.available if f != name], n=2, cutoff=_CUTOFF)
-    if len(close) != 1:
-        return None
-    replacement = close[0]
     before = ctx.read(request.file)
     if before is None:
         return None
@@ -62,20 +65,18 @@ def run(ctx: ActionContext) -> Proposal | None:
     except (SyntaxError, ValueError):
         return None
     function = _function(tree, request)
-    spots = _spots(function, name, replacement, _bound_at_top(tree)) if function is not None else None
+    # pytest never lists `request`, and a parametrized argument is no fixture: both are names a test may ask for.
+    choices = {*request.available, "request", *(_parametrized(function) if function is not None else ())}
+    close = difflib.get_close_matches(name, sorted(choices - {name}), n=2, cutoff=_CUTOFF)
+    if len(close) != 1:
+        return None
+    replacement = close[0]
+    # A module-level fixture function is what a body reading its name meant (iniconfig's `expected`).
+    others = _bound_at_top(tree) - _fixtures_defined(tree)
+    spots = _spots(function, name, replacement, others) if function is not None else None
     if not spots:
         return None
-    lines = before.splitlines(keepends=True)
-    encoded, new = name.encode(), replacement.encode()
-    for row, column in sorted(spots, reverse=True):
-        line = lines[row - 1]
-        if line[column : column + len(encoded)] != encoded:
-            return None
-        lines[row - 1] = line[:column] + new + line[column + len(encoded) :]
-    return Proposal(
-        title=f"fixture {name} -> {replacement} in {request.function}",
-        edits=(FileEdit(path=request.file, before=before, after=b"".join(lines)),),
-    )
+    return _renamed(request.file, before, spots, name, replacement, request.function)
 
 
 def _request(ctx: ActionContext, name: str) -> _Request | None:
@@ -124,6 +125,69 @@ def _function(tree: ast.Module, request: _Request) -> Function | None:
     return named[0] if len(named) == 1 else None
 
 
+def _parametrized_typo(ctx: ActionContext, node: str, name: str) -> Proposal | None:
+    """`def test_next(value, expeected)` under `parametrize("value, expected", ...)`: the one parameter close
+    to the parametrized name that nothing else supplies is renamed to it."""
+    path, _, function_name = node.partition("::")
+    file = relative_to_root(path, root=ctx.root, cwd=ctx.root)
+    before = ctx.read(file)
+    if before is None:
+        return None
+    try:
+        tree = ast.parse(before)
+    except (SyntaxError, ValueError):
+        return None
+    short = function_name.split("::")[-1].split("[", 1)[0]
+    functions = [n for n in ast.walk(tree) if isinstance(n, Function) and n.name == short]
+    if len(functions) != 1:
+        return None
+    function = functions[0]
+    arguments = function.args
+    parameters = [a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]]
+    loose = [p for p in parameters if p not in _parametrized(function) and p not in ("self", "cls")]
+    close = difflib.get_close_matches(name, loose, n=2, cutoff=_CUTOFF)
+    if len(close) != 1:
+        return None
+    wrong = close[0]
+    spots = _spots(function, wrong, name, _bound_at_top(tree))
+    if not spots:
+        return None
+    return _renamed(file, before, spots, wrong, name, function.name)
+
+
+def _renamed(
+    file: str, before: bytes, spots: list[tuple[int, int]], name: str, replacement: str, function: str
+) -> Proposal | None:
+    lines = before.splitlines(keepends=True)
+    encoded, new = name.encode(), replacement.encode()
+    for row, column in sorted(spots, reverse=True):
+        line = lines[row - 1]
+        if line[column : column + len(encoded)] != encoded:
+            return None
+        lines[row - 1] = line[:column] + new + line[column + len(encoded) :]
+    return Proposal(
+        title=f"fixture {name} -> {replacement} in {function}",
+        edits=(FileEdit(path=file, before=before, after=b"".join(lines)),),
+    )
+
+
+def _parametrized(function: Function) -> set[str]:
+    """The argument names of the function's `@pytest.mark.parametrize("a, b", ...)` decorators."""
+    names: set[str] = set()
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and decorator.args):
+            continue
+        called = decorator.func
+        if not (isinstance(called, ast.Attribute) and called.attr == "parametrize"):
+            continue
+        first = decorator.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.update(part.strip() for part in first.value.split(","))
+        elif isinstance(first, ast.List | ast.Tuple):
+            names.update(e.value for e in first.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return {name for name in names if name.isidentifier()}
+
+
 def _spots(function: Function, name: str, replacement: str, module_names: set[str]) -> list[tuple[int, int]]:
     """Where `name` is the parameter and its uses in the body; empty when renaming is not safe.
 
@@ -165,6 +229,20 @@ def _bound_in(function: Function) -> set[str]:
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 bound.add(node.name)
     return bound
+
+
+def _fixtures_defined(tree: ast.Module) -> set[str]:
+    """The module's top-level functions decorated with `@pytest.fixture` / `@fixture` (called or not)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, Function):
+            continue
+        for decorator in node.decorator_list:
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            spelled = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", None)
+            if spelled == "fixture":
+                names.add(node.name)
+    return names
 
 
 def _bound_at_top(tree: ast.Module) -> set[str]:

@@ -33,6 +33,9 @@ _BLOCK = re.compile(r"_+ (?P<name>.+?) _+")  # pytest narrows the rule to one `_
 _SUMMARY = re.compile(r"(?P<kind>FAILED|ERROR|XPASS\(strict\)) (?P<node>\S.*?)(?: - (?P<message>.*))?")
 _LOCATION = re.compile(r"(?P<file>[^\s<:][^:]*?|[A-Za-z]:[\\/][^:]*?):(?P<line>\d+): ?(?P<tail>.*)")
 _EMBEDDED_FRAME = re.compile(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
+# A fixture lookup error names the requesting functions as `file PATH, line N` and ends with `PATH:N`.
+_REQUESTER = re.compile(r"file (?P<file>.+\.py), line (?P<line>\d+)")
+_BARE_LOCATION = re.compile(r"(?P<file>[^\s<:][^:]*?\.py):(?P<line>\d+)")
 _EXCEPTION_NAME = r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Skipped)"
 _EXCEPTION = re.compile(rf"(?P<type>{_EXCEPTION_NAME})(?:: |$)")
 _EXCEPTION_ONLY = re.compile(_EXCEPTION_NAME)
@@ -56,6 +59,9 @@ class _Block:
     """A doctest's traceback frames, once its `UNEXPECTED EXCEPTION` line was seen."""
     raised_error: str | None = None
     """That traceback's last line: `AttributeError: module 'functools' has no attribute 'partiaal'`."""
+    said: str | None = None
+    """A collection error's first plain line, when it has no `E` lines: pytest prints some reasons plainly
+    (`In test_x.py::t: function uses no argument 'y'`), and the summary cuts them short."""
 
 
 def parse(text: str) -> list[Finding]:
@@ -139,11 +145,17 @@ def _read_block_row(block: _Block, row: str) -> None:
         if embedded is not None:
             block.frames.append((embedded["file"], int(embedded["line"])))
         return
+    place = _REQUESTER.fullmatch(row) or _BARE_LOCATION.fullmatch(row)
+    if place is not None:
+        block.frames.append((place["file"], int(place["line"])))
+        return
     location = _LOCATION.fullmatch(row)
     if location is not None:
         block.frames.append((location["file"], int(location["line"])))
         tail = location["tail"].strip()
         block.exception = tail if _EXCEPTION_ONLY.fullmatch(tail) else block.exception
+    elif block.said is None and block.name.startswith("ERROR collecting ") and row.strip()[:1].isalpha():
+        block.said = row.strip()
 
 
 def _read_summary(rows: list[str]) -> list[tuple[str, str, str | None]]:
@@ -167,7 +179,10 @@ def _block_target(name: str) -> str:
     for prefix in _BLOCK_PREFIXES:
         if name.startswith(prefix):
             name = name[len(prefix) :]
-            return name if prefix == "ERROR collecting " else name.replace(".", "::")
+            if prefix == "ERROR collecting ":
+                return name
+            head, bracket, params = name.partition("[")  # a parameter's id may hold dots: `[markupsafe._native]`
+            return head.replace(".", "::") + bracket + params
     head, bracket, params = name.partition("[")
     return head.replace(".", "::") + bracket + params
 
@@ -193,7 +208,7 @@ def _from_block(block: _Block, node: str | None, summary_message: str | None) ->
         node = _node_from_block(block)
     return Finding(
         tool=TOOL,
-        message=message or summary_message or block.name,
+        message=message or block.said or summary_message or block.name,
         file=place[0] if place else _node_file(node),
         line=place[1] if place else None,
         code=kind,

@@ -113,3 +113,56 @@ def test_only_the_parameter_was_mistyped_and_the_body_reads_the_fixture(tmp_path
     fixed = applied(root, result, tmp_path / "fixed")
     assert (fixed / "test_env.py").read_text() == tests.replace("monkypatch", "monkeypatch")
     assert check(fixed, PYTEST)[0] == []
+
+
+def test_a_parametrized_argument_misspelt_in_the_signature(tmp_path: Path) -> None:
+    # iniconfig's `test_tokenize(input, expeected)`: pytest calls a misspelt parametrize argument a fixture.
+    tests = (
+        "import pytest\n\n\n@pytest.mark.parametrize('value, expected', [(1, 2), (2, 3)])\n"
+        "def test_next(value: int, expeected: int) -> None:\n    assert value + 1 == expeected\n"
+    )
+    root = write(tmp_path / "p", {"test_next.py": tests})
+    found, output = check(root, PYTEST)
+
+    result = propose(root, found[0], found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert result.edits[0].after == tests.replace("expeected", "expected").encode()
+    assert check(applied(root, result, tmp_path / "fixed"), PYTEST)[0] == []
+
+
+def test_request_which_pytest_never_lists_in_an_autouse_conftest_fixture(tmp_path: Path) -> None:
+    # markupsafe's conftest: `def _mod(reequest)` of a parametrized autouse fixture; the ids hold dots.
+    conftest = (
+        "import pytest\n\n\n@pytest.fixture(autouse=True, params=['a.b', 'c.d'])\n"
+        "def _mod(reequest: pytest.FixtureRequest) -> None:\n    assert request.param\n"
+    )
+    root = write(tmp_path / "p", {"conftest.py": conftest, "test_x.py": "def test_x() -> None:\n    assert True\n"})
+    found, output = check(root, PYTEST)
+    assert "request" not in output.split("available fixtures:")[1].split("\n")[0].split(", ")
+    assert {(d.file, d.line, d.node_id) for d in found} == {
+        ("conftest.py", 4, "test_x.py::test_x[a.b]"),
+        ("conftest.py", 4, "test_x.py::test_x[c.d]"),
+    }
+
+    result = propose(root, found[0], found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert result.edits[0].after == conftest.replace("reequest", "request").encode()
+    assert check(applied(root, result, tmp_path / "fixed"), PYTEST)[0] == []
+
+
+def test_the_body_reads_the_module_level_fixture_it_meant(tmp_path: Path) -> None:
+    # iniconfig: fixtures `expected` and `input` defined in the test module itself; the body reads `expected`.
+    tests = (
+        "import pytest\n\n\n@pytest.fixture\ndef expected() -> int:\n    return 2\n\n\n"
+        "def test_two(expeted: int) -> None:\n    assert expected == 2\n"
+    )
+    root = write(tmp_path / "p", {"test_two.py": tests})
+    found, output = check(root, PYTEST)
+
+    result = propose(root, found[0], found, output, run)
+
+    assert isinstance(result, Proposal)
+    assert result.edits[0].after == tests.replace("expeted", "expected").encode()
+    assert check(applied(root, result, tmp_path / "fixed"), PYTEST)[0] == []
