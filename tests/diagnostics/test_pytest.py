@@ -171,7 +171,7 @@ def test_a_doctest_that_raised_is_placed_where_it_raised(tmp_path: Path, run_mod
     docstring, twice (block and summary), and no rule saw the AttributeError."""
     (tmp_path / "splat.py").write_text(
         '"""Helpers."""\n\nimport functools\n\n\ndef splat(func):\n    """Call with a tuple.\n\n'
-        "    >>> splat(print)((1, 2))\n    1 2\n    \"\"\"\n"
+        '    >>> splat(print)((1, 2))\n    1 2\n    """\n'
         "    return functools.partiaal(lambda args: func(*args))\n\n\n"
         'def plain():\n    """\n    >>> 1 + 1\n    3\n    """\n',
         encoding="utf-8",

@@ -94,7 +94,7 @@ def test_a_method_a_unittest_case_inherits(tmp_path: Path) -> None:
     )
     root = write(tmp_path / "p", {"tests/__init__.py": "", "tests/test_case.py": tests})
 
-    fix, fixed = one_fix(root, (PYTHON, "-m", "unittest", "discover", "-s", "tests", "-t", "."), tmp_path / "fixed")
+    fix, _fixed = one_fix(root, (PYTHON, "-m", "unittest", "discover", "-s", "tests", "-t", "."), tmp_path / "fixed")
 
     assert fix.title == "asserrtEqual -> assertEqual"
 
@@ -107,6 +107,6 @@ def test_a_doctest_that_raised_in_the_function_it_calls(tmp_path: Path) -> None:
     )
     root = write(tmp_path / "p", {"splat.py": module})
 
-    fix, fixed = one_fix(root, (*PYTEST, "--doctest-modules", "splat.py"), tmp_path / "fixed")
+    _fix, fixed = one_fix(root, (*PYTEST, "--doctest-modules", "splat.py"), tmp_path / "fixed")
 
     assert (fixed / "splat.py").read_text() == module.replace("partiaal", "partial")
