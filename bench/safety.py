@@ -9,7 +9,11 @@ run it again), and compares the working tree, the git directory and the
 stash list before and after. It prints trials per second, how often each
 operation was applied, the outcomes, and every violation with its replay.
 
-Run: .venv/bin/python bench/safety.py [--trials 10000] [--jobs N] [--seed S]
+With --busy the trials run beside CPU burners (three per core unless
+--burners says otherwise), and the load average is printed with the counts:
+zero violations is the only passing figure there too.
+
+Run: .venv/bin/python bench/safety.py [--trials 10000] [--jobs N] [--seed S] [--busy [--burners N]]
 Replay one trial: .venv/bin/python bench/safety.py --replay '<json>' --keep
 """
 
@@ -30,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as seeded
 
+from bench.busy import busy, default_burners, load
 from tests.safety.strategies import trials
 from tests.safety.trials import Report, Trial, build_template, describe, isolated_env, run_trial
 
@@ -119,19 +124,24 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the folders of trials with violations")
     parser.add_argument("--replay", metavar="JSON", help="run one trial, as printed with a violation")
     parser.add_argument("--show", type=int, default=20, help="violations printed in full (default 20)")
+    parser.add_argument("--busy", action="store_true", help="run the trials beside CPU burners")
+    parser.add_argument("--burners", type=int, help="spinning processes with --busy (default: 3 per core)")
     args = parser.parse_args()
     if args.replay:
         return replay(args.replay, args.keep)
     jobs = max(1, min(args.jobs, args.trials))
     counts = [args.trials // jobs + (1 if job < args.trials % jobs else 0) for job in range(jobs)]
+    burners = (default_burners() if args.burners is None else max(0, args.burners)) if args.busy else 0
     began = time.monotonic()
     total = Summary()
-    with ProcessPoolExecutor(jobs) as pool:
+    with busy(burners), ProcessPoolExecutor(jobs) as pool:
         for part in pool.map(worker, range(jobs), counts, [args.seed] * jobs, [args.keep] * jobs):
             total.merge(part)
+        loaded = load()
     elapsed = time.monotonic() - began
     rate = total.trials / elapsed
-    print(f"{total.trials} trials in {elapsed:.1f} s with {jobs} jobs: {rate:.2f} trials/s")
+    beside = f" beside {burners} CPU burners (load average {loaded})" if burners else ""
+    print(f"{total.trials} trials in {elapsed:.1f} s with {jobs} jobs{beside}: {rate:.2f} trials/s")
     print(f"10,000 trials at this rate: {10_000 / rate / 60:.1f} min")
     print("operations applied (kind:noop = did nothing in that state):")
     for name, count in sorted(total.ops.items()):

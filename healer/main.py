@@ -244,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument(
         "--hook", dest="hooks", action="append", choices=hooks, help="only this hook (repeatable; default: both)"
     )
+    install.add_argument(
+        "--hooks-path", metavar="DIR",
+        help="install in DIR (relative to the work tree, like core.hooksPath) and point core.hooksPath there in "
+        "this clone; the hooks of the folder git used before are linked in and still run (`uninstall` moves back)",
+    )  # fmt: skip
     uninstall = commands.add_parser(
         "uninstall",
         help="remove healer's git hooks",
@@ -296,10 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
         "undo",
         help="take back an applied fix",
         description="Restore the files an applied fix changed, byte for byte. Refuses if a file was edited "
-        "after the fix was applied. Without ID, the most recent fix still applied.",
+        "(its content, or its mode with chmod) after the fix was applied. Without ID, the most recent fix still "
+        "applied.",
     )
     undo.add_argument("id", nargs="?", metavar="ID", help="the fix to undo (as `healer log` shows it)")
     undo.add_argument("--json", action="store_true", help="print what was restored as JSON")
+    undo.add_argument(
+        "--force", action="store_true",
+        help="undo even when a file's mode (chmod) changed since the fix was applied; the new mode is kept",
+    )  # fmt: skip
 
     log = commands.add_parser(
         "log",

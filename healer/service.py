@@ -409,15 +409,16 @@ class Healer:
     def reject(self, candidate: Candidate) -> None:
         self.memory.record_decisions([candidate.id], "rejected")
 
-    def undo(self, fix_id: str | None = None) -> UndoneRecord:
-        """Restore the files of an applied fix (the most recent one without `fix_id`), byte for byte.
+    def undo(self, fix_id: str | None = None, *, force: bool = False) -> UndoneRecord:
+        """Restore the files of an applied fix (the most recent one without `fix_id`), byte for byte; a file
+        whose mode changed since is a later edit, and refuses the undo unless `force`.
 
         Works with a broken configuration (the fix may be what broke it): the decision is recorded only if the
         configuration can be read once the files are restored.
         """
         from healer.patch.undo import undo
 
-        record = undo(self.workspace.root, self.workspace.state_dir, fix_id)
+        record = undo(self.workspace.root, self.workspace.state_dir, fix_id, force=force)
         try:
             memory = self.memory
         except HealerError:

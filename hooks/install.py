@@ -191,32 +191,61 @@ def _husky_check(hooks: Path, hook: str) -> None:
         )
 
 
+def _usable_folder(folder: Path) -> None:
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise HealerError(
+            f"{folder} is a file, not a folder: git looks for hooks there (core.hooksPath, or the git directory's "
+            "hooks); move the file away, then install again"
+        )
+
+
 def install(root: Path, hooks: Iterable[str] = shim.HOOKS, python: str | None = None) -> list[Outcome]:
     """Install healer's hooks for the work tree at `root`, calling `python` (default: this interpreter)."""
     folder = hooks_directory(root)
+    _usable_folder(folder)
     interpreter = python or _interpreter()
     outcomes = []
     for hook in hooks:
         _husky_check(folder, hook)
         script = husky_script(folder, hook)
-        if script is not None:
-            outcomes.append(_install_husky(script, hook, root))
-        else:
-            outcomes.append(_install_one(folder, hook, interpreter, root))
+        try:
+            if script is not None:
+                outcomes.append(_install_husky(script, hook, root))
+            else:
+                outcomes.append(_install_one(folder, hook, interpreter, root))
+        except OSError as error:
+            raise HealerError(f"cannot install the {hook} hook in {folder}: {error.strerror or error}") from None
     return outcomes
 
 
 def uninstall(root: Path, hooks: Iterable[str] = shim.HOOKS) -> list[Outcome]:
     """Remove healer's hooks for the work tree at `root`, putting back what they replaced."""
     folder = hooks_directory(root)
+    _usable_folder(folder)
     outcomes = []
     for hook in hooks:
         script = husky_script(folder, hook)
-        if script is not None:
-            outcomes.append(_uninstall_husky(script, hook, root))
-        else:
-            outcomes.append(_uninstall_one(folder, hook))
+        try:
+            if script is not None:
+                outcomes.append(_uninstall_husky(script, hook, root))
+            else:
+                outcomes.append(_uninstall_one(folder, hook))
+        except OSError as error:
+            raise HealerError(f"cannot remove the {hook} hook from {folder}: {error.strerror or error}") from None
     return outcomes
+
+
+def installed(folder: Path) -> list[str]:
+    """The hooks in `folder` that are healer's shims."""
+    found = []
+    for hook in shim.HOOKS:
+        try:
+            data = _read(folder / hook)
+        except HealerError:
+            continue
+        if data is not None and shim.read_shim(data) is not None:
+            found.append(hook)
+    return found
 
 
 def _interpreter() -> str:

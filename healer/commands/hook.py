@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1 (SKIP={stages} skips only the failing stages)"
 
 
-def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]:
+def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[tuple[Snapshot, ...]]:
+    """What to check, in groups: a group's later snapshots are left unchecked once one of them fails."""
     if args.name == "pre-commit":
         from healer.snapshot.snapshot import index_snapshot
 
@@ -40,7 +41,7 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]
         named = frozenset(path.replace(os.sep, "/") for path in args.args)
         if named and staged.touched is not None:
             staged = staged._replace(touched=staged.touched | named)
-        return [staged]
+        return [(staged,)]
     from healer.hooks.pre_push import parse_refs, push_snapshots, refs_from_framework
 
     # git gives the refs on standard input; a person running this by hand has a terminal there.
@@ -50,8 +51,21 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Snapshot]
         raise HealerError(
             "pre-push: no refs to check; git passes them on standard input as '<ref> <sha> <ref> <sha>' lines"
         )
+    if all(ref.deletes for ref in refs):
+        print("healer: pre-push: nothing to check (only deletions)", file=sys.stderr)
+        return []
     remote = args.args[0] if args.args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
-    return push_snapshots(workspace.root, refs, remote)
+    policy = workspace.config.pre_push
+    groups = []
+    for pushed in push_snapshots(workspace.root, refs, remote, policy):
+        if pushed.new > 1 and not args.json:
+            each = 'the newest (pre_push = "tips")' if policy == "tips" else "each one"
+            print(f"healer: {pushed.ref} brings {pushed.new} commits the remote does not have; checking {each}")
+        if pushed.snapshots:
+            groups.append(pushed.snapshots)
+    if not groups:
+        print("healer: pre-push: nothing new to check (the remote has every pushed commit)", file=sys.stderr)
+    return groups
 
 
 def _verdict(name: str, failed: list[tuple[Snapshot, RunResult]]) -> str:
@@ -76,22 +90,24 @@ def execute(args: argparse.Namespace) -> int:
         # Nothing configured or detected is no reason to stop someone's commit.
         print(f"healer: {error}", file=sys.stderr)
         return 0
-    snapshots = _snapshots(workspace, args)
-    if not snapshots:
-        print(f"healer: {args.name}: nothing to check (only deletions)", file=sys.stderr)
+    groups = _snapshots(workspace, args)
+    if not groups:
         return 0
     reporter = CliReporter(None if args.json else display_for(sys.stdout))
     healer = Healer(workspace, via="hook", reporter=reporter, environ=os.environ)
     results: list[tuple[Snapshot, RunResult]] = []
     with terminated_as_interrupt():
-        for snapshot in snapshots:
-            if not args.json:
-                print(f"healer: checking {snapshot.label}", flush=True)
-            run = healer.check(snapshot, trigger=args.name)
-            emit(run, as_json=args.json)
-            results.append((snapshot, run))
-            if run.interrupted:
-                return 130
+        for group in groups:
+            for snapshot in group:
+                if not args.json:
+                    print(f"healer: checking {snapshot.label}", flush=True)
+                run = healer.check(snapshot, trigger=args.name)
+                emit(run, as_json=args.json)
+                results.append((snapshot, run))
+                if run.interrupted:
+                    return 130
+                if run.outcome == "failed":
+                    break  # the ref is blocked: its later commits would not change that
         failed = [(snapshot, run) for snapshot, run in results if run.outcome == "failed"]
         if not failed:
             return 0

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from healer.hooks.install import Outcome, install
+from healer.hooks.location import hooks_directory, husky_legacy
+from healer.hooks.relocate import in_work_tree, move_hooks
 from healer.hooks.shim import HOOKS
 from healer.snapshot.git import repo_root
 
@@ -19,8 +21,36 @@ def describe(outcome: Outcome) -> str:
     return f"{outcome.hook}: {outcome.status} {outcome.path}{detail}"
 
 
+def _shown(root: Path, folder: Path) -> str:
+    try:
+        return str(folder.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(folder)
+
+
 def execute(args: argparse.Namespace) -> int:
     root = repo_root(Path.cwd())
+    if args.hooks_path is not None:
+        moved = move_hooks(root, hooks_directory(root), args.hooks_path)
+        if moved is not None:
+            kept = f"; still run from there: {', '.join(moved.linked)}" if moved.linked else ""
+            print(f"core.hooksPath: now {moved.folder} in this clone's configuration (was {moved.before}){kept}")
+            if moved.woken:
+                print(
+                    f"healer: note: {', '.join(moved.woken)} in {moved.folder} did not run before and will now",
+                    file=sys.stderr,
+                )
+    else:
+        folder = hooks_directory(root)
+        if in_work_tree(root, folder) and not husky_legacy(folder):
+            shown = _shown(root, folder)
+            print(
+                f"healer: warning: git runs hooks from {shown} (core.hooksPath), inside the work tree: the hooks "
+                f"healer writes there, and any it moves aside, will show in `git status` and could be committed; "
+                f"`healer install --hooks-path .git/hooks` installs them in the git directory instead, and the hooks "
+                f"of {shown} still run",
+                file=sys.stderr,
+            )
     outcomes = install(root, args.hooks or HOOKS)
     for outcome in outcomes:
         if outcome.status == "refused":

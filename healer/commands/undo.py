@@ -19,7 +19,7 @@ UNDO_SCHEMA = "healer.undo/1"
 def execute(args: argparse.Namespace) -> int:
     # The configuration is not read before the files are restored: the fix may be what broke it.
     healer = Healer(locate(), via="cli", reporter=CliReporter(None))
-    record = healer.undo(args.id)
+    record = healer.undo(args.id, force=args.force)
     if args.json:
         document = {
             "schema": UNDO_SCHEMA,

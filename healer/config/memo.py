@@ -79,6 +79,7 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             fix=FixSettings(tuple(fix[0]), *fix[1:]),
             llm=_llm(data["llm"]),
             history=data["history"],
+            pre_push=data["pre_push"],
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -99,6 +100,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "fix": tuple(config.fix),
         "llm": {k: list(v) if isinstance(v, tuple) else v for k, v in config.llm._asdict().items()},
         "history": config.history,
+        "pre_push": config.pre_push,
     }
     target = state_dir / MEMO
     try:

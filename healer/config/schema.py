@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.settings import HOOK_APPLY, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
+from healer.config.settings import HOOK_APPLY, PRE_PUSH, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history")
+TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache",
@@ -196,6 +196,9 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         value = raw.get(key, [])
         _expect(v, f"{where}.{key}", value, _is_str_list, "an array of strings")
         lists[key] = tuple(value)
+    for name in lists["env_inputs"]:
+        if not ENV_NAME.match(name):
+            raise v.fail(f"{where}.env_inputs", f"{name!r} is not an environment variable name")
     for pattern in lists["inputs"]:
         problem = check_glob(pattern)
         if problem:
@@ -203,6 +206,12 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     env = raw.get("env", {})
     _expect(v, f"{where}.env", env, lambda x: isinstance(x, dict), "a table of strings")
     for key, value in env.items():
+        if not ENV_NAME.match(key):
+            # "A=B" as a name would reach the process as the variable A with the value "B=...".
+            raise v.fail(
+                f"{where}.env", f"{key!r} is not an environment variable name (letters, digits and '_', "
+                "not starting with a digit)",
+            )  # fmt: skip
         _expect(v, f"{where}.env.{key}", value, lambda x: isinstance(x, str), "a string")
     timeout = raw.get("timeout")
     if timeout is not None:
@@ -395,6 +404,11 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
             raise v.fail("link", f"{link!r} is not a path inside the repository")
     history = data.get("history", True)
     _expect(v, "history", history, lambda x: isinstance(x, bool), "true or false")
+    pre_push = data.get("pre_push", "every-commit")
+    if pre_push not in PRE_PUSH:
+        close = _close(str(pre_push), PRE_PUSH)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail("pre_push", f"unknown value {pre_push!r}{hint}; one of {', '.join(PRE_PUSH)}")
     raw_stages = data.get("stages")
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
@@ -406,5 +420,13 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
     llm = LLMSettings() if "llm" not in data else _llm(v, data["llm"])
     return Config(
-        stages=stages, source=str(path), path=path, jobs=jobs, links=tuple(links), fix=fix, llm=llm, history=history
+        stages=stages,
+        source=str(path),
+        path=path,
+        jobs=jobs,
+        links=tuple(links),
+        fix=fix,
+        llm=llm,
+        history=history,
+        pre_push=pre_push,
     )

@@ -105,6 +105,10 @@ HookApply = Literal["off", "safe"]
 HOOK_APPLY: tuple[str, ...] = ("off", "safe")
 
 
+PRE_PUSH: tuple[str, ...] = ("every-commit", "tips")
+"""`pre_push`: the pre-push hook checks every commit a push brings to the remote, or only each pushed ref's tip."""
+
+
 class FixSettings(NamedTuple):
     """`[tool.healer.fix]`: the limits healer keeps to when it proposes and applies fixes."""
 
@@ -169,6 +173,8 @@ class Config(NamedTuple):
     history: bool = True
     """False: nothing about this repository's runs and fixes is recorded in the knowledge base
     (the content-keyed result cache still is; it holds no history)."""
+    pre_push: str = "every-commit"
+    """"tips": the pre-push hook checks only the newest commit of each pushed ref (see PRE_PUSH)."""
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

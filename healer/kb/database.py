@@ -7,8 +7,10 @@ run, a verification in a worker thread, a model call) takes its own with
 `connection()`; a nested unit in the same thread reuses the open one. A file
 that cannot be used at all (a folder, no permission, a newer schema) is said
 once, and from then on every connection is None: checks run on without the
-cache and without history. A write that fails (a full disk, a read-only file)
-costs what it was writing, said once, and nothing else.
+cache and without history. A write that fails costs what it was writing, said
+once, and nothing else; one that fails because the file takes no writes at
+all now (a full disk, a read-only file or file system, an I/O error) is said
+once, and the process records nothing more while reads go on.
 
 On the hot path: nothing here imports sqlite3 until a connection is asked for.
 """
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 
 Notify = Callable[[str], None]
 
+REFUSING_CODES = {8: "SQLITE_READONLY", 10: "SQLITE_IOERR", 13: "SQLITE_FULL", 14: "SQLITE_CANTOPEN"}
+"""SQLite's primary result codes for a write the file would refuse again however often it were tried."""
+
 
 class KnowledgeBase:
     def __init__(self, path: Path | None = None, *, notify: Notify | None = None) -> None:
@@ -37,6 +42,7 @@ class KnowledgeBase:
         self._said: set[str] = set()
         self._lock = threading.Lock()
         self._unusable: str | None = None
+        self._refusing: str | None = None
         self._local = threading.local()
 
     def listen(self, notify: Notify) -> None:
@@ -90,14 +96,31 @@ class KnowledgeBase:
         with store:
             yield store
 
+    @property
+    def writable(self) -> bool:
+        """False once a write failed in a way every later one would (a full disk): records are not attempted."""
+        return self._refusing is None
+
     @contextmanager
-    def guard(self, what: str) -> Iterator[None]:
-        """Run a write; if SQLite refuses it, `what` is lost (said once) and the caller goes on."""
+    def guard(self, what: str, *, write: bool = False) -> Iterator[None]:
+        """Run a read or (`write`) a write; if SQLite refuses it, `what` is lost (said once) and the caller goes
+        on. A write the file refuses for good makes `writable` false, with one notice for everything lost."""
         import sqlite3
 
         try:
             yield
         except sqlite3.Error as error:
+            code = getattr(error, "sqlite_errorcode", None)
+            if write and isinstance(code, int) and code & 0xFF in REFUSING_CODES:
+                with self._lock:
+                    first = self._refusing is None
+                    self._refusing = str(error)
+                if first:
+                    self.say(
+                        f"the knowledge base {self.path} takes no writes ({error}): {what} and what this process "
+                        "would record next are lost; checks are unaffected"
+                    )
+                return
             self.say(f"the knowledge base {self.path} did not take {what} ({error}); checks are unaffected")
 
     def _open(self) -> Store | None:

@@ -34,27 +34,31 @@ class Memory:
 
     def record_run(self, record: RunRecord) -> int | None:
         """The run's id in the knowledge base, or None when nothing was recorded."""
-        with self.kb.connection() as store, self.kb.guard("this run's history"):
+        if not self.kb.writable:
+            return None
+        with self.kb.connection() as store, self.kb.guard("this run's history", write=True):
             return None if store is None else store.record_run(record)
         return None
 
     def record_patches(self, run_id: int | None, patches: Sequence[PatchRecord]) -> None:
-        if not patches:
+        if not patches or not self.kb.writable:
             return
-        with self.kb.connection() as store, self.kb.guard("this run's fixes"):
+        with self.kb.connection() as store, self.kb.guard("this run's fixes", write=True):
             if store is not None:
                 store.record_patches(self.repo, run_id, patches)
 
     def record_flaky(self, stage: str, node_id: str, message: str) -> None:
-        with self.kb.connection() as store, self.kb.guard("a flaky test"):
+        if not self.kb.writable:
+            return
+        with self.kb.connection() as store, self.kb.guard("a flaky test", write=True):
             if store is not None:
                 store.record_flaky(self.repo, stage, node_id, message)
 
     def record_decisions(self, patch_ids: Sequence[str], decision: str) -> None:
         """accepted | rejected | edited | undone, made through this memory's front end."""
-        if not patch_ids:
+        if not patch_ids or not self.kb.writable:
             return
-        with self.kb.connection() as store, self.kb.guard("a decision on a fix"):
+        with self.kb.connection() as store, self.kb.guard("a decision on a fix", write=True):
             if store is not None:
                 for patch_id in patch_ids:
                     store.record_decision(self.repo, patch_id, decision, self.via)

@@ -50,7 +50,9 @@ class GuardedResults:
         return None
 
     def store_result(self, key: str, **result: Any) -> None:
-        with self.kb.guard("a stage's result for the cache"):
+        if not self.kb.writable:
+            return
+        with self.kb.guard("a stage's result for the cache", write=True):
             self.store.store_result(key, **result)
 
     def tool_version(self, command: str, identity: str) -> str | None:
@@ -59,5 +61,7 @@ class GuardedResults:
         return None
 
     def store_tool_version(self, command: str, identity: str, output: str) -> None:
-        with self.kb.guard("a tool's version"):
+        if not self.kb.writable:
+            return
+        with self.kb.guard("a tool's version", write=True):
             self.store.store_tool_version(command, identity, output)

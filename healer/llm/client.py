@@ -221,7 +221,7 @@ class ModelClient:
                     usage.cost += cost
         if self.kb is None:
             return
-        with self.kb.connection() as store, self.kb.guard("the record of a model call"):
+        with self.kb.connection() as store, self.kb.guard("the record of a model call", write=True):
             if store is None:
                 return
             store.record_model_call(
@@ -247,7 +247,7 @@ class ModelClient:
     def _keep(self, key: str, reply: Reply) -> None:
         if not self.keep_replies or self.kb is None:
             return
-        with self.kb.connection() as store, self.kb.guard("a model's reply"):
+        with self.kb.connection() as store, self.kb.guard("a model's reply", write=True):
             if store is not None:
                 cached = CachedReply(reply.model, reply.text, reply.prompt_tokens, reply.completion_tokens, reply.cost)
                 store.store_reply(key, cached)

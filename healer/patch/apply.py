@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from healer.config.settings import FixSettings
 from healer.errors import HealerError
 from healer.patch import files, journal
+from healer.patch.commit_scope import outside_commit
 from healer.patch.patch import Patch
 from healer.patch.validate import validate
 from healer.snapshot.git import git
@@ -44,7 +45,8 @@ def _changed(path: str) -> ApplyRefused:
 def apply_patch(
     root: Path, state_dir: Path, patch: Patch, *, stage: bool = False, settings: FixSettings | None = None
 ) -> AppliedRecord:
-    """Write `patch` to the files under `root`, record it for undo, and (with `stage`) add it to git's index."""
+    """Write `patch` to the files under `root`, record it for undo, and (with `stage`) add it to git's index:
+    then only to files the commit being made already changes (healer.patch.commit_scope)."""
     edits = tuple(edit for edit in patch.edits if edit.before != edit.after)
     if not edits:
         raise ApplyRefused(f"fix {patch.id} changes nothing")
@@ -52,15 +54,28 @@ def apply_patch(
     if validation.problems:
         more = f" (and {len(validation.problems) - 1} more)" if len(validation.problems) > 1 else ""
         raise ApplyRefused(f"refusing fix {patch.id}: {validation.problems[0]}{more}")
+    if stage:
+        outside = outside_commit(root, [edit.path for edit in edits])
+        if outside is not None:
+            raise ApplyRefused(
+                f"{outside} is not part of the commit, and a fix staged there would add a change you did not stage "
+                "(`healer fix --apply safe` fixes it in the working tree)"
+            )
+    scratch = state_dir / files.SCRATCH
     with journal.locked(state_dir):
+        files.sweep_scratch(scratch)
         modes: dict[str, int | None] = {}
         for edit in edits:
             if files.current(root, edit.path) != edit.before:
                 raise _changed(edit.path)
             modes[edit.path] = files.mode_of(root, edit.path)
         saved = tuple(
-            journal.JournalFile(edit.path, edit.before, journal.digest(edit.after), modes[edit.path]) for edit in edits
-        )
+            journal.JournalFile(
+                edit.path, edit.before, journal.digest(edit.after), modes[edit.path],
+                modes[edit.path] if edit.after is not None else None,
+            )
+            for edit in edits
+        )  # fmt: skip
         entry = journal.record(state_dir, patch, saved, staged=stage)
         written: list[str] = []
         for edit in edits:
@@ -72,12 +87,22 @@ def apply_patch(
                 files.remove(root, edit.path)
             else:
                 try:
-                    files.write(root, edit.path, edit.after, modes[edit.path], _still(root, edit.path, edit.before))
+                    files.write(
+                        root, edit.path, edit.after, modes[edit.path], _still(root, edit.path, edit.before),
+                        scratch=scratch,
+                    )  # fmt: skip
                 except files.Changed:
                     _roll_back(root, state_dir, entry, written)
                     raise _changed(edit.path) from None
             written.append(edit.path)
-        entry = journal.mark(state_dir, entry, "applied")
+        # A created file's permission bits are the umask's, known only now.
+        known = tuple(
+            replace(file, after_mode=files.mode_of(root, file.path))
+            if file.before is None and file.after_sha is not None
+            else file
+            for file in entry.files
+        )
+        entry = journal.mark(state_dir, entry, "applied", known)
     paths = tuple(edit.path for edit in edits)
     if stage:
         _stage(root, paths)
@@ -96,7 +121,7 @@ def _roll_back(root: Path, state_dir: Path, entry: journal.Entry, written: list[
         if file.before is None:
             files.remove(root, path)
         else:
-            files.write(root, path, file.before, file.mode)
+            files.write(root, path, file.before, file.mode, scratch=state_dir / files.SCRATCH)
     journal.forget(state_dir, entry)
 
 

@@ -1,14 +1,17 @@
 """Reading and replacing the user's files, each change all or nothing.
 
-A file is replaced by writing a temporary file beside it (same folder, so the
-same file system), syncing it, and renaming it over the original: at every
-instant the path holds the whole old content or the whole new content.
-Temporary files left by a process killed mid-write carry a recognisable
-name, and are swept away by the next apply or undo of that path.
+A file is replaced by writing a temporary file, syncing it, and renaming it
+over the original: at every instant the path holds the whole old content or
+the whole new content. The temporary file is written in healer's own scratch
+folder under the git directory when that is on the work tree's file system
+(a rename cannot cross file systems), so a process killed mid-write leaves
+nothing in the user's view; otherwise beside the file, with a recognisable
+name. Either kind is swept away by the next apply or undo.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -18,6 +21,8 @@ from pathlib import Path
 from healer.errors import HealerError
 
 TEMP_MARK = ".healer-tmp-"
+SCRATCH = "writing"
+"""The folder under healer's state folder (`<git dir>/healer`) where replacements are written before the rename."""
 
 
 def current(root: Path, path: str) -> bytes | None:
@@ -49,16 +54,31 @@ class Changed(Exception):
     """The file changed while its replacement was being written; nothing was replaced."""
 
 
-def write(root: Path, path: str, data: bytes, mode: int | None, unchanged: Callable[[], bool] | None = None) -> None:
+def write(
+    root: Path,
+    path: str,
+    data: bytes,
+    mode: int | None,
+    unchanged: Callable[[], bool] | None = None,
+    *,
+    scratch: Path | None = None,
+) -> None:
     """Replace (or create) `path` with `data` atomically; `mode` None means a new file's default permissions.
 
     `unchanged` is asked after the new content is safely on disk and right
     before the rename: a save by the user while the temporary file was written
     and synced is caught, and raises Changed instead of being overwritten.
+    `scratch`: the folder for the temporary file, used when it is on the same
+    file system as the target.
     """
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f"{_temp_prefix(target.name)}{os.getpid()}-{secrets.token_hex(4)}")
+    unique = f"{os.getpid()}-{secrets.token_hex(4)}"
+    folder = scratch if scratch is not None and _same_file_system(scratch, target.parent) else None
+    if folder is None:
+        temporary = target.with_name(f"{_temp_prefix(target.name)}{unique}")
+    else:
+        temporary = folder / f"{unique}{TEMP_MARK}{target.name}"
     # 0o666 filtered by the umask, as any editor would create the file.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
     try:
@@ -78,6 +98,26 @@ def write(root: Path, path: str, data: bytes, mode: int | None, unchanged: Calla
         temporary.unlink(missing_ok=True)
         raise
     sync_folder(target.parent)
+
+
+def _same_file_system(scratch: Path, folder: Path) -> bool:
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        return os.stat(scratch).st_dev == os.stat(folder).st_dev
+    except OSError:
+        return False
+
+
+def sweep_scratch(scratch: Path) -> list[str]:
+    """Remove what writes killed midway left in `scratch` (call with the journal's lock held: no write runs)."""
+    try:
+        names = [name for name in os.listdir(scratch) if TEMP_MARK in name]
+    except OSError:
+        return []
+    for name in names:
+        with contextlib.suppress(OSError):
+            (scratch / name).unlink(missing_ok=True)
+    return names
 
 
 def remove(root: Path, path: str) -> None:

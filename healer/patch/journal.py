@@ -40,6 +40,16 @@ class JournalFile:
     """`digest()` of the content the patch wrote; None when it deleted the file."""
     mode: int | None
     """Permission bits of the file before the patch (None when it did not exist)."""
+    after_mode: int | None = None
+    """Permission bits the patch left the file with: a later chmod is a later edit. None when the patch deleted
+    the file, or created it and was interrupted, or in an entry written before healer kept them."""
+
+    @property
+    def applied_mode(self) -> int | None:
+        """The permission bits the file has while the patch is applied, as far as the entry knows."""
+        if self.after_mode is not None or self.after_sha is None:
+            return self.after_mode
+        return self.mode  # apply keeps an existing file's permission bits
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,7 @@ def _encode(entry: Entry) -> dict[str, Any]:
                 "before": None if file.before is None else base64.b64encode(file.before).decode("ascii"),
                 "after_sha": file.after_sha,
                 "mode": file.mode,
+                "after_mode": file.after_mode,
             }
             for file in entry.files
         ],
@@ -122,12 +133,14 @@ def _decode(data: Any) -> Entry:
     for raw in data["files"]:
         before = raw["before"]
         mode = raw["mode"]
+        after_mode = raw.get("after_mode")  # absent from entries older than the field
         files.append(
             JournalFile(
                 path=str(raw["path"]),
                 before=None if before is None else base64.b64decode(before, validate=True),
                 after_sha=None if raw["after_sha"] is None else str(raw["after_sha"]),
                 mode=None if mode is None else int(mode),
+                after_mode=None if after_mode is None else int(after_mode),
             )
         )
     return Entry(
@@ -226,9 +239,9 @@ def record(state_dir: Path, patch: Patch, files: tuple[JournalFile, ...], *, sta
     return entry
 
 
-def mark(state_dir: Path, entry: Entry, state: State) -> Entry:
-    """Durably change an entry's state."""
-    changed = replace(entry, state=state)
+def mark(state_dir: Path, entry: Entry, state: State, files: tuple[JournalFile, ...] | None = None) -> Entry:
+    """Durably change an entry's state (and, given, what it knows of its files)."""
+    changed = replace(entry, state=state, files=entry.files if files is None else files)
     _write(state_dir, changed)
     return changed
 

@@ -1,13 +1,16 @@
 """Capturing a stage's output with bounded memory.
 
 Everything is kept in memory up to `memory_limit`; past that the full output
-goes to a log file and only its head and tail stay in memory. Lines are handed
-out as they complete, so a display can stream them; an endless line (binary
-garbage without newlines) is cut every `max_line` bytes rather than growing.
+goes to a log file and only its head and tail stay in memory; a log file
+that cannot be written (a full disk, a read-only git directory) costs only
+the middle of the output, said in `lost`. Lines are handed out as they
+complete, so a display can stream them; an endless line (binary garbage
+without newlines) is cut every `max_line` bytes rather than growing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import deque
 from pathlib import Path
@@ -46,6 +49,8 @@ class OutputCapture:
         self._spool: BinaryIO | None = None
         self._spool_tmp: Path | None = None
         self._partial = b""
+        self.lost: str | None = None
+        """Why the full output could not be kept in the log file, when it could not."""
 
     @property
     def spooled(self) -> bool:
@@ -57,19 +62,34 @@ class OutputCapture:
         if self._spool is None and self.total > self.memory_limit and self.log_path is not None:
             try:
                 self._start_spool()
-            except OSError:
-                # A read-only git directory (some CI checkouts): keep head and tail only.
-                self.log_path = None
-                self._spool = None
+            except OSError as error:
+                self._lose_log(error)
         if self._spool is None:
             if self.log_path is None and self.total > self.memory_limit:
                 self._keep_bounded(data)
             else:
                 self._chunks.append(data)
         else:
-            self._spool.write(data)
+            try:
+                self._spool.write(data)
+            except OSError as error:
+                # The head is kept already and the tail goes on below: only the middle is lost.
+                self._lose_log(error)
             self._push_tail(data)
         return self._lines(data)
+
+    def _lose_log(self, error: OSError) -> None:
+        """Go on with head and tail only, leaving no partial log file behind."""
+        self.lost = f"the full output could not be kept in {self.log_path} ({error.strerror or error})"
+        spool, temporary = self._spool, self._spool_tmp
+        self._spool = self._spool_tmp = None
+        self.log_path = None
+        if spool is not None:
+            with contextlib.suppress(OSError):  # its buffer could not be flushed either: the file goes anyway
+                spool.close()
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
     def _keep_bounded(self, data: bytes) -> None:
         # No log file to spool to: fall back to head and tail only.
@@ -124,10 +144,15 @@ class OutputCapture:
         omitted = self.total - len(self._head) - len(tail)
         log: str | None = None
         if self._spool is not None:
-            self._spool.close()
             assert self._spool_tmp is not None and self.log_path is not None
-            os.replace(self._spool_tmp, self.log_path)
-            log = str(self.log_path)
+            try:
+                self._spool.close()
+                os.replace(self._spool_tmp, self.log_path)
+                log = str(self.log_path)
+            except OSError as error:
+                self._lose_log(error)
         where = f"; the full output is in {log}" if log else ""
+        if self.lost is not None:
+            where = f"; {self.lost}"
         marker = f"\n[... {omitted} bytes of output omitted{where} ...]\n"
         return decode(self._head) + marker + decode(tail), log, rest

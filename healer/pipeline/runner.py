@@ -25,6 +25,7 @@ from healer.diagnostics.diagnostic import Diagnostic
 from healer.pipeline.environment import InCopy, stage_env
 from healer.pipeline.events import (
     Event,
+    Notice,
     RunFinished,
     RunStarted,
     StageFinished,
@@ -87,6 +88,16 @@ class _Output:
         self.lines = lines
 
 
+class _Said:
+    """Something a stage thread has to tell the person, not part of the stage's output."""
+
+    __slots__ = ("message", "stage")
+
+    def __init__(self, stage: str, message: str) -> None:
+        self.stage = stage
+        self.message = message
+
+
 class _Done:
     """A stage thread's last message: the stage's result."""
 
@@ -97,7 +108,7 @@ class _Done:
         self.result = result
 
 
-_Message = _Output | _Done
+_Message = _Output | _Said | _Done
 """What stage threads put on the queue the scheduling thread reads."""
 
 
@@ -321,15 +332,31 @@ class _Run:
         if isinstance(message, _Output):
             self.sink(StageOutput(message.stage, message.lines))
             return
+        if isinstance(message, _Said):
+            self.sink(Notice(f"stage {message.stage!r}: {message.message}; the check goes on"))
+            return
         with self.shared.lock:
             active = self.shared.active.pop(message.stage)
         active.thread.join()
         if active.proc is not None:
-            # Whatever the command left behind in its group goes with it.
+            # Whatever the command left behind in its group goes with it, and so does what left the group.
             process.signal_group(active.proc, signal.SIGKILL)
+            self._say_outlivers(message.stage, process.end_outlivers(active.proc))
         result = self._charge_changes(message.result._replace(key=self.keys.get(message.stage)))
         self._remember(result)
         self._finish(result)
+
+    def _say_outlivers(self, stage: str, left: list[tuple[int, str]]) -> None:
+        if not left:
+            return
+        named = ", ".join(f"{name} (pid {pid})" for pid, name in left)
+        several = len(left) != 1
+        self.sink(
+            Notice(
+                f"stage {stage!r} left {len(left)} process{'es' * several} running outside its process group "
+                f"after it ended: {named}; healer ended {'them' if several else 'it'}"
+            )
+        )
 
     def _checked_content(self) -> Manifest | None:
         if self.options.copy is not None and self.options.manifest is not None:
@@ -540,6 +567,8 @@ class _Run:
         text, log, rest = capture.close()
         if rest:
             self.events.put(_Output(stage.name, tuple(rest)))
+        if capture.lost is not None:
+            self.events.put(_Said(stage.name, capture.lost))
         base = StageResult(
             stage.name, stage.kind, "failed", stage.command_line(), duration, code,
             output=text, output_bytes=capture.total, log_path=log,

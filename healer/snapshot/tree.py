@@ -32,9 +32,14 @@ def index_tree(root: Path, git_dir: Path, scratch: Path) -> str:
     scratch.parent.mkdir(parents=True, exist_ok=True)
     copy = scratch.with_name(f"{scratch.name}.{os.getpid()}")
     try:
-        copy.write_bytes(source.read_bytes() if source.exists() else b"")
+        data = source.read_bytes() if source.exists() else b""
     except OSError as error:
         raise HealerError(f"cannot read the index {source}: {error.strerror}") from None
+    try:
+        copy.write_bytes(data)
+    except OSError as error:
+        copy.unlink(missing_ok=True)
+        raise HealerError(f"cannot copy the index to {copy}: {error.strerror}") from None
     env = {"GIT_INDEX_FILE": str(copy)}
     try:
         if not source.exists():

@@ -211,7 +211,7 @@ def test_a_real_push_through_a_hook(repo: Repo, tmp_path: Path) -> None:
     pushed = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, capture_output=True, text=True)
     assert pushed.returncode != 0 and "push blocked" in pushed.stderr
     repo.write("a.txt", "good again\n")
-    repo.commit("fix")
+    repo.git("commit", "-q", "-a", "--amend", "-m", "fixed")  # a fix on top would still push the bad commit
     pushed = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, capture_output=True, text=True)
     assert pushed.returncode == 0, pushed.stderr
 

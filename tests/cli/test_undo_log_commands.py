@@ -89,3 +89,19 @@ def test_a_corrupt_entry_is_a_notice_not_a_crash(repo: Repo, healer: RunHealer) 
     result = healer("log")
     assert result.code == 0 and "bump" in result.out
     assert "skipped unreadable journal entry" in result.err
+
+
+def test_undo_after_a_later_chmod_refuses_in_one_line_unless_forced(repo: Repo, healer: RunHealer) -> None:
+    fix = applied(repo, "run.py", b"import os\n", b"", "remove unused import os")
+    (repo.path / "run.py").chmod(0o755)  # the user's own later edit: the file is a script now
+    refused = healer("undo")
+    assert refused.code == 2 and refused.out == ""
+    assert refused.err == (
+        f"healer: run.py had its mode changed (644 to 755) after fix {fix} was applied; undo refused, nothing "
+        "changed (`healer undo --force` undoes it, keeping the new mode)\n"
+    )
+    assert (repo.path / "run.py").read_bytes() == b"" and (repo.path / "run.py").stat().st_mode & 0o777 == 0o755
+    forced = healer("undo", "--force")
+    assert forced.code == 0, forced.err
+    assert (repo.path / "run.py").read_bytes() == b"import os\n"
+    assert (repo.path / "run.py").stat().st_mode & 0o777 == 0o755

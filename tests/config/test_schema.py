@@ -10,7 +10,7 @@ from healer.config.errors import ConfigError
 from healer.config.load import load_config
 from healer.config.settings import Config, Gate
 
-from ..conftest import Repo
+from ..conftest import Repo, RunHealer
 
 
 def load(repo: Repo, toml: str, *, pyproject: bool = False) -> Config:
@@ -214,3 +214,18 @@ def test_messages_for_odd_shapes(repo: Repo) -> None:
     assert problem.key == "tool.healer" and problem.problem == "expected a table, got number 3"
     problem = error(repo, "[stages]\n")
     assert problem.problem.startswith("no stages configured")
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [('env = { "A=B" = "x" }', "env"), ('env = { "1ST" = "x" }', "env"), ('env_inputs = ["A=B"]', "env_inputs")],
+)
+def test_an_environment_variable_name_that_is_none_fails_validation(
+    repo: Repo, healer: RunHealer, table: str, key: str
+) -> None:
+    repo.config(f'[stages.lint]\nrun = ["true"]\n{table}\n')
+    done = healer("run")
+    assert done.code == 2 and done.out == ""
+    [line] = done.err.splitlines()
+    assert line.startswith(f"healer: {repo.path / 'healer.toml'}:3: stages.lint.{key}: ")
+    assert "is not an environment variable name" in line

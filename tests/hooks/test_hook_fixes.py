@@ -124,3 +124,22 @@ def test_the_recheck_with_the_fixes_is_not_a_run_of_its_own(repo: Repo, healer: 
         conn.close()
     # The blocked check only: the same commit's content checked again would count as a recovery.
     assert runs == [("pre-commit", "failed")]
+
+
+def test_hook_apply_touches_no_file_outside_the_commit(repo: Repo, healer: RunHealer) -> None:
+    repo.config(LINT + '\n[fix]\nhook_apply = "safe"\n')
+    repo.write("app.py", "VALUE = 1\n")
+    repo.write("other.py", BROKEN)  # broken before the hook was installed; this commit does not touch it
+    repo.commit("start")
+    assert healer("install", "--hook", "pre-commit").code == 0
+    repo.write("app.py", "VALUE = 2\n")
+    repo.git("add", "app.py")
+    index_before = repo.git("ls-files", "--stage")
+    done = run_git(repo.path, "commit", "-q", "-m", "changes app.py only")
+    said = done.stdout + done.stderr
+    assert "not applied" in said and "other.py is not part of the commit" in said, said
+    assert (repo.path / "other.py").read_text() == BROKEN
+    assert repo.git("ls-files", "--stage") == index_before
+    # Reported, not changed: the commit is decided by its own content, which fails the lint.
+    assert done.returncode == 1 and "commit blocked" in done.stderr
+    assert repo.git("rev-list", "--count", "HEAD").strip() == "1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -148,3 +149,17 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path, healer: RunHealer
     outside.mkdir()
     result = healer("install", cwd=outside)
     assert result.code == 2 and "not inside a git repository" in result.err
+
+
+def test_a_hooks_folder_that_is_a_file_is_one_clear_line(repo: Repo, healer: RunHealer) -> None:
+    hooks = repo.path / ".git" / "hooks"
+    shutil.rmtree(hooks)
+    hooks.write_text("not a folder\n")
+    for command in ("install", "uninstall"):
+        done = healer(command)
+        assert done.code == 2, done.err
+        assert done.err == (
+            f"healer: {hooks} is a file, not a folder: git looks for hooks there (core.hooksPath, or the git "
+            "directory's hooks); move the file away, then install again\n"
+        )
+    assert hooks.read_text() == "not a folder\n"

@@ -187,11 +187,47 @@ def test_stage_adds_to_the_index_only_when_asked(repo: Repo) -> None:
     repo.commit()
     apply_patch(repo.path, state(repo), make_patch(FileEdit("a.py", b"1\n", b"2\n")))
     assert repo.git("diff", "--cached", "--name-only") == ""
+    # The commit being made changes b.py and adds a file named "*.py": a staged fix may touch those.
+    write(repo, "b.py", b"2\n")
+    write(repo, "*.py", b"w\n")
+    repo.git("add", "b.py", ":(literal)*.py")
     apply_patch(
-        repo.path, state(repo), make_patch(FileEdit("b.py", b"1\n", None), FileEdit("*.py", None, b"x\n")), stage=True
+        repo.path, state(repo), make_patch(FileEdit("b.py", b"2\n", None), FileEdit("*.py", b"w\n", b"x\n")), stage=True
     )
     assert repo.git("diff", "--cached", "--name-status").split("\n")[:2] == ["A\t*.py", "D\tb.py"]
+    assert repo.git("show", ":*.py") == "x\n"
     assert repo.git("log", "--oneline").count("\n") == 1  # healer never commits
+
+
+def test_stage_refuses_a_file_the_commit_does_not_change(repo: Repo) -> None:
+    write(repo, "a.py", b"1\n")
+    write(repo, "b.py", b"1\n")
+    repo.commit()
+    write(repo, "a.py", b"2\n")
+    repo.git("add", "a.py")
+    index = repo.git("ls-files", "--stage")
+    before = tree(repo.path)
+    patch = make_patch(FileEdit("a.py", b"2\n", b"3\n"), FileEdit("b.py", b"1\n", b"3\n"))
+    with pytest.raises(ApplyRefused, match=r"^b\.py is not part of the commit"):
+        apply_patch(repo.path, state(repo), patch, stage=True)
+    new_file = make_patch(FileEdit("new.py", None, b"x\n"))
+    with pytest.raises(ApplyRefused, match=r"^new\.py is not part of the commit"):
+        apply_patch(repo.path, state(repo), new_file, stage=True)
+    assert tree(repo.path) == before and repo.git("ls-files", "--stage") == index
+    assert journal.entries(state(repo)) == []
+    # Not staging, the same fix is the working tree's business only.
+    apply_patch(repo.path, state(repo), patch)
+    assert (repo.path / "b.py").read_bytes() == b"3\n"
+
+
+def test_stage_in_a_repository_without_commits_may_touch_what_is_staged(repo: Repo) -> None:
+    write(repo, "a.py", b"1\n")
+    write(repo, "b.py", b"1\n")
+    repo.git("add", "a.py")
+    apply_patch(repo.path, state(repo), make_patch(FileEdit("a.py", b"1\n", b"2\n")), stage=True)
+    assert repo.git("show", ":a.py") == "2\n"
+    with pytest.raises(ApplyRefused, match=r"^b\.py is not part of the commit"):
+        apply_patch(repo.path, state(repo), make_patch(FileEdit("b.py", b"1\n", b"2\n")), stage=True)
 
 
 def test_an_interrupted_apply_is_undone_file_by_file(repo: Repo) -> None:
@@ -252,3 +288,37 @@ def test_a_save_while_the_new_content_is_written_is_not_overwritten(tmp_path: Pa
         files.write(tmp_path, "a.py", b"new\n", None, user_saves_meanwhile)
     assert target.read_bytes() == b"the user's save\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary file left behind
+
+
+def test_undo_refuses_after_a_later_chmod_of_a_changed_or_created_file(repo: Repo) -> None:
+    write(repo, "a.py", b"old\n", 0o644)
+    patch = make_patch(FileEdit("a.py", b"old\n", b"new\n"), FileEdit("made.py", None, b"made\n"))
+    apply_patch(repo.path, state(repo), patch)
+    made = stat.S_IMODE((repo.path / "made.py").stat().st_mode)
+    (repo.path / "made.py").chmod(made | 0o111)
+    before = tree(repo.path)
+    with pytest.raises(UndoRefused, match=r"^made\.py had its mode changed .* undo refused, nothing changed"):
+        undo(repo.path, state(repo))
+    assert tree(repo.path) == before
+    (repo.path / "made.py").chmod(made)
+    (repo.path / "a.py").chmod(0o600)
+    with pytest.raises(UndoRefused, match=r"^a\.py had its mode changed \(644 to 600\)"):
+        undo(repo.path, state(repo))
+    assert tree(repo.path) == {**before, "made.py": (b"made\n", made), "a.py": (b"new\n", 0o600)}
+    done = undo(repo.path, state(repo), force=True)
+    assert done.restored == ("a.py", "made.py")
+    assert (repo.path / "a.py").read_bytes() == b"old\n" and stat.S_IMODE((repo.path / "a.py").stat().st_mode) == 0o600
+    assert not (repo.path / "made.py").exists()
+
+
+def test_an_entry_without_after_modes_still_compares_an_existing_file_s_mode(repo: Repo) -> None:
+    write(repo, "a.py", b"old\n", 0o644)
+    apply_patch(repo.path, state(repo), make_patch(FileEdit("a.py", b"old\n", b"new\n")))
+    [entry_file] = (state(repo) / "journal").glob("*.json")
+    data = json.loads(entry_file.read_text())
+    for file in data["files"]:
+        del file["after_mode"]  # as healer wrote entries before it kept them
+    entry_file.write_text(json.dumps(data))
+    (repo.path / "a.py").chmod(0o755)
+    with pytest.raises(UndoRefused, match="had its mode changed"):
+        undo(repo.path, state(repo))

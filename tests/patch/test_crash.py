@@ -121,3 +121,55 @@ def wait_for_entry(state: Path, known: int) -> float:
             return time.perf_counter()
         time.sleep(0.0005)
     raise AssertionError("the child never wrote its journal entry")
+
+
+LOOP = r"""
+import sys
+from pathlib import Path
+from healer.patch.patch import FileEdit, Patch
+from healer.patch.apply import apply_patch
+from healer.patch.undo import undo
+
+root, new = Path(sys.argv[1]), Path(sys.argv[2])
+state = root / ".git" / "healer"
+edits = tuple(FileEdit(p.name, (root / p.name).read_bytes(), p.read_bytes()) for p in sorted(new.iterdir()))
+patch = Patch("kill test", edits, "rule", "test", "safe", 1.0, "lint")
+print("ready", flush=True)
+while True:  # apply and undo until killed: a temporary file is being written most of the time
+    apply_patch(root, state, patch)
+    undo(root, state)
+"""
+
+
+def test_a_kill_mid_write_leaves_no_temporary_file_in_the_work_tree(repo: Repo, tmp_path: Path) -> None:
+    # Many small files: syncing each to disk is most of an apply's time, so kills land mid-write.
+    names = [f"f{n:02d}.txt" for n in range(40)]
+    new_dir = tmp_path / "new"
+    new_dir.mkdir()
+    for n, name in enumerate(names):
+        text = b"".join(b"line %d of file %d\n" % (line, n) for line in range(200))
+        (repo.path / name).write_bytes(text)
+        (new_dir / name).write_bytes(text.replace(b"line", b"LINE", 5))
+    state = repo.path / ".git" / "healer"
+    rng = random.Random(15)
+    began = time.perf_counter()
+    stranded = 0
+    for _ in range(25):
+        child = subprocess.Popen(
+            [sys.executable, "-c", LOOP, str(repo.path), str(new_dir)], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.005, 0.1))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        # Right after the kill, before any healer command ran: the user's folder holds only their files.
+        assert sorted(p.name for p in repo.path.iterdir() if p.name != ".git") == names
+        stranded += any((state / "writing").iterdir()) if (state / "writing").is_dir() else 0
+        entries = journal.entries(state)
+        if entries and entries[0].undoable:
+            undo(repo.path, state)
+        assert not (state / "writing").is_dir() or not any((state / "writing").iterdir()), "undo left a temporary"
+    # The kills did land mid-write, or the assertions above tested nothing.
+    assert stranded >= 3, f"only {stranded} of 25 kills landed while a file was being written"
+    assert time.perf_counter() - began < 10
