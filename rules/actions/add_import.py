@@ -146,18 +146,31 @@ def _project_candidates(index: ProjectIndex, name: str, usage: _Usage, own_modul
 
 
 def _relative(chosen: _Candidate, tree: ast.Module, index: ProjectIndex, own_module: str | None) -> _Candidate:
-    """`from ._descriptor import X` rather than `from cachetools._descriptor import X` in a file whose own
-    imports from its package are relative: the import follows the file's style."""
+    """`from ._descriptor import X` rather than `from cachetools._descriptor import X` where the package's code
+    imports itself relatively: the file's own imports say so, or, when it has none from its package either
+    way, the other modules of its package do."""
     if own_module is None or chosen.name is None:
         return chosen
-    if not any(isinstance(node, ast.ImportFrom) and node.level for node in tree.body):
-        return chosen
     package = index.packages_of(own_module)
+    relative = any(isinstance(node, ast.ImportFrom) and node.level for node in tree.body)
+    top = own_module.split(".")[0]
+    absolute = any(
+        isinstance(node, ast.ImportFrom | ast.Import)
+        and not getattr(node, "level", 0)
+        and any(name.split(".")[0] == top for name in _imported_modules(node))
+        for node in tree.body
+    )
+    if not relative and (absolute or not index.relative_style(package, own_module)):
+        return chosen
     if chosen.module == package:
         return _Candidate(".", chosen.name)
     if package and chosen.module.startswith(f"{package}."):
         return _Candidate(chosen.module[len(package) :], chosen.name)
     return chosen
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    return [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
 
 
 def _public_home(project: list[_Candidate], index: ProjectIndex, name: str, own_module: str | None) -> list[_Candidate]:

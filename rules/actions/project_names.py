@@ -30,6 +30,15 @@ class ProjectIndex:
     """Repository path to dotted module name."""
     tops: frozenset[str]
     """The project's top-level importable names (first-party)."""
+    relative: frozenset[str] = frozenset()
+    """The modules with a relative import (`from .x import y`) at their top level."""
+    absolute: frozenset[str] = frozenset()
+    """The modules that import their own top-level package absolutely and never relatively."""
+
+    def relative_style(self, package: str, besides: str) -> bool:
+        """Whether the package's other modules import relatively: most of those that import within it do."""
+        siblings = {m for m in self.modules.values() if m != besides and package in (m, m.rpartition(".")[0])}
+        return bool(siblings) and len(siblings & self.relative) * 2 > len(siblings & (self.relative | self.absolute))
 
     def packages_of(self, module: str) -> str:
         """The package a module's relative imports start from."""
@@ -54,6 +63,8 @@ def project_index(ctx: ActionContext) -> ProjectIndex:
     symbols: dict[str, list[str]] = {}
     exports: dict[str, list[str]] = {}
     modules: dict[str, str] = {}
+    relative: set[str] = set()
+    absolute: set[str] = set()
     for path in paths:
         module = module_name(path, packages)
         if module is None:
@@ -71,8 +82,20 @@ def project_index(ctx: ActionContext) -> ProjectIndex:
             symbols.setdefault(name, []).append(module)
         for name in set(literal_all(tree)) - defined:
             exports.setdefault(name, []).append(module)
+        own = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
+        if any(node.level for node in own):
+            relative.add(module)
+        elif any((node.module or "").split(".")[0] == module.split(".")[0] for node in own):
+            absolute.add(module)
     tops = frozenset(module.split(".")[0] for module in modules.values())
-    index = ProjectIndex(symbols=symbols, exports=exports, modules=modules, tops=tops)
+    index = ProjectIndex(
+        symbols=symbols,
+        exports=exports,
+        modules=modules,
+        tops=tops,
+        relative=frozenset(relative),
+        absolute=frozenset(absolute),
+    )
     ctx.cache[_CACHE] = index
     return index
 

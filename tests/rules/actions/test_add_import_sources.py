@@ -144,3 +144,21 @@ def test_a_called_name_is_not_a_module(tmp_path: Path) -> None:
     found, output = check(root, LINT)
 
     assert propose(root, pick(found, code="F821"), found, output, run) is None
+
+
+def test_a_file_without_imports_of_its_package_follows_its_siblings_style(tmp_path: Path) -> None:
+    # iniconfig: `from .exceptions import ParseError` gone from _parse.py, whose other imports are stdlib only.
+    parse = (
+        "from collections.abc import Mapping\n\n\ndef parse(m: Mapping[str, str]) -> None:\n    raise ParseError(m)\n"
+    )
+    files = {
+        "src/ini/__init__.py": "from .exceptions import ParseError\nfrom ._parse import parse\n\n__all__ = ['ParseError', 'parse']\n",
+        "src/ini/exceptions.py": "class ParseError(Exception):\n    pass\n",
+        "src/ini/_parse.py": parse,
+    }
+    title, _after = fixed_by(write(tmp_path / "p", files), "src/ini/_parse.py", tmp_path / "fixed")
+    assert title == "from .exceptions import ParseError"
+
+    absolute = {**files, "src/ini/__init__.py": files["src/ini/__init__.py"].replace("from .", "from ini.")}
+    title, _after = fixed_by(write(tmp_path / "q", absolute), "src/ini/_parse.py", tmp_path / "fixed2")
+    assert title == "from ini.exceptions import ParseError"
