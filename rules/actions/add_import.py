@@ -42,7 +42,7 @@ from typing import Any
 
 from healer.diagnostics.symbols import undefined_name
 from healer.patch.patch import FileEdit
-from healer.rules.actions.project_names import ProjectIndex, literal_all, project_index
+from healer.rules.actions.project_names import ProjectIndex, is_test, literal_all, project_index
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
 
@@ -108,8 +108,13 @@ def _proposal(ctx: ActionContext, file: str, name: str) -> Proposal | None:
     usage = _usage(source.tokens, name)
     index = project_index(ctx)
     own_module = index.modules.get(file)
-    project = _public_home(_project_candidates(index, name, usage, own_module), index, name, own_module)
+    in_tests = is_test(file)
+    found_here = _project_candidates(index, name, usage, own_module, in_tests=in_tests)
+    project = _public_home(found_here, index, name, own_module)
     stdlib = [] if name.startswith("_") else _stdlib_candidates(name, usage)
+    if in_tests and len(project) == 1 and project[0].module in index.tops:
+        # The project's own public API, in its tests, is what a bare `escape` means, not `re.escape`.
+        stdlib = [c for c in stdlib if c.name is None]
     found = {*project, *stdlib}
     if len(found) != 1:
         # The file's own imports settle it: `tzinfo` beside `from datetime import date, datetime`.
@@ -129,19 +134,32 @@ def _proposal(ctx: ActionContext, file: str, name: str) -> Proposal | None:
     )
 
 
-def _project_candidates(index: ProjectIndex, name: str, usage: _Usage, own_module: str | None) -> list[_Candidate]:
-    """The project's definitions of `name` outside this file, and its modules called `name` (`import six`,
-    `from iniconfig import _parse`). A private name only comes from the file's own top-level package."""
+def _project_candidates(
+    index: ProjectIndex, name: str, usage: _Usage, own_module: str | None, *, in_tests: bool = False
+) -> list[_Candidate]:
+    """The project's definitions of `name` outside this file (and, for a test file, the test suite's helper
+    modules'), and its modules called `name` (`import six`, `from iniconfig import _parse`).
+
+    A private name is only taken from the file's own top-level package; a private module from anywhere (a
+    test imports `markupsafe._native`). A project module named like a standard-library one (`toolz.curried.
+    operator`) is only meant by `operator` inside its own package.
+    """
     own_top = own_module.split(".")[0] if own_module else None
-    found = [_Candidate(module, name) for module in index.symbols.get(name, ()) if module != own_module]
+    modules = index.symbols.get(name, [])
+    if in_tests:
+        modules = [*modules, *index.test_symbols.get(name, [])]
+    found = [_Candidate(module, name) for module in modules if module != own_module]
+    if name.startswith("_"):
+        found = [c for c in found if own_top is not None and c.module.split(".")[0] == own_top]
     if not usage.called:  # a module is never called
         if name in index.tops and name != own_top:
             found.append(_Candidate(name, None))
+        own_package = index.packages_of(own_module) if own_module else None
         found += [
-            _Candidate(parent, name) for parent in index.submodules_named(name) if f"{parent}.{name}" != own_module
+            _Candidate(parent, name)
+            for parent in index.submodules_named(name)
+            if f"{parent}.{name}" != own_module and (name not in sys.stdlib_module_names or parent == own_package)
         ]
-    if name.startswith("_"):
-        found = [c for c in found if own_top is not None and c.module.split(".")[0] == own_top]
     return found
 
 
@@ -199,7 +217,7 @@ def importable(ctx: ActionContext, name: str, file: str) -> bool:
     if name in sys.stdlib_module_names or name in _everyday() or name in _competitors() or name in _stdlib_all():
         return True
     index = project_index(ctx)
-    return bool(_project_candidates(index, name, _Usage(), index.modules.get(file)))
+    return bool(_project_candidates(index, name, _Usage(), index.modules.get(file), in_tests=is_test(file)))
 
 
 def _imported_home(tree: ast.Module, name: str, usage: _Usage, project: list[_Candidate]) -> set[_Candidate]:

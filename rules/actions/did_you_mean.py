@@ -121,7 +121,8 @@ def run(ctx: ActionContext) -> Proposal | None:
     )
 
 
-_FRAME_ROW = re.compile(r"(?P<file>[^\s:<>][^:]*?\.py):(?P<line>\d+): in \w+")
+# `path:line: in function` for a called frame; the test's own frame ends `path:line:` alone.
+_FRAME_ROW = re.compile(r"(?P<file>[^\s:<>][^:]*?\.py):(?P<line>\d+):(?: in \w+)?$")
 
 
 def _caller_naming(ctx: ActionContext, attribute: str) -> tuple[str, int] | None:

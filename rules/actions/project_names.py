@@ -11,7 +11,7 @@ named but their definitions are not offered: a test's helper is not an API.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from healer.rules.context import ActionContext
 
@@ -30,6 +30,9 @@ class ProjectIndex:
     """Repository path to dotted module name."""
     tops: frozenset[str]
     """The project's top-level importable names (first-party)."""
+    test_symbols: dict[str, list[str]] = field(default_factory=dict)
+    """Top-level names of the test suite's helper modules (`tests/__init__.py`, `tests/helpers.py`): offered to
+    test files only."""
     relative: frozenset[str] = frozenset()
     """The modules with a relative import (`from .x import y`) at their top level."""
     absolute: frozenset[str] = frozenset()
@@ -61,6 +64,7 @@ def project_index(ctx: ActionContext) -> ProjectIndex:
     paths = [p for p in ctx.paths() if p.endswith(".py")]
     packages = {p.rsplit("/", 1)[0] for p in paths if p.endswith("/__init__.py")}
     symbols: dict[str, list[str]] = {}
+    test_symbols: dict[str, list[str]] = {}
     exports: dict[str, list[str]] = {}
     modules: dict[str, str] = {}
     relative: set[str] = set()
@@ -70,26 +74,29 @@ def project_index(ctx: ActionContext) -> ProjectIndex:
         if module is None:
             continue
         modules[path] = module
-        if is_test(path):
-            continue
         content = ctx.read(path)
         try:
             tree = ast.parse(content or b"")
         except (SyntaxError, ValueError):
             continue
-        defined = top_level_definitions(tree)
-        for name in defined:
-            symbols.setdefault(name, []).append(module)
-        for name in set(literal_all(tree)) - defined:
-            exports.setdefault(name, []).append(module)
         own = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
         if any(node.level for node in own):
             relative.add(module)
         elif any((node.module or "").split(".")[0] == module.split(".")[0] for node in own):
             absolute.add(module)
+        if is_test(path) and _test_file(path):
+            continue  # a test's names are nobody's import; its imports still show the suite's style
+        defined = top_level_definitions(tree)
+        found_in = test_symbols if is_test(path) else symbols
+        for name in defined:
+            found_in.setdefault(name, []).append(module)
+        if not is_test(path):
+            for name in set(literal_all(tree)) - defined:
+                exports.setdefault(name, []).append(module)
     tops = frozenset(module.split(".")[0] for module in modules.values())
     index = ProjectIndex(
         symbols=symbols,
+        test_symbols=test_symbols,
         exports=exports,
         modules=modules,
         tops=tops,
@@ -120,6 +127,12 @@ def module_name(path: str, packages: set[str]) -> str | None:
         start -= 1
     name = ".".join(parts[start:])
     return name if name and all(part.isidentifier() for part in parts[start:]) else None
+
+
+def _test_file(path: str) -> bool:
+    """A file of tests or fixtures, as opposed to a helper module of the test suite."""
+    stem = path.rsplit("/", 1)[-1][: -len(".py")]
+    return stem == "conftest" or stem.startswith("test_") or stem.endswith("_test")
 
 
 def is_test(path: str) -> bool:

@@ -162,3 +162,49 @@ def test_a_file_without_imports_of_its_package_follows_its_siblings_style(tmp_pa
     absolute = {**files, "src/ini/__init__.py": files["src/ini/__init__.py"].replace("from .", "from ini.")}
     title, _after = fixed_by(write(tmp_path / "q", absolute), "src/ini/_parse.py", tmp_path / "fixed2")
     assert title == "from ini.exceptions import ParseError"
+
+
+def test_held_out_seed_cases(tmp_path: Path) -> None:
+    """Cases of the benchmark's second seed (31), which the rules were not written against."""
+    markup = {
+        "src/markupsafe/__init__.py": "from ._native import _escape_inner\n\n\ndef escape(s: str) -> str:\n"
+        "    return _escape_inner(s)\n",
+        "src/markupsafe/_native.py": "def _escape_inner(s: str) -> str:\n    return s\n",
+    }
+    # `from markupsafe import escape` gone from tests/test_leak.py: the package's API, not `re.escape`.
+    leak = "import pytest\n\n\ndef test_leak() -> None:\n    assert escape('<')\n    assert pytest\n"
+    title, _ = fixed_by(
+        write(tmp_path / "a", {**markup, "tests/test_leak.py": leak}), "tests/test_leak.py", tmp_path / "a2"
+    )
+    assert title == "from markupsafe import escape"
+    # `from markupsafe import _native` gone from tests/conftest.py: a private module is importable from a test.
+    conftest = "def pytest_configure() -> None:\n    assert _native._escape_inner\n"
+    title, _ = fixed_by(
+        write(tmp_path / "b", {**markup, "tests/conftest.py": conftest}), "tests/conftest.py", tmp_path / "b2"
+    )
+    assert title == "from markupsafe import _native"
+    # `import operator` gone from toolz/_signatures.py, beside the project's own toolz/curried/operator.py.
+    toolz = {
+        "toolz/__init__.py": "",
+        "toolz/curried/__init__.py": "",
+        "toolz/curried/operator.py": "add = 1\n",
+        "toolz/_signatures.py": "def sig() -> object:\n    return operator.add\n",
+    }
+    title, _ = fixed_by(write(tmp_path / "c", toolz), "toolz/_signatures.py", tmp_path / "c2")
+    assert title == "import operator"
+    # `from . import CacheTestMixin` gone from tests/test_lru.py: a helper of the test package, in its style.
+    cache = {
+        "tests/__init__.py": "class CacheTestMixin:\n    pass\n",
+        "tests/test_keys.py": "from . import CacheTestMixin\n\n\nclass KeysTest(CacheTestMixin):\n    pass\n",
+        "tests/test_lru.py": "import unittest\n\n\nclass LRUCacheTest(unittest.TestCase, CacheTestMixin):\n    pass\n",
+    }
+    title, _ = fixed_by(write(tmp_path / "d", cache), "tests/test_lru.py", tmp_path / "d2")
+    assert title == "from . import CacheTestMixin"
+
+
+def test_a_test_helper_is_never_offered_outside_the_tests(tmp_path: Path) -> None:
+    files = {"tests/__init__.py": "class CacheTestMixin:\n    pass\n", "app.py": "x = CacheTestMixin\n"}
+    root = write(tmp_path / "p", files)
+    found, output = check(root, LINT)
+
+    assert propose(root, pick(found, code="F821"), found, output, run) is None

@@ -110,3 +110,17 @@ def test_a_doctest_that_raised_in_the_function_it_calls(tmp_path: Path) -> None:
     _fix, fixed = one_fix(root, (*PYTEST, "--doctest-modules", "splat.py"), tmp_path / "fixed")
 
     assert (fixed / "splat.py").read_text() == module.replace("partiaal", "partial")
+
+
+def test_a_module_getattr_raised_it_and_the_typo_is_in_the_test_itself(tmp_path: Path) -> None:
+    # toolz (seed 31): `toolz.curired.__name__` in the test's own frame, whose location line ends `path:line:`.
+    getattr_hook = (
+        "\n\ndef __getattr__(name):\n    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')\n"
+    )
+    tests = "import toolz\nimport toolz.curried\n\n\ndef test_name():\n    assert toolz.curired.__name__\n"
+    files = {**TOOLZ, "toolz/__init__.py": getattr_hook, "toolz/curried/__init__.py": "", "test_it.py": tests}
+    root = write(tmp_path / "p", files)
+
+    _fix, fixed = one_fix(root, PYTEST, tmp_path / "fixed")
+
+    assert (fixed / "test_it.py").read_text() == tests.replace("curired", "curried")
