@@ -12,7 +12,8 @@ first step that fails. The verdict compares each rerun with the run the patch wa
   patch removed a *blocking* failure (a test module that could not be
   imported, a type checker stopped by a syntax error): then the checks it
   blocked run for the first time and what they find is reported as
-  uncovered, not held against the patch;
+  uncovered, not held against the patch (except a failure on a line that
+  reads a name the patch imported: that one is the patch's own);
 - a stage that cannot run at all (a missing tool) makes the patch
   unverifiable rather than failed;
 - a patch that changes only layout and comments (the same syntax tree) does
@@ -35,6 +36,7 @@ from typing import Literal
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.kb.results import ResultCache
+from healer.patch.bound_names import uses_new_import
 from healer.patch.patch import Patch
 from healer.patch.same_code import same_code
 from healer.pipeline.environment import InCopy
@@ -212,6 +214,9 @@ def _regression(old: StageResult, new: StageResult, patch: Patch, uncovered: lis
     if not new_ones:
         return None
     if any(_blocking(d) and after[d.fingerprint] < before[d.fingerprint] for d in old.diagnostics):
+        own = next((d for d in new_ones if uses_new_import(patch, d.file, d.line)), None)
+        if own is not None:
+            return f"{new.name} fails where the fix's import is used: {_describe(own)}"
         uncovered.extend(f"{new.name}: {_describe(d)}" for d in new_ones[:5])
         return None
     return f"{new.name} reports something new with the fix: {_describe(new_ones[0])}"

@@ -115,10 +115,11 @@ def _proposal(ctx: ActionContext, file: str, name: str) -> Proposal | None:
     if in_tests and len(project) == 1 and project[0].module in index.tops:
         # The project's own public API, in its tests, is what a bare `escape` means, not `re.escape`.
         stdlib = [c for c in stdlib if c.name is None]
-    found = {*project, *stdlib}
+    # The file's own imports settle it first: `tzinfo` beside `from datetime import date, datetime`, and
+    # `loads` beside `from pickle import dumps` (json's `loads` is the everyday one, and the wrong one there).
+    found = _imported_home(tree, name, usage, project)
     if len(found) != 1:
-        # The file's own imports settle it: `tzinfo` beside `from datetime import date, datetime`.
-        found = _imported_home(tree, name, usage, project)
+        found = {*project, *stdlib}
     if len(found) != 1:
         return None
     (chosen,) = found

@@ -205,3 +205,19 @@ def test_the_tests_importing_the_changed_module_run_before_the_whole_suite(repo:
     assert verified.reruns == ("test (failing tests)", "test (affected tests)", "test", "lint")
     assert failed.status == "failed" and "test_triple" in (failed.detail or "")
     assert failed.reruns == ("test (failing tests)", "test (affected tests)")
+
+
+def test_a_failure_where_the_fixs_own_import_is_used_is_held_against_it(repo: Repo) -> None:
+    # toolz: `loads` gone beside `from pickle import dumps`; `from json import loads` let the module be
+    # collected and failed on the very line that needed `loads` (UnicodeDecodeError): applied, and red.
+    app = "from pickle import dumps\n\nTOKEN = loads(dumps('x'))\n\n\ndef double(x: int) -> int:\n    return x * 2\n"
+    baseline, sandboxes, run = setup(repo, app)
+    assert next(s for s in run.stages if s.name == "test").status == "failed"
+
+    wrong = verify(patch_for(run, "test", "app.py", app, "from json import loads\n" + app), baseline, sandboxes)
+    sorted_right = app.replace("import dumps", "import dumps, loads")
+    right = verify(patch_for(run, "test", "app.py", app, sorted_right), baseline, sandboxes)
+
+    assert wrong.status == "failed", wrong.detail
+    assert wrong.detail is not None and "where the fix's import is used" in wrong.detail
+    assert right.status == "verified", right.detail

@@ -208,3 +208,12 @@ def test_a_test_helper_is_never_offered_outside_the_tests(tmp_path: Path) -> Non
     found, output = check(root, LINT)
 
     assert propose(root, pick(found, code="F821"), found, output, run) is None
+
+
+def test_the_files_own_imports_beat_the_everyday_lists(tmp_path: Path) -> None:
+    # toolz (seed 47): `loads` gone from `from pickle import dumps, loads`; json's `loads` is the everyday one.
+    tests = "from pickle import dumps\n\nTOKEN = loads(dumps('x'))\n"
+    title, after = fixed_by(write(tmp_path / "p", {"test_it.py": tests}), "test_it.py", tmp_path / "fixed")
+
+    assert title == "from pickle import loads"
+    assert after.startswith("from pickle import dumps, loads\n")
