@@ -19,7 +19,7 @@ STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
-    "timeout", "fix", "parser", "gate", "cwd", "cache",
+    "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
 FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply", "time_per_failure")
@@ -230,6 +230,8 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         _expect(v, f"{where}.cwd", cwd, relative, "a folder inside the repository")
     cache = raw.get("cache", True)
     _expect(v, f"{where}.cache", cache, lambda x: isinstance(x, bool), "true or false")
+    isolate = raw.get("isolate", False)
+    _expect(v, f"{where}.isolate", isolate, lambda x: isinstance(x, bool), "true or false")
     gate = None if "gate" not in raw else _gate(v, f"{where}.gate", raw["gate"])
     return Stage(
         name=name,
@@ -247,6 +249,7 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         gate=gate,
         cwd=cwd,
         cache=cache,
+        isolate=isolate,
     )
 
 

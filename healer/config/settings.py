@@ -52,6 +52,9 @@ class Stage(NamedTuple):
     gate: Gate | None = None
     cwd: str | None = None
     cache: bool = True
+    isolate: bool = False
+    """Run in a throwaway copy even where the working tree is checked in place: the stage checks by rewriting
+    files (a pre-commit fixer hook), and what it rewrote there is its finding (healer.pipeline.private_copy)."""
 
     def argv(self) -> list[str]:
         """The command to execute."""
@@ -82,6 +85,7 @@ class Stage(NamedTuple):
             "parser": self.parser,
             "cwd": self.cwd,
             "cache": self.cache,
+            "isolate": self.isolate,
             "gate": None
             if self.gate is None
             else {

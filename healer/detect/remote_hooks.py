@@ -5,10 +5,12 @@ environment the first time (from the network, unless the repo is a local path) a
 `files`, `exclude`, `types` and `types_or`; the stage's `inputs` are globs for them, so an unrelated change
 reuses the cached result.
 
-The working tree is checked in place, so a hook that rewrites files would rewrite the user's. A hook is
-added only when it is known to only read: the checkers of the common hook repositories, unless their
-arguments ask them to write (`codespell -w`, `--fix`). Known fixers are left out with a note; any other
-hook is proposed as a step of unknown effect, added only when the user confirms it (`healer init` asks).
+The working tree is checked in place, so a hook that rewrites files would rewrite the user's. A hook known to
+only read (the checkers of the common hook repositories, unless their arguments ask them to write:
+`codespell -w`, `--fix`) runs there. A known fixer (`trailing-whitespace`, `black`, a checker told to write)
+becomes an `isolate` stage: it runs in a private copy, fails naming what it would rewrite, and its own
+rewrite is proposed as a fix (the stage's `fix` is the same command). Any other hook is proposed as a step
+of unknown effect, added only when the user confirms it (`healer init` asks).
 """
 
 from __future__ import annotations
@@ -85,20 +87,25 @@ def remote_hook(
     if stages and not (_CHECK_STAGES | _PUSH_STAGES) & set(stages):
         return None, f"{where}: runs only at {', '.join(stages)}; skipped"
     writes = _writes(repo, hook_id, args)
-    if writes is not None:
-        return None, f"{where}: {writes}; skipped (healer stages only check, and a hook's fixes need pre-commit)"
     inputs, inputs_note = _inputs(hook_id, hook)
     name = slug(hook_id) or "hook"
+    command = shlex.join([program, "run", hook_id, "--all-files", *at])
     stage = Stage(
         name=name,
-        run=shlex.join([program, "run", hook_id, "--all-files", *at]),
+        run=command,
         kind=_kind(hook_id, str(hook.get("name", ""))),
         inputs=inputs,
         versions=(f"{program} --version",),
+        # A fixer checks by rewriting: in a private copy, where what it rewrote is the finding and its fix.
+        fix=command if writes is not None else None,
+        isolate=writes is not None,
     )
-    unsure = None if listed(READERS, repo, hook_id) else "healer does not know whether it rewrites files"
+    known = listed(READERS, repo, hook_id) or writes is not None
+    unsure = None if known else "healer does not know whether it rewrites files"
     # A hook of unknown effect is noted where detection decides on it (added when confirmed, else not).
     note = "" if unsure else f"{name}: {where}, run by {program} (`--all-files`: the files git tracks)"
+    if writes is not None and note:
+        note += f"; {writes}, so it runs in a private copy and its rewrites are proposed as fixes"
     if inputs_note and note:
         note += f"; {inputs_note}"
     candidate = Candidate(stage, EXPLICIT, where, frozenset({f"hook:{hook_id}"}), "pre-commit", unsure=unsure)

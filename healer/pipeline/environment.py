@@ -31,6 +31,17 @@ class InCopy(NamedTuple):
     """The user's work tree it stands for: Python's paths into it are turned into the copy (editable installs)."""
 
 
+def copy_env(env: Mapping[str, str], copy: InCopy) -> dict[str, str]:
+    """`env` for a process run in a copy: git's search stops there, and Python imports the copy's code."""
+    env = dict(env)
+    env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(copy.copy.rstrip(os.sep))
+    if copy.work_tree is not None:
+        env["HEALER_WORK_TREE"], env["HEALER_COPY"] = copy.work_tree, copy.copy
+        inherited = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part and part != COPY_SITE]
+        env["PYTHONPATH"] = os.pathsep.join([COPY_SITE, *inherited])
+    return env
+
+
 def stage_env(
     stage: Stage,
     base: Mapping[str, str] | None = None,
@@ -55,11 +66,7 @@ def stage_env(
     for name in GIT_LOCATION:
         env.pop(name, None)
     if copy is not None:
-        env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(copy.copy.rstrip(os.sep))
-        if copy.work_tree is not None:
-            env["HEALER_WORK_TREE"], env["HEALER_COPY"] = copy.work_tree, copy.copy
-            inherited = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part and part != COPY_SITE]
-            env["PYTHONPATH"] = os.pathsep.join([COPY_SITE, *inherited])
+        env = copy_env(env, copy)
     env.update(stage.env)
     parts = [*prepend_path, *env.get("PATH", os.defpath).split(os.pathsep)]
     own = own_scripts()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from healer import interrupt, process
 from healer.config.settings import Config, Stage
 from healer.diagnostics.diagnostic import Diagnostic
-from healer.pipeline.environment import InCopy, stage_env
+from healer.pipeline.environment import InCopy, copy_env, stage_env
 from healer.pipeline.events import (
     Event,
     Notice,
@@ -514,12 +514,14 @@ class _Run:
         self.events.put(_Done(stage.name, result))
 
     def _execute_where(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
+        if stage.isolate and self.options.copy is None:
+            return self._execute_isolated(stage, cwd, env, log_path)
         if self.options.copy is None:
             return self._execute_inner(stage, cwd, env, log_path)
         # Only a run in a copy can need a scratch repository: the hot path never loads it.
         from healer.pipeline.scratch_git import scratch_repository
 
-        if not needs_repository(stage):
+        if not (needs_repository(stage) or stage.isolate):
             return self._execute_inner(stage, cwd, env, log_path)
         try:
             with scratch_repository(Path(self.options.copy.copy), env) as variables:
@@ -527,6 +529,38 @@ class _Run:
         except (OSError, subprocess.SubprocessError) as error:
             why = f"could not make a git repository for the copy, which {stage.command_line()!r} needs: {error}"
             return _error(stage, why, "no-repository")
+
+    def _execute_isolated(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
+        """A stage that checks by rewriting, run in a private copy of the checked files: the user's stay as they
+        are, and each file it rewrote there is a finding (which the stage's `fix` can then propose)."""
+        from healer.pipeline.private_copy import private_copy, rewritten
+        from healer.pipeline.scratch_git import scratch_repository
+
+        content = tracked_content(self.root)
+        if content is None:
+            why = "isolate = true needs a git repository (it copies the files git tracks)"
+            return _error(stage, why, "no-repository")
+        try:
+            with private_copy(self.root, content) as folder:
+                where = folder / cwd.relative_to(self.root)
+                variables = copy_env(env, InCopy(str(folder), str(self.root)))
+                # Fixers list what to rewrite with git (pre-commit does): the copy is a repository of its own.
+                with scratch_repository(folder, variables) as git_variables:
+                    result = self._execute_inner(stage, where, {**variables, **git_variables}, log_path)
+                changed = rewritten(folder, content)
+        except (OSError, subprocess.SubprocessError) as error:
+            return _error(stage, f"could not run it in a private copy: {error}", "no-copy")
+        if not changed or result.status == "cancelled":
+            return result
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        found = tuple(
+            _healer_diagnostic(stage, "rewrites-files", f"stage '{stage.name}' would rewrite this file")._replace(
+                file=path
+            )
+            for path in changed
+        )
+        reason = f"stage '{stage.name}' would rewrite {shown} (run in a private copy: your files are unchanged)"
+        return result._replace(status="failed", reason=reason, diagnostics=(*found, *result.diagnostics))
 
     def _execute_inner(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
         argv = stage.argv()

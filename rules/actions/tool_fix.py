@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +29,8 @@ from healer.config.settings import Stage
 from healer.diagnostics.symbols import typo_targets, unused_import
 from healer.patch.patch import FileEdit
 from healer.pipeline.environment import InCopy, stage_env
+from healer.pipeline.hook_framework import needs_repository
+from healer.pipeline.scratch_git import scratch_repository
 from healer.process import run_briefly
 from healer.rules.context import ActionContext
 from healer.rules.outcome import Proposal
@@ -74,8 +77,8 @@ def run(ctx: ActionContext) -> Proposal | None:
             return None
         before = _snapshot(scratch)
         try:
-            code, _, _ = run_briefly(argv, cwd, _env(ctx, scratch), timeout=timeout)
-        except OSError:
+            code = _run(ctx, argv, cwd, scratch, timeout)
+        except (OSError, subprocess.SubprocessError):
             return None  # not installed, not executable: nothing to propose
         if code is None:
             return None  # a fixer stopped halfway may have left files half-written
@@ -84,6 +87,18 @@ def run(ctx: ActionContext) -> Proposal | None:
         return None
     title = f"run `{shlex.join(_shown(argv, scratch))}`"
     return Proposal(title=title, edits=edits, same_ast=bool(ctx.params.get("same_ast")))
+
+
+def _run(ctx: ActionContext, argv: list[str], cwd: Path, scratch: Path, timeout: float) -> int | None:
+    env = _env(ctx, scratch)
+    if ctx.stage is None or not (
+        ctx.stage.isolate or needs_repository(ctx.stage._replace(run=tuple(argv), shell=False))
+    ):
+        return run_briefly(argv, cwd, env, timeout=timeout)[0]
+    # A hook framework's fixer (a pre-commit hook run as the stage's fix), or an isolated stage's, lists the files
+    # to rewrite with git: the scratch copy becomes a repository of its own.
+    with scratch_repository(scratch, env) as variables:
+        return run_briefly(argv, cwd, {**env, **variables}, timeout=timeout)[0]
 
 
 def _command(ctx: ActionContext) -> list[str] | None:

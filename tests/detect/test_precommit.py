@@ -86,6 +86,8 @@ def test_local_and_well_known_hooks(project: Files) -> None:
     found = precommit.detect(project({".pre-commit-config.yaml": CONFIG}))
     stages = by_name(found)
     assert list(stages) == [
+        "trailing-whitespace",
+        "end-of-file-fixer",
         "check-yaml",
         "ruff",
         "ruff-format",
@@ -95,6 +97,9 @@ def test_local_and_well_known_hooks(project: Files) -> None:
         "shellcheck-scripts",
         "black",
     ]
+    # Fixers check by rewriting: in a private copy, their own run proposed as the fix.
+    assert stages["end-of-file-fixer"].isolate and stages["end-of-file-fixer"].fix == stages["end-of-file-fixer"].run
+    assert not stages["check-yaml"].isolate
     # A remote checker healer has no tool of its own for runs through the framework, on the files it checks.
     assert stages["check-yaml"].run == "pre-commit run check-yaml --all-files"
     assert stages["check-yaml"].inputs == ("**/*.yaml", "**/*.yml", ".pre-commit-config.yaml")
@@ -116,10 +121,12 @@ def test_local_and_well_known_hooks(project: Files) -> None:
 def test_notes_say_what_was_skipped_and_why(project: Files) -> None:
     notes = precommit.detect(project({".pre-commit-config.yaml": CONFIG})).notes
     assert notes[:3] == (
-        "hook trailing-whitespace of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml: "
-        "it rewrites files; skipped (healer stages only check, and a hook's fixes need pre-commit)",
-        "hook end-of-file-fixer of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml: "
-        "it rewrites files; skipped (healer stages only check, and a hook's fixes need pre-commit)",
+        "trailing-whitespace: hook trailing-whitespace of https://github.com/pre-commit/pre-commit-hooks in "
+        ".pre-commit-config.yaml, run by pre-commit (`--all-files`: the files git tracks); it rewrites files, "
+        "so it runs in a private copy and its rewrites are proposed as fixes",
+        "end-of-file-fixer: hook end-of-file-fixer of https://github.com/pre-commit/pre-commit-hooks in "
+        ".pre-commit-config.yaml, run by pre-commit (`--all-files`: the files git tracks); it rewrites files, "
+        "so it runs in a private copy and its rewrites are proposed as fixes",
         "check-yaml: hook check-yaml of https://github.com/pre-commit/pre-commit-hooks in .pre-commit-config.yaml, "
         "run by pre-commit (`--all-files`: the files git tracks)",
     )
@@ -168,7 +175,9 @@ def test_well_known_hooks_do_not_duplicate_detected_tools(project: Files) -> Non
     names = [stage.name for stage in detection.stages]
     assert names == [
         "check-yaml",
+        "end-of-file-fixer",
         "ruff",
+        "trailing-whitespace",
         "black",
         "ruff-format",
         "mypy",

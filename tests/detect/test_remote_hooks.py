@@ -65,7 +65,7 @@ def test_known_checkers_are_stages_with_their_files(project: Files) -> None:
     assert not any(rewrites_files(stage.command_line()) for stage in stages.values())
 
 
-def test_fixers_are_left_out_and_so_are_checkers_told_to_write(project: Files) -> None:
+def test_fixers_and_checkers_told_to_write_run_isolated(project: Files) -> None:
     root = project(
         config(
             f"""
@@ -95,19 +95,19 @@ def test_fixers_are_left_out_and_so_are_checkers_told_to_write(project: Files) -
         )
     )
     found = precommit.detect(root)
-    assert found.candidates == ()
-    skipped = "; skipped (healer stages only check, and a hook's fixes need pre-commit)"
+    # A fixer, or a checker told to write, checks by rewriting: it runs in a private copy (`isolate`), and its
+    # own run is the fix (a person reviews it), so the user's files are never rewritten by a check.
+    fixers = {c.stage.name: c.stage for c in found.candidates}
+    assert list(fixers) == ["trailing-whitespace", "mixed-line-ending", "pretty-format-json", "pyupgrade", "codespell"]
+    assert all(stage.isolate and stage.fix == stage.run for stage in fixers.values())
+    assert fixers["pyupgrade"].run == "pre-commit run pyupgrade --all-files"
     where = "of {} in .pre-commit-config.yaml"
-    assert found.notes == (
-        f"hook trailing-whitespace {where.format(HOOKS)}: it rewrites files{skipped}",
-        f"hook mixed-line-ending {where.format(HOOKS)}: it rewrites files{skipped}",
-        f"hook pretty-format-json {where.format(HOOKS)}: its arguments make it rewrite files{skipped}",
-        f"hook no-commit-to-branch {where.format(HOOKS)}: checks the branch a commit goes to, not files; skipped",
-        f"hook check-json {where.format(HOOKS)}: runs only at manual; skipped",
-        f"hook pyupgrade {where.format('https://github.com/asottile/pyupgrade')}: it rewrites files{skipped}",
-        f"hook codespell {where.format('https://github.com/codespell-project/codespell')}: "
-        f"its arguments make it rewrite files{skipped}",
+    assert (
+        f"hook no-commit-to-branch {where.format(HOOKS)}: checks the branch a commit goes to, not files; skipped"
+        in found.notes
     )
+    assert f"hook check-json {where.format(HOOKS)}: runs only at manual; skipped" in found.notes
+    assert "it rewrites files, so it runs in a private copy and its rewrites are proposed as fixes" in found.notes[0]
 
 
 def test_check_mode_arguments_make_a_fixer_a_check(project: Files) -> None:
