@@ -44,13 +44,16 @@ def private_copy(root: Path, content: Manifest) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def rewritten(folder: Path, content: Manifest) -> list[str]:
-    """The files of `content` whose copy in `folder` no longer has their content (changed or deleted)."""
+def rewritten(folder: Path, root: Path, content: Manifest) -> list[str]:
+    """The files of `content` whose copy in `folder` differs now from the file in `root` it was copied from.
+
+    Compared with the files themselves, not the manifest's ids: in a verification copy the candidate's files
+    differ from the ids the manifest was made with.
+    """
     changed: list[str] = []
     for path in content.paths():
-        if content.known.get(path, "").startswith("commit:"):
+        if content.known.get(path, "").startswith("commit:") or not os.path.lexists(root / path):
             continue
-        before = content.content_id(path)
-        if before is not None and hash_path(folder / path) != before:
+        if hash_path(folder / path) != hash_path(root / path):
             changed.append(path)
     return changed

@@ -514,7 +514,8 @@ class _Run:
         self.events.put(_Done(stage.name, result))
 
     def _execute_where(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
-        if stage.isolate and self.options.copy is None:
+        if stage.isolate:
+            # In healer's own copies too: a rewrite there would leave the shadow tree unlike its index.
             return self._execute_isolated(stage, cwd, env, log_path)
         if self.options.copy is None:
             return self._execute_inner(stage, cwd, env, log_path)
@@ -536,18 +537,19 @@ class _Run:
         from healer.pipeline.private_copy import private_copy, rewritten
         from healer.pipeline.scratch_git import scratch_repository
 
-        content = tracked_content(self.root)
+        content = self._checked_content()
         if content is None:
             why = "isolate = true needs a git repository (it copies the files git tracks)"
             return _error(stage, why, "no-repository")
         try:
             with private_copy(self.root, content) as folder:
                 where = folder / cwd.relative_to(self.root)
-                variables = copy_env(env, InCopy(str(folder), str(self.root)))
+                stands_for = self.options.copy.work_tree if self.options.copy is not None else str(self.root)
+                variables = copy_env(env, InCopy(str(folder), stands_for))
                 # Fixers list what to rewrite with git (pre-commit does): the copy is a repository of its own.
                 with scratch_repository(folder, variables) as git_variables:
                     result = self._execute_inner(stage, where, {**variables, **git_variables}, log_path)
-                changed = rewritten(folder, content)
+                changed = rewritten(folder, self.root, content)
         except (OSError, subprocess.SubprocessError) as error:
             return _error(stage, f"could not run it in a private copy: {error}", "no-copy")
         if not changed or result.status == "cancelled":

@@ -111,3 +111,22 @@ def test_a_pre_commit_fixer_hook_through_the_framework(
     fixed = healer("fix", "--offline", "--apply", "all", env=home)
     assert fixed.code == 0, fixed.out + fixed.err
     assert (repo.path / "notes.txt").read_text() == "dirty\n"
+
+
+def test_in_the_hooks_shadow_tree_too(repo: Repo, healer: RunHealer) -> None:
+    # The staged content differs from the working tree, so the hook checks it in the shadow copy: the fixer
+    # must not rewrite the shadow either (it would stay unlike its index for the next commit).
+    repo.config(CONFIG)
+    repo.write("fix_whitespace.py", FIXER)
+    repo.write("notes.txt", "clean\n")
+    repo.commit("start")
+    (repo.path / "notes.txt").write_text("dirty   \n")
+    repo.git("add", "notes.txt")
+    (repo.path / "notes.txt").write_text("dirty   \nmore\n")  # unstaged on top
+
+    for _ in range(2):  # the second check finds the shadow as the first left it
+        blocked = healer("hook", "pre-commit")
+        assert blocked.code == 1, blocked.out + blocked.err
+        assert "notes.txt: stage 'whitespace' would rewrite" in blocked.out
+    assert (repo.path / "notes.txt").read_text() == "dirty   \nmore\n"
+    assert repo.git("show", ":notes.txt") == "dirty   \n"
