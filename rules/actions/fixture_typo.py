@@ -57,13 +57,10 @@ def run(ctx: ActionContext) -> Proposal | None:
     request = _request(ctx, name)
     if request is None:
         return None
-    before = ctx.read(request.file)
-    if before is None:
+    source = ctx.parsed(request.file)
+    if source is None:
         return None
-    try:
-        tree = ast.parse(before)
-    except (SyntaxError, ValueError):
-        return None
+    before, tree = source.data, source.tree
     function = _function(tree, request)
     # pytest never lists `request`, and a parametrized argument is no fixture: both are names a test may ask for.
     choices = {*request.available, "request", *(_parametrized(function) if function is not None else ())}
@@ -130,13 +127,10 @@ def _parametrized_typo(ctx: ActionContext, node: str, name: str) -> Proposal | N
     to the parametrized name that nothing else supplies is renamed to it."""
     path, _, function_name = node.partition("::")
     file = relative_to_root(path, root=ctx.root, cwd=ctx.root)
-    before = ctx.read(file)
-    if before is None:
+    source = ctx.parsed(file)
+    if source is None:
         return None
-    try:
-        tree = ast.parse(before)
-    except (SyntaxError, ValueError):
-        return None
+    before, tree = source.data, source.tree
     short = function_name.split("::")[-1].split("[", 1)[0]
     functions = [n for n in ast.walk(tree) if isinstance(n, Function) and n.name == short]
     if len(functions) != 1:
