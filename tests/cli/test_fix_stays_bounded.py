@@ -73,3 +73,25 @@ def test_the_run_report_is_one_line_for_the_shared_failure(repo: Repo, healer: R
 
     failures = [line for line in result.out.splitlines() if "has no attribute 'lods'" in line]
     assert failures == [f"  pkg/__init__.py:5: module 'json' has no attribute 'lods' [AttributeError] ({COUNT} tests)"]
+
+
+def test_tests_that_print_megabytes_each_are_still_fixed(repo: Repo, healer: RunHealer) -> None:
+    # The bad input: a failing test that prints megabytes (logging, a dumped payload).
+    repo.config(CONFIG.replace("SESSIONS_FILE", str(repo.path.parent / "sessions")))
+    repo.write("pkg/__init__.py", CODE)
+    repo.write("tests/conftest.py", CONFTEST)
+    noisy = "".join(
+        f"\n\ndef test_{n}() -> None:\n    print('x' * 2_000_000)\n    assert load('[{n}]') == [{n}]\n"
+        for n in range(3)
+    )
+    repo.write("tests/test_load.py", "from pkg import load\n" + noisy)
+    repo.write(".gitignore", "__pycache__/\n")
+    repo.commit()
+    repo.write("pkg/__init__.py", CODE.replace("json.loads", "json.lods"))
+
+    result = healer("fix", "--offline", "--apply", "all", timeout=300)
+
+    assert result.code == 0, result.out[-2000:] + result.err
+    assert "now every stage passes" in result.out
+    assert (repo.path / "pkg/__init__.py").read_text() == CODE
+    assert len(result.out) < 100_000  # the fix's report quotes the failure, not its megabytes
