@@ -6,7 +6,15 @@ bulk inserts, then measures: a plain fingerprint lookup and `accepted_fixes`
 (target ≤ 1 s), `record_run` throughput with 10 diagnostics per run, full-text
 search, and the file's size. Prints whether each target is met.
 
-Run: .venv/bin/python bench/kb.py [--diagnostics 1000000] [--patches 100000] [--keep DIR]
+With --writers it measures concurrency instead (bench/kb_writers.py): --runs
+processes of four kinds (`healer run`, `healer hook pre-commit`, a watch
+session's record, a reviewed patch's), --jobs at a time, on one file; it prints
+the lost rows and the failed writers, and zero of each is the only passing
+figure. --busy runs either beside CPU burners (three per core unless --burners
+says otherwise) and prints the load average with the figures.
+
+Run: .venv/bin/python bench/kb.py [--diagnostics 1000000] [--patches 100000] [--keep DIR] [--busy [--burners N]]
+     .venv/bin/python bench/kb.py --writers [--runs 1000] [--jobs 8] [--busy [--burners N]]
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.busy import busy, default_burners, load
+from bench.kb_writers import report, run_writers
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.kb.derived import add_stage_totals, index_diagnostics
 from healer.kb.history import search, stats
@@ -162,7 +172,27 @@ def main() -> int:
     parser.add_argument("--diagnostics", type=int, default=1_000_000)
     parser.add_argument("--patches", type=int, default=100_000)
     parser.add_argument("--keep", metavar="DIR", help="build the file in DIR and keep it (for datasette)")
+    parser.add_argument("--writers", action="store_true", help="concurrent writers instead: no row may be lost")
+    parser.add_argument("--runs", type=int, default=1000, help="writer processes with --writers (default 1000)")
+    parser.add_argument("--jobs", type=int, default=8, help="writers at once with --writers (default 8)")
+    parser.add_argument("--busy", action="store_true", help="run beside CPU burners")
+    parser.add_argument("--burners", type=int, help="spinning processes with --busy (default: 3 per core)")
     options = parser.parse_args()
+    burners = (default_burners() if options.burners is None else max(0, options.burners)) if options.busy else 0
+    if options.writers:
+        jobs = max(1, min(options.jobs, options.runs))
+        with busy(burners):
+            lost, failures, elapsed = run_writers(max(1, options.runs), jobs)
+            loaded = load()
+        return report(max(1, options.runs), jobs, burners, loaded, lost, failures, elapsed)
+    with busy(burners):
+        code = scale(options)
+        if burners:
+            print(f"(beside {burners} CPU burners, load average {load()}: every time above is late by design)")
+    return code
+
+
+def scale(options: argparse.Namespace) -> int:
     folder = Path(options.keep or tempfile.mkdtemp(prefix="healer-bench-kb-"))
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "healer.db"

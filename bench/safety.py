@@ -148,7 +148,7 @@ def main() -> int:
         print(f"  {name:16} {count}")
     print("outcomes:")
     for name, count in sorted(total.outcome.items()):
-        print(f"  {name:28} {count}")
+        print(f"  {name:34} {count}")
     killed = sum(total.survivors.values())
     with_survivors = killed - total.survivors[0]
     print(

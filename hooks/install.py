@@ -79,9 +79,11 @@ def _install_one(hooks: Path, hook: str, python: str, root: Path) -> Outcome:
                 f"{path} is healer's hook but was changed after `healer install`; undo the change or "
                 f"delete the file{_kept_note(kept)}, then install again",
             )  # fmt: skip
-        if found.python == python:
+        if found.python == python and found.current:
             return Outcome(hook, path, "unchanged", "already installed")
         _write(path, wanted)
+        if found.python == python:
+            return Outcome(hook, path, "updated", "rewritten as this version of healer writes it")
         return Outcome(hook, path, "updated", f"now runs {python} (was {found.python})")
     if current is not None and shim.is_framework_script(current):
         under = _read(legacy)

@@ -10,7 +10,8 @@ The shim is the only thing git runs. It:
 - for pre-push, reads the refs git writes on standard input once and gives both hooks the same bytes;
 - skips healer when `HEALER_SKIP=1` (the previous hook still runs);
 - runs the interpreter that installed it (`python -P -c` imports `healer.main` and exits 127 when
-  it cannot: the one code healer never returns), else `healer` from PATH, else blocks with one line.
+  it cannot: the one code healer never returns; a Ctrl-C during that import is one line and 130),
+  else `healer` from PATH, else blocks with one line.
 
 A shim is recognised by its second line, `# healer-hook v1`, and counts as unchanged only when it
 is byte for byte what `render` writes for the interpreter it names.
@@ -77,13 +78,7 @@ run_previous() {
 
 run_healer() {
     if [ -x "$python" ]; then
-        "$python" -P -c 'import sys
-try:
-    from healer.start import run
-except ImportError:
-    sys.exit(127)
-sys.exit(run())' hook "$hook" "$@"
-        status=$?
+@START@        status=$?
         [ "$status" -eq 127 ] || return "$status"
         problem="which can no longer import healer"
     else
@@ -131,11 +126,38 @@ fi
 
 HOOKS = tuple(_BODY)
 
+# A Ctrl-C while `healer.start` imports (before its handler is in place) is caught by the snippet
+# itself: one line and 130, not a KeyboardInterrupt traceback through importlib.
+_START = r"""        "$python" -P -c 'import sys
+try:
+    from healer.start import run
+except KeyboardInterrupt:
+    sys.stderr.write("healer: interrupted\n")
+    sys.exit(130)
+except ImportError:
+    sys.exit(127)
+sys.exit(run())' hook "$hook" "$@"
+"""
 
-def render(hook: str, python: str) -> str:
+OLDER_STARTS = (
+    r"""        "$python" -P -c 'import sys
+try:
+    from healer.start import run
+except ImportError:
+    sys.exit(127)
+sys.exit(run())' hook "$hook" "$@"
+""",
+)
+"""What shims written by earlier versions run: still healer's own, unchanged by the user, so `healer install`
+rewrites them and `healer uninstall` removes them."""
+_STARTS = (_START, *OLDER_STARTS)
+
+
+def render(hook: str, python: str, start: str = _START) -> str:
     """The shim for `hook` that runs healer with the interpreter at `python` (an absolute path)."""
     return (
-        _TEMPLATE.replace("@BODY@", _BODY[hook])
+        _TEMPLATE.replace("@START@", start)
+        .replace("@BODY@", _BODY[hook])
         .replace("@PREVIOUS_DIR@", PREVIOUS_DIR)
         .replace("@FRAMEWORK_MARKER@", FRAMEWORK_MARKER)
         .replace("@VERB@", _VERB[hook])
@@ -148,7 +170,9 @@ class Shim(NamedTuple):
     hook: str
     python: str
     pristine: bool
-    """True when the file is exactly what `render` writes: nobody has changed it since."""
+    """True when the file is exactly what `render` writes (or an earlier version wrote): nobody has changed it."""
+    current: bool = True
+    """False for a pristine shim an earlier version wrote: installing again rewrites it."""
 
 
 def read_shim(data: bytes) -> Shim | None:
@@ -167,8 +191,8 @@ def read_shim(data: bytes) -> Shim | None:
             except ValueError:
                 words = []
             python = words[0] if len(words) == 1 else ""
-    pristine = hook in _BODY and bool(python) and render(hook, python).encode() == data
-    return Shim(hook, python, pristine)
+    pristine = hook in _BODY and bool(python) and any(render(hook, python, start).encode() == data for start in _STARTS)
+    return Shim(hook, python, pristine, current=pristine and render(hook, python).encode() == data)
 
 
 def is_framework_script(data: bytes) -> bool:

@@ -66,3 +66,67 @@ def test_signals_during_start_up_never_print_a_traceback(sig: signal.Signals, tm
         assert "Traceback" not in err, f"after {delay}s: {err}"
         # Killed by SIGTERM before healer took it over is fine too; anything else is not.
         assert proc.returncode in (130, -signal.SIGTERM, -signal.SIGINT), f"after {delay}s: {proc.returncode} {err}"
+
+
+INTERRUPTER = """\
+import os, signal, sys
+
+class InterruptOnImport:
+    # A real SIGINT to this process at the moment the named module starts to import: the few
+    # milliseconds of start-up before healer's handler is in place, hit every time, not by luck.
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["INTERRUPT_AT"]:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, InterruptOnImport())
+"""
+
+
+def _interrupting_env(tmp_path: Path, module: str) -> dict[str, str]:
+    site = tmp_path / "interrupter"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(INTERRUPTER)
+    return dict(os.environ, PYTHONPATH=str(site), INTERRUPT_AT=module)
+
+
+@pytest.mark.parametrize("module", ["healer.start", "healer.main"])
+def test_ctrl_c_while_the_hook_shim_starts_healer_is_one_line(module: str, tmp_path: Path) -> None:
+    from healer.hooks.shim import render
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "healer.toml").write_text('[stages.ok]\nrun = "true"\n')
+    (repo / "a.txt").write_text("a\n")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    shim = repo / ".git" / "hooks" / "pre-commit"
+    shim.write_text(render("pre-commit", sys.executable))
+    shim.chmod(0o755)
+    done = subprocess.run(
+        ["git", "commit", "-q", "-m", "interrupted"],
+        cwd=repo,
+        env=_interrupting_env(tmp_path, module),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "healer: interrupted" in done.stderr, done.stderr
+    assert done.returncode != 0  # the interrupted hook blocks the commit, as any failed hook does
+    assert subprocess.run(["git", "rev-parse", "-q", "--verify", "HEAD"], cwd=repo).returncode != 0
+
+
+@pytest.mark.parametrize("module", ["healer.start", "healer.main"])
+def test_ctrl_c_while_python_m_healer_starts_is_one_line_and_130(module: str, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    (tmp_path / "repo" / "healer.toml").write_text('[stages.ok]\nrun = "true"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "healer", "run", "--no-cache"],
+        cwd=tmp_path / "repo",
+        env=_interrupting_env(tmp_path, module),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (130, "healer: interrupted\n")

@@ -50,6 +50,22 @@ def test_install_from_another_interpreter_updates_in_place_and_keeps_the_chain(r
     assert (hooks / "healer-previous" / "pre-commit").read_text() == RECORDING_HOOK
 
 
+def test_a_shim_an_earlier_version_wrote_is_rewritten_by_install_and_removed_by_uninstall(repo: Repo) -> None:
+    from healer.hooks.shim import OLDER_STARTS
+
+    hooks = repo.path / ".git" / "hooks"
+    executable(hooks / "pre-commit", RECORDING_HOOK)
+    install(repo.path, ["pre-commit"], python=sys.executable)
+    (hooks / "pre-commit").write_text(render("pre-commit", sys.executable, OLDER_STARTS[0]))
+    [outcome] = install(repo.path, ["pre-commit"], python=sys.executable)
+    assert outcome.status == "updated"
+    assert (hooks / "pre-commit").read_text() == render("pre-commit", sys.executable)
+    (hooks / "pre-commit").write_text(render("pre-commit", sys.executable, OLDER_STARTS[0]))
+    [removed] = uninstall(repo.path, ["pre-commit"])
+    assert removed.status == "removed"
+    assert (hooks / "pre-commit").read_text() == RECORDING_HOOK
+
+
 def test_uninstall_puts_back_the_previous_hook_byte_for_byte_with_its_mode(repo: Repo, healer: RunHealer) -> None:
     hooks = repo.path / ".git" / "hooks"
     original = b"#!/bin/sh\r\necho 'odd bytes \xff'\nexit 0"  # CRLF, no final newline, not UTF-8

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -555,9 +556,13 @@ def run_trial(template: Path, folder: Path, trial: Trial) -> Report:
             v.append(f"processes left running after SIG{trial.interrupt.signal}: {left}")
         if code not in (130, 0, 1, -signal.SIGINT, -signal.SIGTERM):
             v.append(f"interrupted hook exited {code}:\n{err}")
-    if "Traceback" in err and "KeyboardInterrupt" not in err:
+    if interpreter_starting(err):
+        report.outcome["interrupted while Python started"] += 1
+    elif "Traceback" in err:
+        report.outcome["traceback on interrupt"] += 1
         v.append(f"interrupted hook printed a traceback:\n{err}")
-    report.outcome["traceback on interrupt" if "Traceback" in err else "clean interrupt"] += 1
+    else:
+        report.outcome["clean interrupt"] += 1
     # The next commit or push must work: healer recovers from a shadow left mid-sync and from stale locks.
     code, out, err, _ = run_hook(work, argv, stdin, None)
     report.outcome[f"recovery exit {code}"] += 1
@@ -569,6 +574,19 @@ def run_trial(template: Path, folder: Path, trial: Trial) -> Report:
         )
     v += [f"after the recovery run: {line}" for line in differences(before, capture(work))]
     return report
+
+
+def interpreter_starting(err: str) -> bool:
+    """A signal that landed while the interpreter itself started, before any of healer's code ran.
+
+    CPython makes a SIGINT during its own initialisation (standard streams, site.py) a fatal error,
+    and `python -m` looks for the module before running it; neither can be caught by the program.
+    A traceback with a frame of a real file (healer's, or the shim's `-c` program) is healer's.
+    """
+    if "Fatal Python error: init_" in err:
+        return True
+    frames = re.findall(r'^  File "([^"]*)"', err, re.MULTILINE)
+    return "Traceback" in err and bool(frames) and all(frame.startswith("<frozen ") for frame in frames)
 
 
 def describe(report: Report) -> str:
