@@ -17,16 +17,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from pathlib import Path
 
 from healer.config.settings import Config, Stage
+from healer.fixers.tool_pass import tool_pass
 from healer.globs import matcher
-from healer.patch.patch import FileEdit, Patch
-from healer.pipeline.environment import InCopy, stage_env
+from healer.patch.patch import Patch
 from healer.pipeline.result import RunResult
-from healer.process import run_briefly
-from healer.verify.sandbox import OutsideCopy, write_in_copy
 
 SORT_SECONDS = 30.0
 SORT_CODES = ("I001", "I002")
@@ -127,17 +124,13 @@ def _sorted_by(
     prefix = ruff_check_prefix(stage.argv())
     if not chosen or prefix is None:
         return patch
-    with scratch() as folder:
-        try:
-            for edit in patch.edits:
-                write_in_copy(folder, edit.path, edit.after)
-        except OutsideCopy:
-            return patch  # validation refuses it with the reason
-        cwd = folder / stage.cwd if stage.cwd else folder
+    options = sorting_options(stage.argv()[len(prefix) :])
+
+    def command(folder: Path, cwd: Path) -> list[str]:
         files = [os.path.relpath(folder / edit.path, cwd) for edit in chosen]
-        argv = [
+        return [
             *prefix,
-            *sorting_options(stage.argv()[len(prefix) :]),
+            *options,
             "--fix-only",
             "--fixable",
             ",".join(SORT_CODES),
@@ -146,16 +139,6 @@ def _sorted_by(
             "--",
             *files,
         ]
-        try:
-            environment = stage_env(stage, env, prepend_path, InCopy(str(folder)))
-            code, _out, _err = run_briefly(argv, cwd, environment, timeout=SORT_SECONDS)
-        except OSError:
-            return patch  # ruff is not installed: the lint stage itself says so
-        if code != 0:
-            return patch  # a file ruff cannot parse, a configuration it rejects: verification will tell
-        sorted_files = {edit.path: (folder / edit.path).read_bytes() for edit in chosen}
-    edits = tuple(
-        FileEdit(edit.path, edit.before, sorted_files[edit.path]) if edit.path in sorted_files else edit
-        for edit in patch.edits
-    )
-    return patch if edits == patch.edits else replace(patch, edits=edits)
+
+    # A file ruff cannot parse, or a configuration it rejects, leaves the candidate as it is: verification tells.
+    return tool_pass(patch, chosen, stage, command, scratch, timeout=SORT_SECONDS, prepend_path=prepend_path, env=env)

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from pathlib import Path
 
 from healer.config.settings import Config, Stage
 from healer.fixers.import_sort import sort_imports
+from healer.fixers.tool_pass import tool_pass
 from healer.globs import matcher
-from healer.patch.patch import FileEdit, Patch
-from healer.pipeline.environment import InCopy, stage_env
+from healer.patch.patch import Patch
 from healer.pipeline.result import RunResult
-from healer.process import run_briefly
-from healer.verify.sandbox import OutsideCopy, write_in_copy
 
 FORMAT_SECONDS = 60.0
 
@@ -68,25 +65,13 @@ def _formatted(
     chosen = [e for e in patch.edits if e.after is not None and e.path not in reported and inputs(e.path)]
     if not chosen:
         return patch
-    with scratch() as folder:
-        try:
-            for edit in patch.edits:
-                write_in_copy(folder, edit.path, edit.after)
-        except OutsideCopy:
-            return patch  # validation refuses it with the reason
-        cwd = folder / stage.cwd if stage.cwd else folder
-        try:
-            env = stage_env(stage, env, prepend_path, InCopy(str(folder)))
-            code, _out, _err = run_briefly(argv, cwd, env, timeout=FORMAT_SECONDS)
-        except OSError:
-            return patch  # the formatter is not installed: the format stage itself will say so
-        if code != 0:
-            return patch
-        formatted = {edit.path: (folder / edit.path).read_bytes() for edit in chosen}
-    edits = tuple(
-        FileEdit(edit.path, edit.before, formatted[edit.path]) if edit.path in formatted else edit
-        for edit in patch.edits
+    return tool_pass(
+        patch,
+        chosen,
+        stage,
+        lambda _folder, _cwd: argv,
+        scratch,
+        timeout=FORMAT_SECONDS,
+        prepend_path=prepend_path,
+        env=env,
     )
-    if edits == patch.edits:
-        return patch
-    return replace(patch, edits=edits)

@@ -522,7 +522,7 @@ class _Run:
         # Only a run in a copy can need a scratch repository: the hot path never loads it.
         from healer.pipeline.scratch_git import scratch_repository
 
-        if not (needs_repository(stage) or stage.isolate):
+        if not needs_repository(stage):
             return self._execute_inner(stage, cwd, env, log_path)
         try:
             with scratch_repository(Path(self.options.copy.copy), env) as variables:
