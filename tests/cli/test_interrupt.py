@@ -130,3 +130,30 @@ def test_ctrl_c_while_python_m_healer_starts_is_one_line_and_130(module: str, tm
         timeout=60,
     )
     assert (done.returncode, done.stderr) == (130, "healer: interrupted\n")
+
+
+UNRAISABLE = """\
+import os, signal, sys, weakref
+from healer import interrupt
+interrupt.handle_ctrl_c()
+class Thing:
+    pass
+thing = Thing()
+def callback(_ref):
+    os.kill(os.getpid(), signal.SIGINT)  # lands inside the callback, as in the import lock's (safety trial 688)
+    for _ in range(1000):
+        pass
+ref = weakref.ref(thing, callback)
+del thing
+print("remembered", interrupt.requested())
+"""
+
+
+def test_an_interrupt_python_cannot_raise_prints_no_traceback_and_is_remembered(tmp_path: Path) -> None:
+    script = tmp_path / "unraisable.py"
+    script.write_text(UNRAISABLE)
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+
+    assert done.stdout.strip() == "remembered True"
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
