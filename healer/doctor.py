@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from healer.cache.tools import main_command
-from healer.config.settings import Config, Stage
+from healer.config.settings import Config, SandboxSettings, Stage
 from healer.detect.commands import tools_in
 from healer.detect.detection import pipeline_of
 from healer.detect.files import Unreadable, read_yaml
@@ -25,6 +25,7 @@ from healer.kb.location import database_path
 from healer.kb.store import Store
 from healer.llm.offline import litellm_installed, model_unavailable, offline_reason
 from healer.llm.probe import probe
+from healer.pipeline import jail
 from healer.pipeline.environment import stage_env
 from healer.pipeline.interpreter import Interpreter, project_interpreter
 from healer.process import resolve, run_briefly
@@ -196,6 +197,23 @@ def _model(config: Config | None, *, offline: bool) -> Check:
     return Check("model", answered, f"{llm.model}{where}: {detail}")
 
 
+def _sandbox(config: Config | None, env: Mapping[str, str]) -> Check:
+    """Which OS sandbox jails untrusted patches' checks, proven by a probe: a write outside and a connection
+    to the machine's loopback must both fail inside it."""
+    settings = config.sandbox if config is not None else SandboxSettings()
+    choice = jail.choose(settings, env)
+    if choice.jail is None and choice.problem is None:
+        return Check("sandbox", True, 'off (sandbox.mode = "off"): a model\'s patches are verified unjailed')
+    if choice.jail is None:
+        required = settings.mode == "required"
+        then = "no fixer that needs it is asked" if required else "a model's patches are shown unverified"
+        return Check("sandbox", False, f"{choice.problem}; {then}", optional=not required)
+    proven = jail.probe(choice.jail)
+    if not proven.works:
+        return Check("sandbox", False, f"{choice.jail.kind} does not hold: {proven.detail}")
+    return Check("sandbox", True, f"{choice.jail.kind}, {proven.detail.split(': ', 1)[-1]}")
+
+
 def _installation(where: Installation) -> Check:
     kinds = {
         "pre-commit": "the pre-commit framework's environment for its hook",
@@ -292,5 +310,6 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
     except HealerError as error:
         found.append(Check("knowledge base", False, str(error)))
     found.append(_model(config, offline=offline))
+    found.append(_sandbox(config, interpreter.environ))
     found.extend(_optional_parts(interpreter.environ, where))
     return found

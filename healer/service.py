@@ -314,9 +314,26 @@ class Healer:
                 continue
             make: MakeFixer = importlib.import_module(kind.module).fixer_for
             fixer = make(setup)
+            if fixer is not None and kind.asks_model:
+                self._require_sandbox(name)
             if fixer is not None:
                 found.append(fixer)
         return found
+
+    def _require_sandbox(self, fixer: str) -> None:
+        """With `sandbox.mode = "required"`, a fixer whose patches are untrusted is not even asked when no OS
+        sandbox works here: nothing it proposed could be verified (and asking a model costs money)."""
+        settings = self.workspace.config.sandbox
+        if settings.mode != "required":
+            return
+        from healer.pipeline.jail import choose
+
+        problem = choose(settings, self.interpreter.environ).problem
+        if problem is not None:
+            raise HealerError(
+                f'sandbox.mode = "required" in {self.workspace.config.source}, and {problem}: the {fixer} '
+                "fixer is not asked, since none of its patches could be verified"
+            )
 
     def propose(
         self,

@@ -98,6 +98,14 @@ class Rule:
     changed_by: tuple[str, ...] = ()
     """The user files that merged keys over it after it was defined, in the order they were read."""
 
+    @property
+    def written_by_healer(self) -> bool:
+        """Whether what its patches contain comes from healer's own code: not from a command a user rule names
+        (a `tool-fix` whose `command` a repository's rule file set), whose output healer cannot vouch for."""
+        if self.action != "tool-fix" or "command" not in self.params:
+            return True
+        return self.origin.startswith("builtin:") and not self.changed_by
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import healer
-from healer.config.settings import Config, FixSettings, Gate, LLMSettings, Stage
+from healer.config.settings import Config, FixSettings, Gate, LLMSettings, SandboxSettings, Stage
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"
@@ -26,7 +26,9 @@ RACY_SECONDS = 2.0
 
 
 def _stamp(root: Path) -> tuple[Any, ...] | None:
-    parts: list[Any] = [healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields]
+    parts: list[Any] = [
+        healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields, SandboxSettings._fields
+    ]  # fmt: skip
     now = time.time()
     for name in FILES:
         try:
@@ -60,6 +62,11 @@ def _llm(data: dict[str, Any]) -> LLMSettings:
     return LLMSettings(**values)
 
 
+def _sandbox(data: list[Any]) -> SandboxSettings:
+    mode, read, write, network = data
+    return SandboxSettings(mode, tuple(read), tuple(write), network)
+
+
 def recall(root: Path, state_dir: Path) -> Config | None:
     stamp = _stamp(root)
     if stamp is None:
@@ -80,6 +87,7 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             llm=_llm(data["llm"]),
             history=data["history"],
             pre_push=data["pre_push"],
+            sandbox=_sandbox(data["sandbox"]),
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -101,6 +109,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "llm": {k: list(v) if isinstance(v, tuple) else v for k, v in config.llm._asdict().items()},
         "history": config.history,
         "pre_push": config.pre_push,
+        "sandbox": [list(v) if isinstance(v, tuple) else v for v in config.sandbox],
     }
     target = state_dir / MEMO
     try:

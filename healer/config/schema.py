@@ -11,17 +11,29 @@ from pathlib import Path
 from typing import Any
 
 from healer.config.errors import ConfigError
-from healer.config.settings import HOOK_APPLY, PRE_PUSH, STAGE_KINDS, Config, FixSettings, Gate, LLMSettings, Stage
+from healer.config.settings import (
+    HOOK_APPLY,
+    PRE_PUSH,
+    SANDBOX_MODES,
+    STAGE_KINDS,
+    Config,
+    FixSettings,
+    Gate,
+    LLMSettings,
+    SandboxSettings,
+    Stage,
+)
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push")
+TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
+SANDBOX_KEYS = ("mode", "read", "write", "network")
 FIX_KEYS = ("protected", "max_file_bytes", "rounds", "hook_apply", "time_per_failure")
 LLM_KEYS = (
     "model", "api_base", "api_key_env", "timeout", "max_attempts", "retries", "budget_per_run", "budget_per_day",
@@ -361,6 +373,27 @@ def _llm(v: _Validator, raw: Any) -> LLMSettings:
     )
 
 
+def _sandbox(v: _Validator, raw: Any) -> SandboxSettings:
+    _expect(v, "sandbox", raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, SANDBOX_KEYS, "sandbox")
+    mode = raw.get("mode", "auto")
+    if mode not in SANDBOX_MODES:
+        close = _close(str(mode), SANDBOX_MODES)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail("sandbox.mode", f"unknown value {mode!r}{hint}; one of {', '.join(SANDBOX_MODES)}")
+    paths = {}
+    for key in ("read", "write"):
+        value = raw.get(key, [])
+        _expect(v, f"sandbox.{key}", value, _is_str_list, 'an array of paths, such as ["~/.cache/pre-commit"]')
+        for path in value:
+            if not (path.startswith("~/") or Path(path).is_absolute()) or ".." in Path(path).parts:
+                raise v.fail(f"sandbox.{key}", f"{path!r} is not an absolute path or one starting with '~/'")
+        paths[key] = tuple(value)
+    network = raw.get("network", False)
+    _expect(v, "sandbox.network", network, lambda x: isinstance(x, bool), "true or false")
+    return SandboxSettings(mode=mode, read=paths["read"], write=paths["write"], network=network)
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -422,6 +455,7 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     _check_graph(v, stages)
     fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
     llm = LLMSettings() if "llm" not in data else _llm(v, data["llm"])
+    sandbox = SandboxSettings() if "sandbox" not in data else _sandbox(v, data["sandbox"])
     return Config(
         stages=stages,
         source=str(path),
@@ -432,4 +466,5 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         llm=llm,
         history=history,
         pre_push=pre_push,
+        sandbox=sandbox,
     )

@@ -160,6 +160,25 @@ class LLMSettings(NamedTuple):
     """True: the git hooks ask the model too (slower commits); false: hooks use rules and past fixes only."""
 
 
+SANDBOX_MODES: tuple[str, ...] = ("auto", "required", "off")
+"""`sandbox.mode`: jail untrusted code when the OS offers a sandbox, always (else verify nothing), or never."""
+
+
+class SandboxSettings(NamedTuple):
+    """`[tool.healer.sandbox]`: the OS sandbox in which the checks of an untrusted patch (a model's) run."""
+
+    mode: str = "auto"
+    """"auto": jailed where a sandbox works, else such patches are shown unverified and never applied;
+    "required": the same, and a fix that would need one fails when none works; "off": run them unjailed."""
+    read: tuple[str, ...] = ()
+    """Paths the jailed checks may read that the sandbox hides (the home folder is hidden): tool caches, a
+    virtualenv outside the repository. Absolute, or starting with `~/`."""
+    write: tuple[str, ...] = ()
+    """Paths they may also write, beyond their copy: whatever untrusted code writes there stays."""
+    network: bool = False
+    """True: the jailed checks reach the network; false: only a loopback of their own."""
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -179,6 +198,7 @@ class Config(NamedTuple):
     (the content-keyed result cache still is; it holds no history)."""
     pre_push: str = "every-commit"
     """"tips": the pre-push hook checks only the newest commit of each pushed ref (see PRE_PUSH)."""
+    sandbox: SandboxSettings = SandboxSettings()
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

@@ -52,6 +52,8 @@ class ReplayFixer:
                 confidence=past.confidence,
                 stage=stage,
                 fingerprints=addressed,
+                # A person accepted it here; one accepted in another repository is that repository's code.
+                trusted=past.repo == work.memory.repo,
             )
             if patch.id not in found:
                 origin = ReplayOrigin(past.patch_id, past.repo, past.accepted)

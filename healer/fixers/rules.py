@@ -92,6 +92,7 @@ class RuleFixer:
                         stage=result.name,
                         fingerprints=(diagnostic.fingerprint,),
                         same_ast=outcome.same_ast,
+                        trusted=rule.written_by_healer,
                     )
                     known = by_id.get(patch.id)
                     if known is None:

@@ -60,6 +60,11 @@ class Patch:
     test that fails with the same fingerprint elsewhere (a model's fix is made for one file's failures)."""
     flags: tuple[str, ...] = ()
     """What validation found a reviewer should know (healer.patch.validate)."""
+    trusted: bool = False
+    """Its code was written by healer's own rules or accepted by a person in this repository, so verification may
+    run it as the stages run. Anything else (a model's or an agent's patch, a user rule that runs a command, a
+    fix replayed from another repository) is run only inside the OS sandbox (healer.pipeline.jail): the default
+    is the safe one for a fixer that forgets to say."""
     same_ast: bool = False
     """Its maker vouches for layout and comments only (a rule's `same_ast`): verification fails it if any file it
     changes is not Python whose syntax tree stays as it was (healer.patch.same_code)."""

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from healer.kb.results import ResultCache
     from healer.kb.store import CachedResult
+    from healer.pipeline.jail import Jail
     from healer.snapshot.manifest import Manifest
 
 Sink = Callable[[Event], None]
@@ -76,6 +77,9 @@ class RunOptions(NamedTuple):
     skip: Mapping[str, str] | None = None
     """Stages the user left out (SKIP, HEALER_SKIP; see healer.pipeline.skip): name -> the variable naming it.
     Each is reported as skipped with that reason; the stages that need it run as if it were not in the run."""
+    jail: Jail | None = None
+    """Run every command in this OS sandbox (the checks of an untrusted patch, in a copy; see healer.pipeline.jail).
+    What a jailed command found is never cached: a check that needs what the jail withholds fails only there."""
 
 
 class _Output:
@@ -485,6 +489,7 @@ class _Run:
         modified = any(d.tool == "healer" and d.code == "modified-files" for d in result.diagnostics)
         # A run that changed files was checking something else than its key says.
         cacheable = result.status in ("passed", "failed") and not result.timed_out and not modified
+        cacheable = cacheable and self.options.jail is None
         if self.store is None or key is None or not stage.cache or not cacheable:
             return
         output = result.output
@@ -567,8 +572,18 @@ class _Run:
     def _execute_inner(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
         argv = stage.argv()
         began = time.monotonic()
+        started, start_env = argv, env
+        jail = self.options.jail
+        if jail is not None:
+            # Only healer's copies may be written: the copy (HEALER_COPY, set by copy_env) and its scratch git.
+            copy = env.get("HEALER_COPY")
+            if copy is None:
+                return _error(stage, "a jailed stage must run in one of healer's copies", "no-copy")
+            writable = [copy, *([os.path.dirname(env["GIT_DIR"])] if "GIT_DIR" in env else [])]
+            links = [os.path.realpath(os.path.join(copy, link)) for link in self.config.links]
+            started, start_env = jail.wrap(argv, cwd, env, writable, links)
         try:
-            proc = process.start(argv, cwd, env)
+            proc = process.start(started, cwd, start_env)
         except FileNotFoundError:
             return _error(stage, f"command not found: {argv[0]!r} (is it installed and on PATH?)", "command-not-found")
         except PermissionError:
@@ -599,6 +614,8 @@ class _Run:
                 self.events.put(_Output(stage.name, tuple(lines)))
         proc.stdout.close()
         code = proc.wait()
+        if jail is not None:
+            jail.done(start_env)
         duration = time.monotonic() - began
         text, log, rest = capture.close()
         if rest:
@@ -611,6 +628,12 @@ class _Run:
         )  # fmt: skip
         if active.cancelled:
             return base._replace(status="cancelled", reason="interrupted")
+        if jail is not None:
+            from healer.pipeline.jail import start_failure
+
+            refused = start_failure(code, text)
+            if refused is not None:
+                return base._replace(status="error", reason=f"the OS sandbox could not start it: {refused}")
         unready = framework_error(stage, code, text)
         if unready is not None:
             return base._replace(status="error", reason=unready)

@@ -19,7 +19,10 @@ first step that fails. The verdict compares each rerun with the run the patch wa
 - a patch that changes only layout and comments (the same syntax tree) does
   not rerun test stages other than its own;
 - a patch offered as layout only (`Patch.same_ast`) fails, before anything
-  runs, if it changes a file's syntax tree or a file that is not Python.
+  runs, if it changes a file's syntax tree or a file that is not Python;
+- an untrusted patch (`Patch.trusted` false: a model's) is rerun only inside
+  the OS sandbox (healer.pipeline.jail); where none works it stays
+  unverified, and its code never runs.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from healer.patch.bound_names import uses_new_import
 from healer.patch.patch import Patch
 from healer.patch.same_code import same_code
 from healer.pipeline.environment import InCopy
+from healer.pipeline.jail import choose
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.pytest_selection import narrowed, tests_to_run
 from healer.pipeline.result import RunResult, StageResult
@@ -126,6 +130,14 @@ def _verify(
         # The check can only pass once the package is installed, and healer installs nothing.
         why = "adds a dependency: it must be installed before the check can pass, and healer installs nothing"
         return Verdict("unverifiable", why, (), time.monotonic() - began)
+    jail = None
+    if not patch.trusted:
+        choice = choose(baseline.config.sandbox, baseline.options.env)
+        if choice.problem is not None:
+            # Verifying runs the patch's code: untrusted code runs jailed or not at all.
+            why = f"not verified: its code is untrusted and runs only in an OS sandbox, and {choice.problem}"
+            return Verdict("unverified", why, (), time.monotonic() - began)
+        jail = choice.jail
     if patch.same_ast:
         changed = [edit.path for edit in patch.edits if not same_code(edit)]
         if changed:
@@ -138,7 +150,7 @@ def _verify(
             return Verdict("unverifiable", problem, (), time.monotonic() - began)
         manifest = _manifest(folder, baseline.known, patch)
         options = baseline.options._replace(
-            manifest=lambda: manifest, touched=None, copy=InCopy(str(folder), str(sandboxes.root))
+            manifest=lambda: manifest, touched=None, copy=InCopy(str(folder), str(sandboxes.root)), jail=jail
         )
         target = before.get(patch.stage)
         subset = _failing_subset(baseline.config, target, patch)

@@ -1,0 +1,22 @@
+"""Whether this machine can jail untrusted code; in CI it must (`.ci/run` installs bubblewrap): no silent skip."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from healer.config.settings import SandboxSettings
+from healer.pipeline.jail import choose
+
+_problem = choose(SandboxSettings()).problem
+
+needs_jail = pytest.mark.skipif(
+    _problem is not None and not os.environ.get("CI"),
+    reason=f"no OS sandbox here ({_problem}); .ci/run installs bubblewrap",
+)
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="these tests take bubblewrap away through PATH"
+)
