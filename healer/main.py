@@ -287,7 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--apply",
         choices=("safe", "all"),
-        help="apply verified fixes: only those whose rule is classed safe, or all of them",
+        help="apply verified fixes: only those whose rule is classed safe, or all of them (not those that pass "
+        "by changing the checks)",
+    )
+    fix.add_argument(
+        "--apply-weakening",
+        action="store_true",
+        help="with --apply all: also apply a model's fixes that pass only by changing the checks (a test's "
+        "assertion, a skip marker, a tool's or CI's configuration...); read them first",
     )
     fix.add_argument("--dry-run", action="store_true", help="with --apply: say what would be applied, change nothing")
     fix.add_argument("--offline", action="store_true", help="rules and past fixes only: no model, no network")

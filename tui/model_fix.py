@@ -82,7 +82,9 @@ def summary(found: Round) -> str:
     verified = sum(candidate.verified for candidate in model.candidates)
     usage = model.usage
     cost = dollars(usage.cost) + (" (cached reply)" if usage.cached and not usage.calls else "")
-    text = f"{model.model}: {len(model.candidates)} candidate(s), {verified} verified, {cost}"
+    changing = sum(candidate.changes_checks for candidate in model.candidates)
+    weakening = f", {changing} passing by changing the checks" if changing else ""
+    text = f"{model.model}: {len(model.candidates)} candidate(s), {verified} verified{weakening}, {cost}"
     if model.stopped:
         text += f"; stopped: {model.stopped}"
     elif not model.candidates and model.attempts:

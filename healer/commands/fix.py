@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 def execute(args: argparse.Namespace) -> int:
     if args.dry_run and not args.apply:
         raise HealerError("--dry-run goes with --apply (without --apply, nothing is changed anyway)")
+    if args.apply_weakening and args.apply != "all":
+        raise HealerError("--apply-weakening goes with --apply all: it adds the fixes that pass by changing the checks")
     workspace = open_workspace()
     reporter = CliReporter(None if args.json else display_for(sys.stdout), progress=None if args.json else "healer fix")
     healer = Healer(workspace, via="cli", reporter=reporter, environ=os.environ)
     options = FixOptions(
         stages=tuple(args.stages),
         apply=args.apply,
+        apply_weakening=args.apply_weakening,
         dry_run=args.dry_run,
         offline=healer.offline_reason(flag=args.offline),
         rounds=args.rounds,

@@ -25,6 +25,7 @@ from healer.workspace import NoStages, Workspace, open_workspace
 if TYPE_CHECKING:
     import argparse
 
+    from healer.fixers.candidate import Candidate
     from healer.fixing.staged import StagedFixes
 
 SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1 (SKIP={stages} skips only the failing stages)"
@@ -133,16 +134,36 @@ def execute(args: argparse.Namespace) -> int:
     return 1
 
 
+def _changing_checks(candidates: list[Candidate]) -> list[str]:
+    """The fixes that pass only by changing the checks: shown with what they change, never applied here."""
+    if not candidates:
+        return []
+    from healer.fixers.candidate import CHANGES_CHECKS  # loaded by the fixing that found them
+
+    count = len(candidates)
+    lines = [f"healer: {count} fix{'es' * (count != 1)} {CHANGES_CHECKS} (never applied by the hook):"]
+    for candidate in candidates:
+        patch = candidate.patch
+        lines.append(f"  {patch.id}  {patch.title}  [{', '.join(patch.flags)}; {', '.join(patch.paths)}]")
+        lines += [f"    ! {weakening.what}" for weakening in candidate.weakening]
+    return lines
+
+
 def describe(outcome: StagedFixes) -> list[str]:
     """The hook's account of the fixes it found for a blocked commit, and of those it applied."""
     verified = outcome.verified
+    changing = outcome.found.changing_checks
     if not verified:
-        return ["healer: no verified fix available; `healer fix --all` shows what was tried"]
+        return [
+            *_changing_checks(changing),
+            "healer: no verified fix available; `healer fix --all` shows what was tried",
+        ]
     lines = [f"healer: {len(verified)} verified fix{'es' * (len(verified) != 1)} available:"]
     for candidate in verified:
         patch = candidate.patch
         flags = f", {', '.join(patch.flags)}" if patch.flags else ""
         lines.append(f"  {patch.id}  {patch.title}  [{patch.safety}{flags}; {', '.join(patch.paths)}]")
+    lines += _changing_checks(changing)
     review = "review them with `healer tui` or `healer fix`"
     if not outcome.applying and outcome.safe:
         lines.append(

@@ -52,4 +52,4 @@ def admit(
         checked = validate(polished.edits, root, config.fix)
         if checked.problems:
             return replace(candidate, patch=replace(polished, flags=checked.flags)).refused(checked.problems)
-    return replace(candidate, patch=replace(polished, flags=checked.flags))
+    return replace(candidate, patch=replace(polished, flags=checked.flags), weakening=checked.weakening)

@@ -32,7 +32,9 @@ from healer.patch.diff import unified_diff
 from healer.patch.patch import FileEdit, Patch
 from healer.patch.validate import path_problem
 
-Outcome = Literal["verified", "failed", "unverifiable", "refused", "malformed", "error"]
+Outcome = Literal[
+    "verified", "failed", "unverifiable", "unverified", "changes-checks", "refused", "malformed", "error"
+]
 FEEDBACK_LINES = 40
 REPAIR = "Reply again with corrected SEARCH/REPLACE blocks only."
 TITLE_CHARS = 100
@@ -258,13 +260,15 @@ class Asking:
             judged = judge(Candidate(patch, cost=reply.cost))
             tools = 0.0 if judged.verdict is None else judged.verdict.tool_seconds
             spent = time.monotonic() - began - waited - tools
-            outcome: Outcome = "refused" if judged.refusal is not None else judged.status  # type: ignore[assignment]
+            outcome: Outcome = "refused" if judged.refusal is not None else judged.status
             attempts.append(
                 Attempt(cluster.key, number, outcome, judged.detail or "", judged.id, repaired, spent, waited)
             )
             found.append(judged)
-            if judged.status in ("verified", "unverifiable"):
-                break  # unverifiable: the check cannot run (or the file changed meanwhile); asking again cannot help
+            if judged.status in ("verified", "unverifiable", "unverified"):
+                # unverifiable: the check cannot run (or the file changed meanwhile); unverified: no sandbox to run
+                # it in, or no time left. Asking again cannot help. A patch that changes the checks is asked again.
+                break
             feedback.append(_verdict(judged))
         return found, attempts, None
 

@@ -1,4 +1,9 @@
-"""Which verified candidates to apply: by `--apply safe|all`, the most resolving first, never two on one file."""
+"""Which verified candidates to apply: by `--apply safe|all`, the most resolving first, never two on one file.
+
+A candidate that passes only by changing the checks (status "changes-checks")
+is never applied by `safe` or `all`: only when `weakening` says a person asked
+for it by name (`--apply all --apply-weakening`).
+"""
 
 from __future__ import annotations
 
@@ -16,16 +21,20 @@ def safe_to_apply(candidate: Candidate) -> bool:
     return candidate.patch.safety == "safe" and not REVIEW_FLAGS & set(candidate.patch.flags)
 
 
-def choose(candidates: Sequence[Candidate], mode: ApplyMode) -> list[Candidate]:
-    """The verified candidates to apply this round: most resolving and confident first, no two touching one file."""
+def choose(candidates: Sequence[Candidate], mode: ApplyMode, *, weakening: bool = False) -> list[Candidate]:
+    """The verified candidates to apply this round: most resolving and confident first, no two touching one file.
+
+    With `weakening` (and mode "all"), also those that pass only by changing the checks, after every plain one.
+    """
     taken: set[str] = set()
     addressed: set[str] = set()
     chosen = []
     # Most diagnostics resolved first (a typo fixed where it was made beats one fixed where it is used),
     # then the origin's past success, then the rule's confidence.
-    ranked = sorted(candidates, key=lambda c: (-_resolved(c), -c.score, -c.patch.confidence))
+    ranked = sorted(candidates, key=lambda c: (c.changes_checks, -_resolved(c), -c.score, -c.patch.confidence))
     for candidate in ranked:
-        if not candidate.verified or (mode == "safe" and not safe_to_apply(candidate)):
+        allowed = candidate.verified or (weakening and mode == "all" and candidate.changes_checks)
+        if not allowed or (mode == "safe" and not safe_to_apply(candidate)):
             continue
         patch = candidate.patch
         if taken & set(patch.paths) or (patch.fingerprints and set(patch.fingerprints) <= addressed):

@@ -78,7 +78,7 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
         )  # fmt: skip
         rounds.append(current)
         if options.apply is not None:
-            current.chosen = choose(current.candidates, options.apply)
+            current.chosen = choose(current.candidates, options.apply, weakening=options.apply_weakening)
             if not options.dry_run:
                 _apply(healer, current, progress)
         if options.apply is None or options.dry_run or not current.applied:

@@ -23,6 +23,8 @@ results), or neither ("off": `--no-cache`)."""
 class FixOptions:
     stages: tuple[str, ...] = ()
     apply: ApplyMode | None = None
+    apply_weakening: bool = False
+    """With `apply = "all"`: also apply fixes that pass only by changing the checks (`--apply-weakening`)."""
     dry_run: bool = False
     offline: str | None = "no model configured"
     """Why no model is asked (--offline, HEALER_OFFLINE, none configured; then nothing here opens a socket),
@@ -60,6 +62,11 @@ class Round:
     @property
     def verified(self) -> list[Candidate]:
         return [candidate for candidate in self.candidates if candidate.verified]
+
+    @property
+    def changing_checks(self) -> list[Candidate]:
+        """The candidates that pass only by changing the checks (never applied unless asked by name)."""
+        return [candidate for candidate in self.candidates if candidate.changes_checks]
 
 
 @dataclass

@@ -141,7 +141,8 @@ def verify_candidates(
                 why = f"this failure's {budget:g} s of verification (fix.time_per_failure) ran out during {where}"
                 verdict = replace(verdict, detail=why)
             said(candidate, verdict)
-            if verdict.status == "verified" and winner is None:
+            # Plainly verified only: one that passes by changing the checks settles nothing for its alternatives.
+            if candidate.judged(verdict).verified and winner is None:
                 winner = candidate
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="verify") as pool:

@@ -19,7 +19,11 @@ SAFETY_CLASSES: tuple[str, ...] = ("safe", "review", "risky")
 
 Source = Literal["rule", "replay", "model"]
 
-Flag = Literal["edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file"]
+Flag = Literal[
+    "edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file",
+    "weakens-assertion", "changes-expected-value", "skips-test", "removes-test", "renames-test",
+    "edits-healer-config", "edits-ci", "edits-conftest", "adds-startup-file",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

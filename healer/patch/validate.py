@@ -3,7 +3,8 @@
 `problems` are reasons never to apply (a path outside the repository, into
 .git, through a symbolic link, a binary or oversized result, a protected
 file); `flags` are facts that make a patch need a person's eye (it edits
-tests, adds a suppression comment, touches tool configuration...).
+tests, adds a suppression comment, touches tool configuration...), and
+`weakening` says where it changes the checks themselves (healer.patch.weakening).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import difflib
 import os
 import re
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from healer.config.settings import FixSettings
 from healer.globs import matcher
 from healer.patch.diff import split_lines
 from healer.patch.patch import FileEdit, Flag
+from healer.patch.weakening import Weakening, toml, weakenings
 
 TEST_GLOBS = ("tests/**", "test_*.py", "*_test.py", "conftest.py", "**/tests/**")
 SUPPRESSION = re.compile(
@@ -31,14 +32,11 @@ SUPPRESSION = re.compile(
     r".*",
     re.IGNORECASE,
 )
-CONFIG_FILES = (
-    "setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini", "ruff.toml", ".ruff.toml",
-    ".pre-commit-config.yaml", ".coveragerc", "pytest.ini",
-)  # fmt: skip
-PYPROJECT_TOOLS = ("ruff", "mypy", "pytest", "coverage", "healer")
 REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.txt|requirements/[^/]*\.txt)\Z")
 FLAG_ORDER: tuple[Flag, ...] = (
     "edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file",
+    "weakens-assertion", "changes-expected-value", "skips-test", "removes-test", "renames-test",
+    "edits-healer-config", "edits-ci", "edits-conftest", "adds-startup-file",
 )  # fmt: skip
 
 
@@ -47,6 +45,8 @@ class Validation:
     problems: tuple[str, ...]
     """Reasons to refuse the patch, each naming its path; empty when it may be applied."""
     flags: tuple[str, ...]
+    weakening: tuple[Weakening, ...] = ()
+    """Where the edits change the checks themselves, each with its flag (also in `flags`)."""
 
     @property
     def ok(self) -> bool:
@@ -60,6 +60,7 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
     protected = matcher(settings.protected) if settings.protected else None
     is_test = matcher(TEST_GLOBS)
     seen: set[str] = set()
+    sound: list[FileEdit] = []
     for edit in edits:
         path = edit.path
         if path in seen:
@@ -76,6 +77,7 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
             continue
         if edit.before == edit.after:
             continue
+        sound.append(edit)
         if is_test(path) and changes_test_logic(edit):
             flags.add("edits-tests")
         if edit.created:
@@ -85,20 +87,17 @@ def validate(edits: Sequence[FileEdit], root: Path, settings: FixSettings | None
         added, removed = _changed_lines(edit)
         if _adds_suppression(added, removed):
             flags.add("adds-suppression")
-        name = path.rsplit("/", 1)[-1]
-        if name == "pyproject.toml":
-            before, after = _toml(edit.before), _toml(edit.after)
+        if path.rsplit("/", 1)[-1] == "pyproject.toml":
+            before, after = toml(edit.before), toml(edit.after)
             # A side that exists but does not parse could hide anything: flag it for review.
             unreadable = (edit.before is not None and before is None) or (edit.after is not None and after is None)
-            if unreadable or _tool_tables(before or {}) != _tool_tables(after or {}):
-                flags.add("loosens-config")
             if unreadable or _dependencies(after or {}) - _dependencies(before or {}):
                 flags.add("adds-dependency")
-        elif name in CONFIG_FILES:
-            flags.add("loosens-config")
         elif REQUIREMENTS.search(path) and any(_requirement(line) for line in added):
             flags.add("adds-dependency")
-    return Validation(tuple(problems), tuple(flag for flag in FLAG_ORDER if flag in flags))
+    found = weakenings(sound, is_test)
+    flags.update(weakening.flag for weakening in found)
+    return Validation(tuple(problems), tuple(flag for flag in FLAG_ORDER if flag in flags), found)
 
 
 def changes_test_logic(edit: FileEdit) -> bool:
@@ -239,22 +238,6 @@ def _suppressions(lines: list[str]) -> Counter[str]:
 
 def _adds_suppression(added: list[str], removed: list[str]) -> bool:
     return bool(_suppressions(added) - _suppressions(removed))
-
-
-def _toml(data: bytes | None) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-
-
-def _tool_tables(data: dict[str, Any]) -> dict[str, Any]:
-    tool = data.get("tool")
-    if not isinstance(tool, dict):
-        return {}
-    return {name: tool.get(name) for name in PYPROJECT_TOOLS}
 
 
 def _dependencies(data: dict[str, Any]) -> set[str]:

@@ -30,6 +30,10 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
         "stage": patch.stage,
         "fingerprints": list(patch.fingerprints),
         "flags": list(patch.flags),
+        "checks_changed": [
+            {"flag": weakening.flag, "path": weakening.path, "what": weakening.what}
+            for weakening in candidate.weakening
+        ],
         "files": list(patch.paths),
         "diff": unified_diff(patch.edits),
         "verification": {

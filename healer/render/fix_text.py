@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from healer.fixers.candidate import Candidate
+from healer.fixers.candidate import CHANGES_CHECKS, Candidate
 from healer.fixing.choose import choose
 from healer.fixing.report import FixReport, Round
 from healer.llm.budget import dollars
@@ -17,6 +17,7 @@ _MARKS = {
     "failed": "✘ failed",
     "unverifiable": "? unverifiable",
     "unverified": "· unverified",
+    "changes-checks": f"⚠ {CHANGES_CHECKS}",
 }
 
 
@@ -32,14 +33,15 @@ def render_report(report: FixReport, *, colour: bool, show_all: bool, hints: boo
 def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> list[str]:
     counts = {status: sum(c.status == status for c in one.candidates) for status in _MARKS}
     found = len(one.run.diagnostics)
+    changing = f"{counts['changes-checks']} passing by changing the checks, " if counts["changes-checks"] else ""
     lines = [
         "",
         f"round {one.number}: {found} failure{'s' * (found != 1)}, {len(one.candidates)} candidate fix"
-        f"{'es' * (len(one.candidates) != 1)}: {counts['verified']} verified, {counts['failed']} failed, "
+        f"{'es' * (len(one.candidates) != 1)}: {counts['verified']} verified, {changing}{counts['failed']} failed, "
         f"{counts['unverifiable']} unverifiable (proposing {one.propose_seconds:.1f}s, "
         f"verifying {one.verify_seconds:.1f}s)",
     ]
-    shown = [c for c in one.candidates if show_all or c.verified]
+    shown = [c for c in one.candidates if show_all or c.passes]
     for candidate in shown:
         lines.extend(_candidate(candidate, one, colour=colour))
     hidden = len(one.candidates) - len(shown)
@@ -110,7 +112,11 @@ def _candidate(candidate: Candidate, one: Round, *, colour: bool) -> list[str]:
         first = addresses[0]
         more = f" and {len(addresses) - 1} more" if len(addresses) > 1 else ""
         lines.append(f"    fixes {first.stage}: {first.location()} {first.code or ''} {first.message}".rstrip() + more)
-    if candidate.detail:
+    if candidate.changes_checks:
+        lines.extend(f"    ! {weakening.what}" for weakening in candidate.weakening)
+        if candidate.verdict is not None and candidate.verdict.detail:
+            lines.extend(f"    {line}" for line in candidate.verdict.detail.splitlines()[:12])
+    elif candidate.detail:
         detail = candidate.detail.splitlines()
         lines.extend(f"    {line}" for line in detail[:12])
         if len(detail) > 12:
@@ -152,6 +158,14 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
         lines.append(f"model fixer {report.offline}; rules and past fixes only")
     elif report.offline and report.offline != "no model configured":
         lines.append(f"offline ({report.offline}): rules and past fixes only")
+    changing = [c for one in report.rounds for c in one.changing_checks if c not in one.applied]
+    if changing:
+        lines.append(
+            f"{len(changing)} fix{'es' * (len(changing) != 1)} {'pass' if len(changing) != 1 else 'passes'} only by "
+            "changing the checks (marked ⚠ above): `--apply all` leaves "
+            f"{'them' if len(changing) != 1 else 'it'}; read, then accept in `healer tui` or "
+            "`healer fix --apply all --apply-weakening`"
+        )
     if not hints:
         return lines
     if applied:

@@ -135,3 +135,13 @@ def test_time_per_failure_must_be_a_positive_number(repo: Repo, value: str) -> N
 def test_time_per_failure_is_read(repo: Repo) -> None:
     repo.config('[stages.test]\nrun = "true"\n\n[fix]\ntime_per_failure = 12.5\n')
     assert load_config(repo.path).fix.time_per_failure == 12.5
+
+
+def test_a_candidate_that_passes_by_changing_the_checks_does_not_settle_its_alternatives(repo: Repo) -> None:
+    baseline, sandboxes, run = setup(repo, WRONG)
+    weakening, plain = candidates(run, WRONG, ("times two", "* 3", "* 2"), ("plus", "x * 3", "x + x"))
+    weakening = replace(weakening, patch=replace(weakening.patch, flags=("skips-test",)))
+
+    result, _ = judged([weakening, plain], baseline, sandboxes)
+
+    assert [c.status for c in result] == ["changes-checks", "verified"]

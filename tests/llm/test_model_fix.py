@@ -140,7 +140,8 @@ def test_an_edit_to_a_test_is_flagged_and_not_applied_as_safe(repo: Repo, healer
         project(repo, model, max_attempts=1)
         document = fix(repo, "safe")
     [patch] = model_patches(document)
-    assert patch["status"] == "verified" and "edits-tests" in patch["flags"]
+    # It passes only as it changes the assertion: not "verified" (tests/llm/test_weakening_replies.py).
+    assert patch["status"] == "changes-checks" and {"edits-tests", "weakens-assertion"} <= set(patch["flags"])
     assert document["applied"] == [] and (repo.path / "test_calc.py").read_text() == TEST
 
 

@@ -145,7 +145,8 @@ line-length = 88
         ),
         (b'dependencies = ["requests"]', b'dependencies = ["requests", "left-pad"]', ("adds-dependency",)),
         (b'dependencies = ["requests"]', b"dependencies = []", ()),
-        (b"[tool.black]\nline-length = 88", b"[tool.black]\nline-length = 100", ()),
+        # Every tool's table: `black --check` passes with a longer line length as ruff does.
+        (b"[tool.black]\nline-length = 88", b"[tool.black]\nline-length = 100", ("loosens-config",)),
         (b'name = "p"', b'name = "q"', ()),
         (b"[tool.ruff]", b"[tool.ruff", ("loosens-config", "adds-dependency")),
     ],

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from healer.fixers.candidate import Candidate
+from healer.fixers.candidate import CHANGES_CHECKS, Candidate
 from healer.patch.diff import select_hunks
 from healer.patch.patch import FileEdit, Patch
 from healer.tui.review.hunks import ReviewHunk, hunks_of, split
@@ -73,11 +73,10 @@ class PatchReview:
         """What the verification says about what would be applied now."""
         if self.edited:
             return "edited by you: no longer verified"
+        status = CHANGES_CHECKS if self.original.changes_checks else self.original.status
         if self.accepted and any(decision is False for decision in self.decisions):
-            return (
-                f"{self.original.status} as a whole; partly accepted: the hunks you kept are not verified on their own"
-            )
-        return self.original.status
+            return f"{status} as a whole; partly accepted: the hunks you kept are not verified on their own"
+        return status
 
     # -- the reviewer's keys ------------------------------------------------------
 

@@ -166,7 +166,7 @@ class FailuresScreen(HealerScreen):
         if not reviews:
             text = "no candidate fix for this failure" + (" yet" if self.healer.session.running else "")
         else:
-            marks = {"verified": "✔", "failed": "✘", "unverifiable": "?", "unverified": "·"}
+            marks = {"verified": "✔", "failed": "✘", "unverifiable": "?", "unverified": "·", "changes-checks": "⚠"}
             lines = [f"{len(reviews)} candidate fix{'es' * (len(reviews) != 1)} (enter to review):"]
             for review in reviews:
                 state = review.outcome or ("stale" if review.stale else review.original.status)

@@ -104,12 +104,15 @@ class MainScreen(HealerScreen):
         self.query_one("#title", Static).update(title)
         diagnostics = session.diagnostics
         files = len(group_by_file(diagnostics))
-        pending = [r for r in session.pending_reviews() if r.original.status == "verified" and not r.stale]
+        pending = [r for r in session.pending_reviews() if r.original.verified and not r.stale]
+        changing = [r for r in session.pending_reviews() if r.original.changes_checks and not r.stale]
         parts = []
         if diagnostics:
             parts.append(f"{count(len(diagnostics), 'failure')} in {count(files, 'file')} (f)")
         if pending:
             parts.append(f"{count(len(pending), 'verified fix', 'verified fixes')} to review (p)")
+        if changing:
+            parts.append(f"{count(len(changing), 'fix', 'fixes')} passing by changing the checks (p)")
         if session.notes:
             parts.append(f"{count(len(session.notes), 'note')}: " + "; ".join(session.notes[:2]))
         # The last message is shown here, not in a toast over the log's last lines.

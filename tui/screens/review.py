@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from healer.fixers.candidate import CHANGES_CHECKS
 from healer.tui.actions import bindings
 from healer.tui.messages import Loaded
 from healer.tui.review.render import Cache, FileLines, file_key, highlight_files, render_review
@@ -28,7 +29,7 @@ from healer.tui.widgets.diff_view import DiffView
 if TYPE_CHECKING:
     from healer.tui.app import Change
 
-_STATUS = {"verified": "✔", "failed": "✘", "unverifiable": "?", "unverified": "·"}
+_STATUS = {"verified": "✔", "failed": "✘", "unverifiable": "?", "unverified": "·", "changes-checks": "⚠"}
 _DECIDING = frozenset(
     {
         "accept_hunk",
@@ -94,7 +95,7 @@ class ReviewScreen(HealerScreen):
         if fingerprint is None:
             return None
         matching = [r for r in self.healer.session.reviews if fingerprint in r.original.patch.fingerprints]
-        verified = [r for r in matching if r.original.status == "verified"]
+        verified = [r for r in matching if r.original.verified] or [r for r in matching if r.original.passes]
         if matching and not verified:
             self.show_unverified = True
         found = verified or matching
@@ -116,7 +117,7 @@ class ReviewScreen(HealerScreen):
 
     def _visible(self) -> list[PatchReview]:
         reviews = self.healer.session.reviews
-        return [r for r in reviews if self.show_unverified or r.original.status == "verified" or r.done or r.edited]
+        return [r for r in reviews if self.show_unverified or r.original.passes or r.done or r.edited]
 
     def _fill(self, prefer: PatchReview | None = None) -> None:
         listing = self.query_one("#fixes", OptionList)
@@ -187,12 +188,17 @@ class ReviewScreen(HealerScreen):
         text.append(f"{mark} {status}", style="green" if status == "verified" else "yellow")
         flags = ", ".join(review.patch.flags or patch.flags)
         text.append(f"\nflags: {flags}" if flags else "\nflags: none", style="bold yellow" if flags else "dim")
+        if candidate.changes_checks:
+            # Said before the diff: accepting it accepts checks that no longer check what they did.
+            text.append(f"\n⚠ {CHANGES_CHECKS}: read before accepting", style="bold red")
+            for weakening in candidate.weakening:
+                text.append(f"\n  ! {weakening.what}", style="bold red")
         addressed = [d for d in self.healer.session.diagnostics if d.fingerprint in patch.fingerprints]
         if addressed:
             first = addressed[0]
             more = f" (and {len(addressed) - 1} more)" if len(addressed) > 1 else ""
             text.append(f"\nfixes {first.stage}: {first.location()} {first.code or ''} {first.message}{more}")
-        if candidate.status != "verified" and candidate.detail:
+        if not candidate.passes and candidate.detail:
             text.append(f"\nverification: {candidate.detail.splitlines()[0]}", style="dim")
         decided = sum(d is not None for d in review.decisions)
         state = f"\nhunks: {decided} of {len(review.hunks)} decided"
