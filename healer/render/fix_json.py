@@ -40,6 +40,7 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
             "reruns": [] if verdict is None else list(verdict.reruns),
             "seconds": None if verdict is None else round(verdict.duration, 4),
             "tool_seconds": None if verdict is None else round(verdict.tool_seconds, 4),
+            "sandboxed": verdict is not None and verdict.jailed,
         },
         "score": candidate.score,
         "seen_before": None if replayed is None else {

@@ -104,7 +104,7 @@ def _candidate(candidate: Candidate, one: Round, *, colour: bool) -> list[str]:
     priced = f" · {dollars(candidate.cost)}" if candidate.cost is not None else ""
     lines = [
         "",
-        f"  {_MARKS[candidate.status]}  {patch.title}",
+        f"  {_MARKS[candidate.status]}{_jailed(candidate)}  {patch.title}",
         f"    id {patch.id} · {patch.source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g}"
         f"{flags}{priced}",
     ]
@@ -177,3 +177,8 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
         else:
             lines.append("Apply them with `healer fix --apply all` (they are classed review: read them first).")
     return lines
+
+
+def _jailed(candidate: Candidate) -> str:
+    """Said of an untrusted patch whose checks ran in the OS sandbox: its code ran, but jailed."""
+    return " in the sandbox" if candidate.verdict is not None and candidate.verdict.jailed else ""

@@ -77,6 +77,8 @@ class Verdict:
     resolved: int = 0
     """Diagnostics of the rerun stages that are gone with the patch, less any that came: the better of two
     verified patches for one file is the one that resolves more (a typo fixed at its source, not at a use)."""
+    jailed: bool = False
+    """Its reruns ran inside the OS sandbox (an untrusted patch's; healer.pipeline.jail)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def verify(patch: Patch, baseline: Baseline, sandboxes: Sandboxes, step: Step | 
     spent: list[float] = []
     with baseline.results() as store:
         verdict = _verify(patch, baseline, sandboxes, store, began, spent, step or (lambda _: None))
-    return replace(verdict, tool_seconds=sum(spent))
+    jailed = bool(verdict.reruns) and not patch.trusted  # choose() is remembered: asking again costs nothing
+    jailed = jailed and choose(baseline.config.sandbox, baseline.options.env).jail is not None
+    return replace(verdict, tool_seconds=sum(spent), jailed=jailed)
 
 
 def _verify(

@@ -59,7 +59,8 @@ def test_unjailed_the_same_patch_writes_outside(repo: Repo, tmp_path: Path) -> N
         project(repo, model, max_attempts=1)
         with_sandbox(repo, "off")
         document = fix(repo)
-    assert only_patch(document)["status"] == "verified"
+    patch = only_patch(document)
+    assert patch["status"] == "verified" and patch["verification"]["sandboxed"] is False
     assert target.read_text() == "escaped"
 
 
@@ -133,3 +134,14 @@ def test_doctor_says_what_happens_without_a_sandbox(repo: Repo, healer: RunHeale
     repo.config('[stages.ok]\nrun = "true"\n[sandbox]\nmode = "off"\n')
     _, off = _doctor_sandbox(healer, {"PATH": str(bare)})
     assert off["ok"] and "verified unjailed" in off["detail"]
+
+
+@needs_jail
+def test_a_jailed_verification_says_so_in_json_and_text(repo: Repo, healer: RunHealer) -> None:
+    fixed = "Add.\n\ncalc.py\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n>>>>>>> REPLACE\n"
+    with fake_model(reply(fixed), reply(fixed)) as model:
+        project(repo, model, max_attempts=1)
+        patch = only_patch(fix(repo))
+        done = healer("fix", env={"OPENAI_API_KEY": "sk-test-not-a-real-key"})
+    assert patch["status"] == "verified" and patch["verification"]["sandboxed"] is True
+    assert "✔ verified in the sandbox" in done.out
