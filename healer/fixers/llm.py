@@ -32,9 +32,7 @@ from healer.patch.diff import unified_diff
 from healer.patch.patch import FileEdit, Patch
 from healer.patch.validate import path_problem
 
-Outcome = Literal[
-    "verified", "failed", "unverifiable", "unverified", "changes-checks", "refused", "malformed", "error"
-]
+Outcome = Literal["verified", "failed", "unverifiable", "unverified", "changes-checks", "refused", "malformed", "error"]
 FEEDBACK_LINES = 40
 REPAIR = "Reply again with corrected SEARCH/REPLACE blocks only."
 TITLE_CHARS = 100
