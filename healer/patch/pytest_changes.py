@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from healer.patch.patch import Flag
+from healer.patch.typo_repair import bound_names, only_repairs
 
 ASSERTING = frozenset({"raises", "warns", "approx", "deprecated_call", "fail", "fail_"})
 """Calls that check (besides every name starting with "assert": `assertEqual`, `assert_called_once_with`)."""
@@ -50,6 +51,9 @@ class Module:
     """Module-level statements that bind no name (a call, an `if`, an assignment to an attribute)."""
     shadowed: set[str] = field(default_factory=set)
     """Tests defined twice: pytest runs only the last."""
+    names: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+    """The names and attributes the module binds anywhere (healer.patch.typo_repair)."""
 
 
 def parse(data: bytes | None) -> Module | None:
@@ -59,7 +63,8 @@ def parse(data: bytes | None) -> Module | None:
         tree = ast.parse(data)
     except (SyntaxError, ValueError):
         return None
-    module = Module()
+    names, attributes = bound_names(tree)
+    module = Module(names=names, attributes=attributes)
     _collect(tree.body, "", None, module)
     return module
 
@@ -90,7 +95,7 @@ def compare(path: str, before: Module, after: Module) -> list[Found]:
         where = f"{path}::{name}"
         if isinstance(old.node, ast.FunctionDef | ast.AsyncFunctionDef):
             if isinstance(new.node, ast.FunctionDef | ast.AsyncFunctionDef):
-                found += _function(where, old.node, new.node, old.test)
+                found += _function(where, old.node, new.node, old.test, before)
             else:
                 found.append(Found("changes-expected-value", f"replaces {where} with something else"))
         elif isinstance(old.node, ast.ClassDef) and isinstance(new.node, ast.ClassDef):
@@ -153,17 +158,23 @@ def _assigned(statement: ast.stmt) -> list[str]:
 
 
 def _function(
-    where: str, old: ast.FunctionDef | ast.AsyncFunctionDef, new: ast.FunctionDef | ast.AsyncFunctionDef, test: bool
+    where: str,
+    old: ast.FunctionDef | ast.AsyncFunctionDef,
+    new: ast.FunctionDef | ast.AsyncFunctionDef,
+    test: bool,
+    module: Module,
 ) -> list[Found]:
     found = _decorators(where, old.decorator_list, new.decorator_list)
     if _parameters(old.args) - _parameters(new.args):
         found.append(Found("changes-expected-value", f"changes the parameters of {where}"))
+    # A misspelt identifier restored (`slef`, `self.asserrtEqual`) is the fix of a test that could not run.
+    repaired = only_repairs(_body(old), _body(new), module.names, module.attributes)
     old_checks, new_checks = _assertions(_body(old)), _assertions(_body(new))
-    if old_checks - new_checks:
+    if not repaired and old_checks - new_checks:
         verb = "changes the assertion in" if new_checks - old_checks else "removes an assertion from"
         found.append(Found("weakens-assertion", f"{verb} {where}"))
     old_code, new_code = _statements(_body(old)), _statements(_body(new))
-    if not _in_order(_dumps(old_code), _dumps(new_code)):
+    if not repaired and not _in_order(_dumps(old_code), _dumps(new_code)):
         constants = Counter(_constants(old_code)) - Counter(_constants(new_code))
         what = "the expected value in" if constants else "the code of"
         found.append(Found("changes-expected-value", f"changes {what} {where}"))

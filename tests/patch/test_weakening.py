@@ -101,7 +101,10 @@ def test_removed_renamed_and_moved_tests() -> None:
         ("removes-test", "removes tests/test_calc.py::test_add")
     ]
     assert edited("class TestCart:", "class Cart:") == [
-        ("renames-test", "renames tests/test_calc.py::TestCart to tests/test_calc.py::Cart, which pytest does not collect")
+        (
+            "renames-test",
+            "renames tests/test_calc.py::TestCart to tests/test_calc.py::Cart, which pytest does not collect",
+        )
     ]
     moved = validate(
         [FileEdit("tests/test_calc.py", TEST.encode(), None), FileEdit("tests/test_sums.py", None, TEST.encode())],
@@ -193,3 +196,55 @@ def test_dependencies_and_other_files_are_no_weakening() -> None:
     assert changes("[project]\nname = 'a'\n", "[project]\nname = 'b'\n", "pyproject.toml") == []
     assert changes("x = 1\n", "x = 2\n", "src/calc.py") == []
     assert changes("import os\n", None, "sitecustomize.py") == []  # removing one runs less, not more
+
+
+CASE = """\
+import unittest
+
+from calc import add, total
+
+
+class TestCalc(unittest.TestCase):
+    def setUp(self) -> None:
+        self.items = [1, 2]
+
+    def test_total(self) -> None:
+        expected = 3
+        actual = total(self.items)
+        self.assertEqual(actual, expected)
+        assert add(1, 2) == expected
+"""
+
+
+@pytest.mark.parametrize(
+    ("typo", "fixed"),
+    [
+        ("actual = total(self.items)", "actual = total(slef.items)"),  # a name bound nowhere
+        ("self.assertEqual(actual", "self.asserrtEqual(actual"),  # an attribute nothing defines, one letter off
+        ("assert add(1, 2) == expected", "assert add(1, 2) == expectde"),  # the typo inside the assertion
+        ("actual = total(self.items)", "actual = totla(self.items)"),
+    ],
+)
+def test_restoring_a_misspelt_identifier_in_a_test_is_no_weakening(typo: str, fixed: str) -> None:
+    broken = CASE.replace(typo, fixed, 1)
+    assert broken != CASE
+    assert changes(broken, CASE) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "flag"),
+    [
+        ("self.assertEqual(actual, expected)", "self.assertEqual(actual, actual)", "weakens-assertion"),
+        ("assert add(1, 2) == expected", "assert add(1, 2) == actual", "weakens-assertion"),
+        ("actual = total(self.items)", "actual = total(self.items[:0]) + 3", "changes-expected-value"),
+        ("actual = total(self.items)", "actual = expected", "changes-expected-value"),  # a bound name for another
+        ("self.assertEqual(actual", "self.assertNotEqual(actual", "weakens-assertion"),
+    ],
+)
+def test_renaming_what_exists_is_still_a_change_to_the_check(old: str, new: str, flag: str) -> None:
+    assert flag in {found for found, _ in changes(CASE, CASE.replace(old, new, 1))}
+
+
+def test_a_real_assertion_method_swapped_for_a_near_one_is_a_change() -> None:
+    swapped = CASE.replace("self.assertEqual(actual, expected)", "self.assertIn(actual, [expected])")
+    assert changes(swapped, swapped.replace("assertIn", "assertIs")) != []
