@@ -81,7 +81,7 @@ class Jail:
         `sandbox.write`), with only what the command needs of the hidden folders visible."""
         system = jail_paths.HIDDEN_SYSTEM if self.kind == "bubblewrap" else seatbelt.HIDDEN_SYSTEM
         folders = hidden(env, system)
-        seen = [*visible, *self.read, *needed(argv, cwd, env)]
+        seen = [*visible, *self.read, *needed(argv, cwd, env, folders)]
         shown = outermost({p for p in map(absolute, seen) if p and under_any(p, folders)})
         writes = sorted({p for p in map(absolute, (*writable, *self.write)) if p}, key=depth)
         inside = {name: value for name, value in env.items() if name not in DROPPED}

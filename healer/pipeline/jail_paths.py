@@ -33,8 +33,9 @@ HOOK_CACHE_FOLDERS = ("~/.cache/pre-commit", "~/.cache/prek")
 MAX_LINKS_PER_FOLDER = 500
 
 
-def needed(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> list[str]:
-    """The folders the programs a stage runs come from, found by their names on its PATH."""
+def needed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden: Sequence[str]) -> list[str]:
+    """The folders the programs a stage runs come from, found by their names on its PATH (the links of a PATH
+    folder are followed only where the jail hides it: /usr/bin's thousand entries need no look)."""
     path = env.get("PATH", os.defpath)
     found: list[str] = []
     names = [argv[0], "python", "python3"] if argv else ["python", "python3"]
@@ -45,7 +46,8 @@ def needed(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> list[str]:
     for folder in path.split(os.pathsep):
         if folder and os.path.isdir(folder):
             found.append(folder)
-            found += _link_origins(folder)
+            if under_any(os.path.realpath(folder), hidden):
+                found += _link_origins(folder)
     found += [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part]
     found += [env[name] for name in (*TOOL_HOMES, *HOOK_CACHES) if env.get(name)]
     found += [expand(folder, home_of(env)) for folder in HOOK_CACHE_FOLDERS]
