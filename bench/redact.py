@@ -1,4 +1,12 @@
-"""Secret redaction speed: milliseconds per 10 KiB of text, against the target of at most 50.
+"""Secret redaction: recall over the corpus, over-redaction on real code, and speed (at most 50 ms per 10 KiB).
+
+Recall: every format of tests/llm/redaction/formats.py in every shape and context of
+tests/llm/redaction/shapes.py (the same cases as tests/llm/redaction/test_recall.py), by shape,
+by family and by context, against the target of 99%. Over-redaction: lines changed per 5,000
+lines of ordinary code, against the target of at most 1: the released sources of
+bench/fixtures/real/ (offline), healer's own code, and with --site-packages the installed
+packages of this Python. With --detect-secrets PYTHON, the same figures for detect-secrets
+(Apache-2.0) run by that interpreter, side by side.
 
 Inputs: a realistic prompt (healer's own code, pytest and application logs, and a few
 secrets from the test corpus planted in them), secret-free code (which must come back
@@ -8,7 +16,7 @@ built to make a regex backtrack or a scan go quadratic: one 100 KiB line of one 
 back, unterminated quotes, a private key's BEGIN line with no END, repeated key prefixes.
 Prints each input's median time and whether the target is met.
 
-Run: .venv/bin/python bench/redact.py [--rounds 5]
+Run: .venv/bin/python bench/redact.py [--rounds 5] [--site-packages] [--detect-secrets /path/to/python]
 """
 
 from __future__ import annotations
@@ -19,15 +27,20 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from healer.llm.redact import redact
+from tests.llm.redaction.recall import Recall, measure
 from tests.llm.secrets_corpus import plant, samples
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 50.0
+TARGET_RECALL = 0.99
+TARGET_CHANGED = 1.0
+"""Changed lines per 5,000 of ordinary code, at most."""
 KIB = 1024
 
 
@@ -82,10 +95,121 @@ def inputs(rng: random.Random) -> list[tuple[str, str]]:
     ]
 
 
+def ordinary(site_packages: bool) -> dict[str, list[tuple[str, str]]]:
+    """(name, text) of ordinary code: the real projects' releases, healer's code, and the installed packages."""
+    import site
+    import tarfile
+
+    real = []
+    for archive in sorted((ROOT / "bench" / "fixtures" / "real").glob("*.tar.gz")):
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                handle = tar.extractfile(member) if member.isfile() else None
+                if handle is not None:
+                    try:
+                        real.append((member.name, handle.read().decode("utf-8")))
+                    except UnicodeDecodeError:
+                        continue
+    own = [(str(path.relative_to(ROOT)), path.read_text()) for path in sorted((ROOT / "healer").rglob("*.py"))]
+    found = {"real projects (bench/fixtures/real)": real, "healer's own code": own}
+    if site_packages:
+        packages = []
+        for folder in site.getsitepackages():
+            for path in sorted(Path(folder).rglob("*.py")):
+                try:
+                    packages.append((str(path.relative_to(folder)), path.read_text(encoding="utf-8")))
+                except (UnicodeDecodeError, OSError):
+                    continue
+        found["site-packages"] = packages
+    return found
+
+
+def changed(texts: list[tuple[str, str]], clean: Callable[[str], str]) -> tuple[int, int, list[str]]:
+    """Lines changed, lines in all, and the first changed lines."""
+    lines = count = 0
+    shown: list[str] = []
+    for name, text in texts:
+        lines += text.count("\n")
+        out = clean(text)
+        if out == text:
+            continue
+        before, after = text.splitlines(), out.splitlines()
+        different = [line for line in after if line not in set(before)] if len(after) == len(before) else after
+        count += len(different) if len(after) == len(before) else sum(1 for a in after if "[REDACTED:" in a)
+        shown += [f"{name}: {line.strip()[:140]}" for line in different[:2]]
+    return count, lines, shown
+
+
+def recall_table(label: str, recall: Recall) -> list[str]:
+    verdict = "met" if recall.share >= TARGET_RECALL else "MISSED"
+    lines = [f"{label}: recall {recall.caught}/{recall.total} = {recall.share:.3%} — target ≥ 99%: {verdict}"]
+    for title, totals, misses in (("shape", recall.by_shape, recall.missed_by_shape),
+                                  ("family", recall.by_family, recall.missed_by_family),
+                                  ("context", recall.by_context, recall.missed_by_context)):  # fmt: skip
+        cells = sorted(((1 - misses[name] / total, name) for name, total in totals.items()))
+        lines.append(f"  by {title}: " + ", ".join(f"{name} {share:.1%}" for share, name in cells))
+    return lines
+
+
+def detect_secrets_cleaner(python: str) -> Callable[[str], str]:
+    """detect-secrets run by another interpreter: every line it flags is replaced, as a redactor would."""
+    import json
+    import subprocess
+
+    script = (
+        "import json, sys\n"
+        "from detect_secrets.core.scan import scan_line\n"
+        "from detect_secrets.settings import default_settings\n"
+        "with default_settings():\n"
+        "    for raw in sys.stdin:\n"
+        "        text = json.loads(raw)\n"
+        "        out = []\n"
+        "        for line in text.split('\\n'):\n"
+        "            found = [s.secret_value for s in scan_line(line) if s.secret_value]\n"
+        "            for secret in found:\n"
+        "                line = line.replace(secret, '[REDACTED:ds]')\n"
+        "            out.append(line)\n"
+        "        print(json.dumps('\\n'.join(out)), flush=True)\n"
+    )
+    process = subprocess.Popen([python, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdin is not None and process.stdout is not None
+    stdin, stdout = process.stdin, process.stdout
+
+    def clean(text: str) -> str:
+        stdin.write(json.dumps(text) + "\n")
+        stdin.flush()
+        result: str = json.loads(stdout.readline())
+        return result
+
+    return clean
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5, help="timed runs per input (the median is shown)")
+    parser.add_argument("--site-packages", action="store_true", help="also measure over-redaction there (slow)")
+    parser.add_argument("--detect-secrets", metavar="PYTHON", help="an interpreter with detect-secrets installed")
     options = parser.parse_args()
+    failed = 0
+    cleaners: list[tuple[str, Callable[[str], str]]] = [("healer", lambda text: redact(text).text)]
+    if options.detect_secrets:
+        cleaners.append(("detect-secrets", detect_secrets_cleaner(options.detect_secrets)))
+    corpora = ordinary(options.site_packages)
+    for label, clean in cleaners:
+        began = time.perf_counter()
+        recall = measure(clean)
+        seconds = time.perf_counter() - began
+        print("\n".join(recall_table(label, recall)) + f"  ({seconds:.1f} s)")
+        failed += label == "healer" and recall.share < TARGET_RECALL
+        for corpus, texts in corpora.items():
+            count, lines, shown = changed(texts, clean)
+            per = count / lines * 5000 if lines else 0.0
+            verdict = "met" if per <= TARGET_CHANGED else "MISSED"
+            failed += label == "healer" and per > TARGET_CHANGED
+            print(f"  over-redaction, {corpus}: {count} of {lines} lines = {per:.2f} per 5,000 — target ≤ 1: {verdict}")
+            for line in shown[:6]:
+                print(f"    {line}")
+    print()
     rng = random.Random(11)
     missed = 0
     for label, text in inputs(rng):
@@ -105,7 +229,7 @@ def main() -> int:
     code = healer_code(1024 * KIB)
     unchanged = redact(code).text == code
     print(f"secret-free code comes back unchanged: {'yes' if unchanged else 'NO'}")
-    return 1 if missed or not unchanged else 0
+    return 1 if missed or failed or not unchanged else 0
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ examples:
   healer init                write the detected pipeline into pyproject.toml
   healer fix                 propose and verify fixes; --apply safe to apply them
   healer undo                take back the last applied fix
+  healer secrets             what redaction removes before a model sees the failures' context
   healer tui                 the terminal UI: live stages, failures by file, review fixes hunk by hunk
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
@@ -303,6 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="checks to run at once (default: CPU cores)")
     fix.add_argument("--no-cache", action="store_true", help="rerun every stage even if its result is cached")
     fix.add_argument("--json", action="store_true", help="print one JSON document (schema healer.fix/1)")
+
+    secrets = commands.add_parser(
+        "secrets",
+        help="show what redaction removes from what a model would be sent",
+        description="Run the pipeline (cached where nothing changed; the run is not recorded) and show, for each "
+        "group of failures a model would be asked about, every secret in the context healer would send it (the "
+        "failures, the code around them, the failing tests, the stages' output, past fixes): where it is, its "
+        "kind and a masked preview, never the secret itself. Each is replaced by [REDACTED:kind] before any "
+        "request; this command asks no model and contacts no network, so you can check before enabling a hosted "
+        "model.",
+        epilog="exit codes: 0 it worked (whether or not secrets were found), 2 usage or configuration error",
+    )
+    secrets.add_argument("stages", nargs="*", metavar="STAGE", help="only these stages' failures; default: all")
+    secrets.add_argument(
+        "--failure", metavar="WHICH",
+        help="only one failure: its fingerprint (or its start), its file, or FILE:LINE",
+    )  # fmt: skip
+    secrets.add_argument("--no-cache", action="store_true", help="rerun every stage even if its result is cached")
+    secrets.add_argument("--json", action="store_true", help="print one JSON document (schema healer.secrets/1)")
 
     undo = commands.add_parser(
         "undo",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from healer.kb.history import FailureHistory, RecentActivity
     from healer.kb.memory import Memory
     from healer.kb.results import ResultCache
+    from healer.llm.exposure import ExposureReport
     from healer.patch.apply import AppliedRecord
     from healer.patch.patch import Patch
     from healer.patch.undo import UndoneRecord
@@ -464,6 +465,32 @@ class Healer:
         return recheck(self, outcome, reporter or self.reporter)
 
     # -- what the knowledge base remembers ------------------------------------------------------------
+
+    def secrets(
+        self,
+        *,
+        stages: Sequence[str] = (),
+        failure: str | None = None,
+        cache: CacheMode = "use",
+        reporter: Reporter | None = None,
+    ) -> ExposureReport:
+        """What redaction would take out of the context a model is shown for the current failures (those of
+        `stages`, or one `failure`: a fingerprint, a file, `file:line`), found by a check that is not recorded.
+        No model is asked and nothing is sent: a user's look before enabling a hosted model."""
+        from healer.fixers.llm import MODEL_GROUPS_PER_ROUND
+        from healer.llm.exposure import exposure_report
+        from healer.llm.redaction import DEFAULT_DENY
+
+        run = self.check(stages=stages, cache=cache, reporter=reporter, record="never")
+
+        def past(fingerprints: Sequence[str]) -> list[str]:
+            return [fix.diff for fix in self.memory.accepted_fixes(fingerprints, limit=3)]
+
+        deny = (*DEFAULT_DENY, *self.workspace.config.llm.deny)
+        return exposure_report(
+            run, self.workspace.root, deny=deny, past=past, limit=MODEL_GROUPS_PER_ROUND, stages=stages,
+            failure=failure,
+        )  # fmt: skip
 
     def failure_history(self, fingerprint: str) -> FailureHistory | None:
         """Every repository's memory of one failure; None when the knowledge base cannot be read."""

@@ -100,6 +100,15 @@ def build_prompt(
     return Prompt(messages, files, tokens, tuple(dropped))
 
 
+def sections(
+    cluster: Cluster, root: Path, *, deny: Sequence[str], past: Sequence[str] = (), feedback: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """Every part a prompt for `cluster` may hold, before any is dropped to fit the token cap: (name, text), the
+    names as `Prompt.dropped` gives them ("code:PATH", "output:STAGE", "frame:PATH:LINE", "test:NODE")."""
+    parts, _files = _parts(cluster, root, deny, past, feedback, 1.0)
+    return [(part.name, part.text) for part in parts]
+
+
 _ORDER = ("failures", "code", "test", "frame", "output", "past", "attempt", "ask")
 
 
