@@ -177,3 +177,19 @@ def test_a_hook_interrupted_during_the_shadow_sync_does_not_block_the_next_one(
     again = hook(work)
     assert again.returncode == 0, again.stderr
     assert differences(before, capture(work)) == []
+
+
+def test_an_interrupt_while_site_runs_the_editable_installs_pth_is_the_interpreters_own() -> None:
+    from tests.safety.trials import interpreter_starting
+
+    site_said = (
+        "Error processing line 1 of /x/.venv/lib/python3.11/site-packages/__editable__.healer-0.1.0.pth:\n\n"
+        "  Traceback (most recent call last):\n"
+        '    File "/usr/lib/python3.11/functools.py", line 972, in __set_name__\n'
+        "  KeyboardInterrupt\n\n"
+        '    File "/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", line 7\n'
+        "\nRemainder of file ignored\n"
+    )
+    assert interpreter_starting(site_said)
+    own = Path(__file__).resolve().parents[2] / "healer" / "main.py"
+    assert not interpreter_starting(site_said.replace("/usr/lib/python3.11/functools.py", str(own)))

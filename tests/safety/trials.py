@@ -585,6 +585,11 @@ def interpreter_starting(err: str) -> bool:
     """
     if "Fatal Python error: init_" in err:
         return True
+    if "Error processing line" in err and "Remainder of file ignored" in err:
+        # site.py running a .pth file (the editable install's finder, written by setuptools): it reports the
+        # interrupt and goes on; none of the frames may be healer's own source.
+        own = tuple(str(Path(__file__).resolve().parents[2] / part) for part in ("healer", "hooks", "rules", "tui"))
+        return not any(frame.startswith(own) for frame in re.findall(r'^\s*File "([^"]*)"', err, re.MULTILINE))
     frames = re.findall(r'^  File "([^"]*)"', err, re.MULTILINE)
     return "Traceback" in err and bool(frames) and all(frame.startswith("<frozen ") for frame in frames)
 
