@@ -151,27 +151,38 @@ def recall_table(label: str, recall: Recall) -> list[str]:
     return lines
 
 
+_DETECT_SECRETS = """\
+import json, os, sys, tempfile
+from detect_secrets import SecretsCollection
+from detect_secrets.settings import default_settings
+
+folder = tempfile.mkdtemp()
+path = os.path.join(folder, "sample.txt")
+with default_settings():
+    for raw in sys.stdin:
+        text = json.loads(raw)
+        with open(path, "w") as handle:
+            handle.write(text)
+        found = SecretsCollection()
+        found.scan_file(path)
+        lines = text.split("\\n")
+        for secret in (secret for _file, secret in found):
+            if secret.secret_value and 0 < secret.line_number <= len(lines):
+                index = secret.line_number - 1
+                lines[index] = lines[index].replace(secret.secret_value, "[REDACTED:ds]")
+        print(json.dumps("\\n".join(lines)), flush=True)
+"""
+
+
 def detect_secrets_cleaner(python: str) -> Callable[[str], str]:
-    """detect-secrets run by another interpreter: every line it flags is replaced, as a redactor would."""
+    """detect-secrets as its users run it (a file scanned with the default plugins and filters), run by another
+    interpreter; each secret it reports is replaced on its line, as a redactor would."""
     import json
     import subprocess
 
-    script = (
-        "import json, sys\n"
-        "from detect_secrets.core.scan import scan_line\n"
-        "from detect_secrets.settings import default_settings\n"
-        "with default_settings():\n"
-        "    for raw in sys.stdin:\n"
-        "        text = json.loads(raw)\n"
-        "        out = []\n"
-        "        for line in text.split('\\n'):\n"
-        "            found = [s.secret_value for s in scan_line(line) if s.secret_value]\n"
-        "            for secret in found:\n"
-        "                line = line.replace(secret, '[REDACTED:ds]')\n"
-        "            out.append(line)\n"
-        "        print(json.dumps('\\n'.join(out)), flush=True)\n"
+    process = subprocess.Popen(
+        [python, "-c", _DETECT_SECRETS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
-    process = subprocess.Popen([python, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert process.stdin is not None and process.stdout is not None
     stdin, stdout = process.stdin, process.stdout
 
