@@ -193,3 +193,22 @@ def test_an_interrupt_while_site_runs_the_editable_installs_pth_is_the_interpret
     assert interpreter_starting(site_said)
     own = Path(__file__).resolve().parents[2] / "healer" / "main.py"
     assert not interpreter_starting(site_said.replace("/usr/lib/python3.11/functools.py", str(own)))
+
+
+def test_an_interrupt_while_python_m_finds_healer_through_the_editable_finder_is_the_interpreters_own() -> None:
+    # Clean-clone CI, trial 973: the SIGINT landed while runpy asked setuptools' finder for healer's spec.
+    from tests.safety.trials import interpreter_starting
+
+    runpy_said = (
+        "Traceback (most recent call last):\n"
+        '  File "<frozen runpy>", line 189, in _run_module_as_main\n'
+        '  File "<frozen importlib._bootstrap>", line 1078, in _find_spec\n'
+        '  File "/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", line 39, in _find_spec\n'
+        '  File "<frozen importlib._bootstrap_external>", line 132, in _path_split\n'
+        "KeyboardInterrupt\n"
+    )
+    assert interpreter_starting(runpy_said)
+    own = Path(__file__).resolve().parents[2] / "healer" / "__main__.py"
+    assert not interpreter_starting(
+        runpy_said.replace("/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", str(own))
+    )

@@ -591,7 +591,13 @@ def interpreter_starting(err: str) -> bool:
         own = tuple(str(Path(__file__).resolve().parents[2] / part) for part in ("healer", "hooks", "rules", "tui"))
         return not any(frame.startswith(own) for frame in re.findall(r'^\s*File "([^"]*)"', err, re.MULTILINE))
     frames = re.findall(r'^  File "([^"]*)"', err, re.MULTILINE)
-    return "Traceback" in err and bool(frames) and all(frame.startswith("<frozen ") for frame in frames)
+    # While `python -m healer` looks for the package, importlib may call the editable install's finder
+    # (site-packages/__editable___healer_*_finder.py, setuptools' code): still before healer's first line.
+    return (
+        "Traceback" in err
+        and bool(frames)
+        and all(frame.startswith("<frozen ") or Path(frame).name.startswith("__editable___") for frame in frames)
+    )
 
 
 def describe(report: Report) -> str:
