@@ -7,6 +7,7 @@ configured and listening, and must receive nothing: the command only shows what 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.cli.test_startup_imports import loaded
 from tests.llm.redaction.formats import FORMATS
@@ -54,6 +55,15 @@ def test_shows_each_secret_where_it_is_masked_and_sends_nothing(repo: Repo, heal
     assert {"where": "test_calc.py", "line": 3, "kind": "github-token"}.items() <= found[0].items()
     assert any(secret["where"] == "output of stage test" and isinstance(secret["line"], int) for secret in found)
     assert all(len(secret["preview"]) <= 5 and secret["length"] >= 40 for secret in found)
+    documented = (
+        (Path(__file__).resolve().parents[2] / "docs" / "json.md").read_text().split("## `healer.secrets/1`")[1]
+    )
+    fields = {
+        *document,
+        *(f"groups[].{key}" for key in document["groups"][0]),
+        *(f"groups[].secrets[].{key}" for key in found[0]),
+    }
+    assert [field for field in fields if f"`{field}`" not in documented] == []
 
 
 def test_one_failure_or_none(repo: Repo, healer: RunHealer) -> None:
