@@ -6,7 +6,9 @@ the stages that verify it run, on Linux, under bubblewrap (`bwrap`, user
 namespaces) with:
 
 - no network: a loopback of its own (a test's server on 127.0.0.1 works; the
-  machine's services do not answer), unless `sandbox.network = true`;
+  machine's services do not answer), unless `sandbox.network = true`; a
+  coding agent reaches only the hosts of its egress allowlist, through a
+  proxy outside (healer.pipeline.egress);
 - the whole file system read-only; the home folder, /tmp, /var/tmp, /run and
   /dev/shm hidden behind empty private folders (keys, tokens, agent sockets,
   the Docker socket: a read-only Unix socket still accepts connections, so it
@@ -45,6 +47,7 @@ from typing import Literal, NamedTuple
 
 from healer.config.settings import SandboxSettings
 from healer.pipeline import jail_paths, seatbelt
+from healer.pipeline.egress import Egress, loopback_port
 from healer.pipeline.jail_paths import absolute, depth, expand, hidden, home_of, needed, outermost, under_any
 
 START_TIMEOUT = 10.0
@@ -76,12 +79,20 @@ class Jail:
         env: Mapping[str, str],
         writable: Iterable[str],
         visible: Iterable[str] = (),
+        egress: Egress | None = None,
     ) -> tuple[list[str], dict[str, str]]:
         """`argv` and `env` as they start in the jail: in `cwd`, able to write only `writable` (and
-        `sandbox.write`), with only what the command needs of the hidden folders visible."""
+        `sandbox.write`), with only what the command needs of the hidden folders visible.
+
+        With `egress` (healer.pipeline.egress.open_egress), the network stays unshared but the command
+        starts behind the bridge, which gives it HTTPS_PROXY and its relatives pointing at that allowlisting
+        proxy. A jail with `network` (`sandbox.network = true`) lets everything out already: `egress` there
+        is a ValueError, not a filter silently not applied."""
+        if egress is not None and self.network:
+            raise ValueError("an egress allowlist needs a jail without network (sandbox.network = true)")
         system = jail_paths.HIDDEN_SYSTEM if self.kind == "bubblewrap" else seatbelt.HIDDEN_SYSTEM
         folders = hidden(env, system)
-        seen = [*visible, *self.read, *needed(argv, cwd, env, folders)]
+        seen = [*visible, *self.read, *needed(argv, cwd, env, folders), *(egress.visible() if egress else ())]
         shown = outermost({p for p in map(absolute, seen) if p and under_any(p, folders)})
         writes = sorted({p for p in map(absolute, (*writable, *self.write)) if p}, key=depth)
         inside = {name: value for name, value in env.items() if name not in DROPPED}
@@ -91,10 +102,17 @@ class Jail:
             beside.mkdir(parents=True, exist_ok=True)
             private = tempfile.mkdtemp(prefix="tmp-", dir=beside)
             inside["TMPDIR"] = private
-            text = seatbelt.profile([*writes, os.path.realpath(private)], shown, folders, network=self.network)
-            return [self.binary, "-p", text, *argv], inside
+            # Seatbelt has no loopback of the jail's own: the bridge's port is chosen here and only it is let in.
+            port = loopback_port() if egress else 0
+            way_out = (os.path.realpath(egress.socket_path), port) if egress else None
+            text = seatbelt.profile(
+                [*writes, os.path.realpath(private)], shown, folders, network=self.network, egress=way_out
+            )
+            command = egress.command(argv, port) if egress else list(argv)
+            return [self.binary, "-p", text, *command], inside
         inside["TMPDIR"] = "/tmp"
-        return self._bubblewrap(argv, cwd, folders, shown, writes), inside
+        command = egress.command(argv) if egress else list(argv)
+        return self._bubblewrap(command, cwd, folders, shown, writes), inside
 
     def done(self, env: Mapping[str, str]) -> None:
         """After the command that `wrap` gave `env` ended: its private temporary folder goes (macOS)."""
