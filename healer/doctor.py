@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from healer.agents.presets import PRESETS
+from healer.agents.run import resolve as resolve_agent
 from healer.cache.tools import main_command
 from healer.config.settings import Config, SandboxSettings, Stage
 from healer.detect.commands import tools_in
@@ -271,6 +273,34 @@ def _fixer_tools(config: Config, env: Mapping[str, str], where: Installation) ->
     return found
 
 
+def _agents(config: Config | None, env: Mapping[str, str]) -> list[Check]:
+    """Each configured agent's program and version; and the known agent CLIs installed but not configured."""
+    found: list[Check] = []
+    path = env.get("PATH")
+    configured = set()
+    for settings in config.agents if config is not None else ():
+        agent = resolve_agent(settings)
+        configured.add(agent.program)
+        program = resolve(agent.program, path) if agent.argv else None
+        if program is None:
+            found.append(Check(f"agent {agent.name}", False, f"{agent.program or '(no command)'} not found on PATH"))
+            continue
+        network = "any host" if agent.network else "no network" if agent.network is False else (
+            ", ".join(agent.hosts) or "no network"
+        )  # fmt: skip
+        detail = f"{_version(program)} ({program}); network: {network}"
+        found.append(Check(f"agent {agent.name}", True, detail))
+    spare = []
+    for preset in PRESETS.values():
+        program = resolve(preset.argv[0], path)
+        if program is not None and preset.argv[0] not in configured:
+            spare.append(f"{preset.name} {_version(program)}")
+    if spare:
+        detail = f'{"; ".join(spare)}: add [agents.NAME] with preset = "NAME" to let `healer fix --agent` use it'
+        found.append(Check("agent CLIs", True, detail, True))
+    return found
+
+
 def checks(start: Path, *, offline: bool = False) -> list[Check]:
     found: list[Check] = []
     where = installation()
@@ -311,5 +341,6 @@ def checks(start: Path, *, offline: bool = False) -> list[Check]:
         found.append(Check("knowledge base", False, str(error)))
     found.append(_model(config, offline=offline))
     found.append(_sandbox(config, interpreter.environ))
+    found.extend(_agents(config, interpreter.environ))
     found.extend(_optional_parts(interpreter.environ, where))
     return found

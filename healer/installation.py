@@ -16,7 +16,7 @@ from typing import NamedTuple
 import healer
 from healer.environments import Kind, environment_kind
 
-EXTRAS: dict[str, tuple[str, ...]] = {"llm": ("litellm",), "demo": ("ruff", "mypy", "pytest")}
+EXTRAS: dict[str, tuple[str, ...]] = {"llm": ("litellm",), "demo": ("ruff", "mypy", "pytest"), "mcp": ("mcp",)}
 """What each extra in pyproject.toml adds, by distribution name (tests/test_install_weight.py keeps them equal)."""
 
 

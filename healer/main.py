@@ -36,6 +36,7 @@ examples:
   healer undo                take back the last applied fix
   healer secrets             what redaction removes before a model sees the failures' context
   healer tui                 the terminal UI: live stages, failures by file, review fixes hunk by hunk
+  healer mcp                 serve checks and verified fixes to an editor or agent (MCP over stdio)
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
   healer stats               success rates, red-to-green times, fix acceptance (history, kb search: more)
@@ -126,7 +127,7 @@ def fast_hook_args(argv: Sequence[str]) -> SimpleNamespace | None:
     rest = list(argv[2:])
     if any(word.startswith("-") or not word for word in rest):
         return None  # options, or anything unusual: argparse decides
-    return SimpleNamespace(command="hook", directory=None, name=argv[1], args=rest, json=False)
+    return SimpleNamespace(command="hook", directory=None, name=argv[1], args=rest, json=False, agent=None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -250,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="install in DIR (relative to the work tree, like core.hooksPath) and point core.hooksPath there in "
         "this clone; the hooks of the folder git used before are linked in and still run (`uninstall` moves back)",
     )  # fmt: skip
+    agents = ("claude", "codex", "cursor", "gemini")  # healer.hooks.agents.AGENTS (not imported: start-up)
+    install.add_argument(
+        "--agent", dest="agents", action="append", choices=agents,
+        help="instead of git hooks, add healer's stop hook to this coding agent's project configuration, so the "
+        "agent runs the checks before it finishes and sees what fails (repeatable; docs/agents.md)",
+    )  # fmt: skip
     uninstall = commands.add_parser(
         "uninstall",
         help="remove healer's git hooks",
@@ -258,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     uninstall.add_argument(
         "--hook", dest="hooks", action="append", choices=hooks, help="only this hook (repeatable; default: both)"
     )
+    uninstall.add_argument(
+        "--agent", dest="agents", action="append", choices=agents,
+        help="instead of git hooks, remove healer's stop hook from this coding agent's configuration (repeatable)",
+    )  # fmt: skip
     hook = commands.add_parser(
         "hook",
         help="run a git hook's checks (called by the installed hooks)",
@@ -265,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
         "content of every pushed commit (refs on standard input, as git passes them). HEALER_SKIP=1 skips "
         f"the hook; {SKIPPING}.",
     )
-    hook.add_argument("name", choices=hooks, help="which hook")
+    hook.add_argument("name", choices=(*hooks, "agent-stop"), help="which hook (agent-stop: a coding agent's)")
     hook.add_argument(
         "args",
         nargs="*",
@@ -273,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(the pre-commit framework passes them: all of them with --all-files)",
     )
     hook.add_argument("--json", action="store_true", help="print one JSON document per checked snapshot")
+    hook.add_argument(
+        "--agent", choices=agents, help="agent-stop: the agent that runs it (its JSON on stdin, its answer on stdout)"
+    )
 
     fix = commands.add_parser(
         "fix",
@@ -304,6 +318,16 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="checks to run at once (default: CPU cores)")
     fix.add_argument("--no-cache", action="store_true", help="rerun every stage even if its result is cached")
     fix.add_argument("--json", action="store_true", help="print one JSON document (schema healer.fix/1)")
+    asked = fix.add_mutually_exclusive_group()
+    asked.add_argument(
+        "--agent", metavar="NAME", dest="workflow",
+        help="ask the coding agent [agents.NAME] (instead of the model) about what rules and past fixes leave; "
+        "it works in a jailed copy and its diff is verified like any fix",
+    )  # fmt: skip
+    asked.add_argument(
+        "--workflow", metavar="NAME", dest="workflow",
+        help="run the agents' workflow [workflows.NAME] (sequential, parallel or iterative) on those failures",
+    )  # fmt: skip
 
     secrets = commands.add_parser(
         "secrets",
@@ -438,6 +462,16 @@ def build_parser() -> argparse.ArgumentParser:
     tui.add_argument("stages", nargs="*", metavar="STAGE", help="stages to check (with what they need); default: all")
     tui.add_argument("--no-cache", action="store_true", help="run every stage even if its result is cached")
     tui.add_argument("--watch", action="store_true", help="start in watch mode (w toggles it)")
+
+    commands.add_parser(
+        "mcp",
+        help="serve healer's tools to an MCP client (an editor, an agent) over stdio",
+        description="A Model Context Protocol server on standard input and output, for the repository of the "
+        "current directory: tools to run the checks (working tree or staged), list the last run's diagnostics, "
+        "propose verified fixes, show a fix's diff, apply it (only to files still as it found them), undo it, "
+        "and list the history. Needs the mcp extra.",
+        epilog="exit codes: 0 the client closed the connection, 2 usage or configuration error (or no mcp package)",
+    )
 
     demo = commands.add_parser(
         "demo",

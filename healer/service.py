@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from healer.errors import HealerError
 from healer.pipeline.result import RunResult
@@ -48,6 +49,18 @@ if TYPE_CHECKING:
     from healer.pipeline.interpreter import Interpreter
     from healer.pipeline.runner import RunOptions
     from healer.snapshot.snapshot import Snapshot
+
+KEPT_PROPOSALS = 256
+"""How many of the candidates it proposed a core keeps for `proposed` and `apply_proposed` (the newest)."""
+
+
+class Proposal(NamedTuple):
+    """A candidate this core proposed, with the run it was made for and the content it was made from."""
+
+    candidate: Candidate
+    run: RunResult
+    tree: str | None
+    """The git tree the fixers read (the staged content); None: the working tree."""
 
 
 class Healer:
@@ -79,6 +92,8 @@ class Healer:
         self.skips = read_skips(environ or {})
         self._skips_checked = False
         self._interpreter: Interpreter | None = None
+        self._last_run: RunResult | None = None
+        self._proposals: dict[str, Proposal] = {}  # oldest first
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -159,7 +174,8 @@ class Healer:
             self._check_skips()
             if untouched or (cache == "off" and not remember):
                 run = self._run(snapshot, stages, options, reporter, None)
-                return run._replace(notices=tuple(kept)) if kept else run
+                self._last_run = run._replace(notices=tuple(kept)) if kept else run
+                return self._last_run
             with self.kb.connection() as store:
                 from healer.kb.results import GuardedResults
 
@@ -175,7 +191,12 @@ class Healer:
                     run = run._replace(record_id=record_id)
         finally:
             self._local.notices = None
-        return run._replace(notices=tuple(kept)) if kept else run
+        self._last_run = run._replace(notices=tuple(kept)) if kept else run
+        return self._last_run
+
+    def last_run(self) -> RunResult | None:
+        """The run of the last check this core made (its `diagnostics`: what failed), or None before the first."""
+        return self._last_run
 
     def left_out(self) -> dict[str, str]:
         """The configured stages SKIP and HEALER_SKIP leave out, each with the variable that names it."""
@@ -296,10 +317,14 @@ class Healer:
         *,
         offline: str | None,
         model_extra: dict[str, object] | None = None,
+        workflow: str | None = None,
+        agents_offline: str | None = None,
     ) -> list[Fixer]:
         """The fixers asked for (all by default), in the order they are tried; those that ask a model only
-        when `offline` is None."""
+        when `offline` is None. `workflow` names the agent or workflow asked for: then it runs instead of the
+        model (which it may include), unless `agents_offline` says why nothing may reach the network."""
         import importlib
+        from dataclasses import replace
 
         from healer.fixers import KINDS
         from healer.fixers.protocol import MakeFixer, Setup
@@ -308,18 +333,31 @@ class Healer:
         unknown = sorted(set(wanted) - set(KINDS))
         if unknown:
             raise HealerError(f"no fixer named {unknown[0]!r}; the fixers are {', '.join(KINDS)}")
-        setup = Setup(self.workspace.root, self.workspace.config, self.kb, offline, dict(model_extra or {}))
+        setup = Setup(self.workspace.root, self.workspace.config, self.kb, offline, dict(model_extra or {}), workflow)
+        if workflow is not None:
+            self.check_workflow(workflow, agents_offline)
         found: list[Fixer] = []
         for name, kind in KINDS.items():
-            if name not in wanted or (kind.asks_model and offline is not None):
+            blocked = agents_offline if name == "agent" else offline
+            if name not in wanted or (kind.asks_model and blocked is not None):
                 continue
+            if name == "model" and workflow is not None:
+                continue  # the workflow asks the model itself if it names it
             make: MakeFixer = importlib.import_module(kind.module).fixer_for
-            fixer = make(setup)
+            fixer = make(setup if name != "agent" else replace(setup, offline=None))
             if fixer is not None and kind.asks_model:
                 self._require_sandbox(name)
             if fixer is not None:
                 found.append(fixer)
         return found
+
+    def check_workflow(self, name: str, offline: str | None) -> None:
+        """One line when the agent or workflow `name` cannot run: not configured, or the command is offline."""
+        from healer.fixers.agent import workflow_named
+
+        workflow_named(self.workspace.config, name)
+        if offline is not None:
+            raise HealerError(f"agents reach the network, and this command is offline ({offline}): {name} not run")
 
     def _require_sandbox(self, fixer: str) -> None:
         """With `sandbox.mode = "required"`, a fixer whose patches are untrusted is not even asked when no OS
@@ -384,6 +422,7 @@ class Healer:
         else:
             found = find(workspace.root)
         self._remember(found)
+        self._keep(found, tree if in_copy else None)
         return found
 
     def _remember(self, found: Round) -> None:
@@ -393,6 +432,63 @@ class Healer:
         for note in found.notes:
             if note.report.kind == "flaky":
                 memory.record_flaky(note.stage, note.report.message.split(" ", 1)[0], note.report.message)
+
+    def _keep(self, found: Round, tree: str | None) -> None:
+        for candidate in found.candidates:
+            self._proposals.pop(candidate.id, None)
+            self._proposals[candidate.id] = Proposal(candidate, found.run, tree)
+        while len(self._proposals) > KEPT_PROPOSALS:
+            del self._proposals[next(iter(self._proposals))]
+
+    def proposed(self, fix_id: str) -> Proposal:
+        """A candidate this core proposed (among its newest), by id or a unique start of it; HealerError when
+        there is none or more than one."""
+        prefix = fix_id.strip().lower()
+        matches = [proposal for id, proposal in self._proposals.items() if prefix and id.startswith(prefix)]
+        if not matches:
+            raise HealerError(f"no proposed fix with id {fix_id!r}; propose fixes first, which lists their ids")
+        if len(matches) > 1:
+            ids = ", ".join(sorted(proposal.candidate.id for proposal in matches))
+            raise HealerError(f"fix id {fix_id!r} is ambiguous: it matches {ids}")
+        return matches[0]
+
+    def suggest(
+        self,
+        snapshot: Snapshot | None = None,
+        *,
+        stages: Sequence[str] = (),
+        offline: str | None,
+        jobs: int | None = None,
+        cache: CacheMode = "use",
+        reporter: Reporter | None = None,
+    ) -> FixReport:
+        """What `healer fix` without --apply finds, for the working tree or a snapshot (the staged content): one
+        check and, when it fails, candidates for its failures, verified in copies and recorded, and kept for
+        `proposed` and `apply_proposed`. Nothing is applied. `offline`: why no model may be asked, or None."""
+        from healer.fixers.protocol import Metered
+        from healer.fixing.report import FixReport
+
+        began = time.monotonic()
+        run = self.check(snapshot, stages=stages, jobs=jobs, cache=cache, trigger="fix", reporter=reporter)
+        if run.interrupted or run.outcome == "passed":
+            return FixReport([], run, time.monotonic() - began, offline)
+        fixers = self.fixers(offline=offline)
+        tree = None if snapshot is None else snapshot.tree
+        found = self.propose(run, tree=tree, fixers=fixers, jobs=jobs, cache=cache, reporter=reporter)
+        usage = next((fixer.usage for fixer in fixers if isinstance(fixer, Metered)), None)
+        return FixReport([found], run, time.monotonic() - began, offline, model_usage=usage)
+
+    def apply_proposed(self, fix_id: str, *, weakening: bool = False) -> AppliedRecord:
+        """Apply a candidate this core proposed (`proposed`), through `apply`: only one that passed verification
+        (with `weakening`, also one that passes only by changing the checks), only to files still as it found
+        them. One proposed for the staged content goes to the working tree and the index, as the hook's do."""
+        from healer.patch.apply import ApplyRefused
+
+        candidate, run, tree = self.proposed(fix_id)
+        if not (candidate.verified or (weakening and candidate.changes_checks)):
+            why = f" ({candidate.detail.splitlines()[0]})" if candidate.detail else ""
+            raise ApplyRefused(f"fix {candidate.id} is {candidate.status}{why}: only a verified fix is applied")
+        return self.apply(candidate.patch, stage=tree is not None, run=run)
 
     def apply(
         self,

@@ -10,6 +10,7 @@ from healer.commands.display import CliReporter, display_for, is_terminal
 from healer.errors import HealerError
 from healer.fixing.report import FixOptions, FixReport
 from healer.interrupt import terminated_as_interrupt
+from healer.llm.offline import network_offline
 from healer.render.fix_json import fix_document
 from healer.render.fix_text import render_report
 from healer.render.json_document import dumps
@@ -37,6 +38,8 @@ def execute(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         jobs=args.jobs,
         cache="off" if args.no_cache else "use",
+        workflow=args.workflow,
+        agents_offline=network_offline(flag=args.offline),
     )
     with terminated_as_interrupt():
         report = healer.fix(options)

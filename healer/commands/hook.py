@@ -82,6 +82,10 @@ def _verdict(name: str, failed: list[tuple[Snapshot, RunResult]]) -> str:
 
 
 def execute(args: argparse.Namespace) -> int:
+    if args.name == "agent-stop":
+        from healer.commands.agent_stop import execute as agent_stop  # a coding agent's hook, not git's
+
+        return agent_stop(args)
     if skips_every_stage(os.environ):
         print(f"healer: {args.name} checks skipped (HEALER_SKIP=1)", file=sys.stderr)
         return 0

@@ -1,11 +1,15 @@
-"""`healer install`: write healer's git hooks (see healer.hooks.install)."""
+"""`healer install`: write healer's git hooks (see healer.hooks.install), or with --agent a coding agent's stop
+hook (healer.hooks.agents)."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from healer.hooks import agents
+from healer.hooks.agents import Outcome as AgentOutcome
 from healer.hooks.install import Outcome, install
 from healer.hooks.location import hooks_directory, husky_legacy
 from healer.hooks.relocate import in_work_tree, move_hooks
@@ -28,8 +32,31 @@ def _shown(root: Path, folder: Path) -> str:
         return str(folder)
 
 
+def describe_agent(outcome: AgentOutcome) -> str:
+    detail = f" ({outcome.detail})" if outcome.detail else ""
+    return f"{outcome.agent}: {outcome.status} {outcome.path}{detail}"
+
+
+def _install_agents(root: Path, names: list[str]) -> None:
+    for outcome in agents.install(root, names):
+        print(describe_agent(outcome))
+        note = agents.AGENTS[outcome.agent].note
+        if note and outcome.status != "unchanged":
+            print(f"healer: note: {note}", file=sys.stderr)
+    if shutil.which("healer") is None:
+        print(
+            "healer: note: the agents run `healer` from PATH, and there is none on this PATH; install healer where "
+            "the agent finds it (pipx, uv tool) or start the agent with healer's virtualenv active",
+            file=sys.stderr,
+        )
+
+
 def execute(args: argparse.Namespace) -> int:
     root = repo_root(Path.cwd())
+    if args.agents:
+        _install_agents(root, args.agents)
+        if not args.hooks and args.hooks_path is None:
+            return 0  # only the agents' hooks were asked for
     if args.hooks_path is not None:
         moved = move_hooks(root, hooks_directory(root), args.hooks_path)
         if moved is not None:

@@ -1,11 +1,13 @@
-"""`healer uninstall`: remove healer's git hooks and put back what they replaced."""
+"""`healer uninstall`: remove healer's git hooks and put back what they replaced, or with --agent healer's stop
+hook from a coding agent's configuration."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from healer.commands.install import describe
+from healer.commands.install import describe, describe_agent
+from healer.hooks import agents
 from healer.hooks.install import installed, uninstall
 from healer.hooks.location import hooks_directory
 from healer.hooks.relocate import NONE, move_back
@@ -18,6 +20,11 @@ if TYPE_CHECKING:
 
 def execute(args: argparse.Namespace) -> int:
     root = repo_root(Path.cwd())
+    if args.agents:
+        for found in agents.uninstall(root, args.agents):
+            print(describe_agent(found))
+        if not args.hooks:
+            return 0  # only the agents' hooks were asked for
     for outcome in uninstall(root, args.hooks or HOOKS):
         print(describe(outcome))
     folder = hooks_directory(root)

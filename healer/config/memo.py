@@ -18,7 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import healer
-from healer.config.settings import Config, FixSettings, Gate, LLMSettings, SandboxSettings, Stage
+from healer.config.settings import (
+    AgentSettings,
+    Config,
+    FixSettings,
+    Gate,
+    LLMSettings,
+    SandboxSettings,
+    Stage,
+    WorkflowSettings,
+    WorkflowStep,
+)
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"
@@ -27,7 +37,8 @@ RACY_SECONDS = 2.0
 
 def _stamp(root: Path) -> tuple[Any, ...] | None:
     parts: list[Any] = [
-        healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields, SandboxSettings._fields
+        healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields, SandboxSettings._fields,
+        AgentSettings._fields, WorkflowSettings._fields,
     ]  # fmt: skip
     now = time.time()
     for name in FILES:
@@ -67,6 +78,16 @@ def _sandbox(data: list[Any]) -> SandboxSettings:
     return SandboxSettings(mode, tuple(read), tuple(write), network)
 
 
+def _agent(data: list[Any]) -> AgentSettings:
+    values: list[Any] = [tuple(v) if isinstance(v, list) else v for v in data]
+    return AgentSettings(*values)
+
+
+def _workflow(data: list[Any]) -> WorkflowSettings:
+    name, kind, steps, attempts, timeout = data
+    return WorkflowSettings(name, kind, tuple(WorkflowStep(*step) for step in steps), attempts, timeout)
+
+
 def recall(root: Path, state_dir: Path) -> Config | None:
     stamp = _stamp(root)
     if stamp is None:
@@ -88,6 +109,8 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             history=data["history"],
             pre_push=data["pre_push"],
             sandbox=_sandbox(data["sandbox"]),
+            agents=tuple(_agent(agent) for agent in data["agents"]),
+            workflows=tuple(_workflow(flow) for flow in data["workflows"]),
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -110,6 +133,10 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "history": config.history,
         "pre_push": config.pre_push,
         "sandbox": [list(v) if isinstance(v, tuple) else v for v in config.sandbox],
+        "agents": [[list(v) if isinstance(v, tuple) else v for v in agent] for agent in config.agents],
+        "workflows": [
+            [f.name, f.kind, [list(step) for step in f.steps], f.max_attempts, f.timeout] for f in config.workflows
+        ],
     }
     target = state_dir / MEMO
     try:

@@ -10,24 +10,30 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from healer.agents.presets import OUTPUTS, PRESETS
 from healer.config.errors import ConfigError
 from healer.config.settings import (
     HOOK_APPLY,
     PRE_PUSH,
     SANDBOX_MODES,
     STAGE_KINDS,
+    STEP_ROLES,
+    WORKFLOW_KINDS,
+    AgentSettings,
     Config,
     FixSettings,
     Gate,
     LLMSettings,
     SandboxSettings,
     Stage,
+    WorkflowSettings,
+    WorkflowStep,
 )
 from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox")
+TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox", "agents", "workflows")
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate",
@@ -39,6 +45,13 @@ LLM_KEYS = (
     "model", "api_base", "api_key_env", "timeout", "max_attempts", "retries", "budget_per_run", "budget_per_day",
     "temperature", "fallbacks", "max_prompt_tokens", "max_reply_tokens", "deny", "hooks",
 )  # fmt: skip
+AGENT_KEYS = (
+    "preset", "command", "output", "timeout", "max_attempts", "env", "cost_from", "network", "hosts", "home",
+)  # fmt: skip
+WORKFLOW_KEYS = ("kind", "steps", "agents", "agent", "max_attempts", "timeout")
+HOST = re.compile(
+    r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$"
+)
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Metrics a gate can read without a pattern: the line each well-known tool prints.
@@ -394,6 +407,125 @@ def _sandbox(v: _Validator, raw: Any) -> SandboxSettings:
     return SandboxSettings(mode=mode, read=paths["read"], write=paths["write"], network=network)
 
 
+def _one_of(v: _Validator, key: str, value: Any, choices: Sequence[str]) -> None:
+    if value not in choices:
+        close = _close(str(value), choices)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail(key, f"unknown value {value!r}{hint}; one of {', '.join(choices)}")
+
+
+def _agent(v: _Validator, name: str, raw: Any) -> AgentSettings:
+    where = f"agents.{name}"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, AGENT_KEYS, where)
+    if not STAGE_NAME.match(name) or name in ("model", "rules", "replay"):
+        raise v.fail(where, "an agent's name is letters, digits, '_', '-' or '.', and not model, rules or replay")
+    preset, command = raw.get("preset"), raw.get("command")
+    if preset is not None:
+        _one_of(v, f"{where}.preset", preset, sorted(PRESETS))
+    if command is not None:
+        words = command
+        if isinstance(command, str):
+            try:
+                words = shlex.split(command)
+            except ValueError as error:
+                raise v.fail(f"{where}.command", f"cannot split the command: {error}") from None
+        _expect(v, f"{where}.command", words, lambda x: _is_str_list(x) and bool(x) and all(x),
+                'a command, such as ["my-agent", "--message", "{prompt}"]')  # fmt: skip
+        command = tuple(words)
+    if preset is None and command is None:
+        raise v.fail(where, f"give a preset ({', '.join(sorted(PRESETS))}) or a command")
+    output = raw.get("output")
+    if output is not None:
+        _one_of(v, f"{where}.output", output, OUTPUTS)
+    defaults = AgentSettings(name)
+    timeout = raw.get("timeout", defaults.timeout)
+    _expect(v, f"{where}.timeout", timeout, lambda x: _number(x) and 0 < x <= 86400, "a number of seconds")
+    attempts = raw.get("max_attempts", defaults.max_attempts)
+    _expect(v, f"{where}.max_attempts", attempts, lambda x: _is_whole(x) and 1 <= x <= 20, "a whole number, 1 to 20")
+    env = raw.get("env", [])
+    _expect(v, f"{where}.env", env, lambda x: _is_str_list(x) and all(ENV_NAME.match(n) for n in x),
+            'an array of environment variable names, such as ["ANTHROPIC_API_KEY"]')  # fmt: skip
+    cost_from = raw.get("cost_from")
+    if cost_from is not None:
+        _expect(v, f"{where}.cost_from", cost_from, lambda x: _text(x) and all(x.split(".")),
+                'a dotted path into its JSON output, such as "usage.cost"')  # fmt: skip
+    network = raw.get("network")
+    if network is not None:
+        _expect(v, f"{where}.network", network, lambda x: isinstance(x, bool), "true or false")
+    hosts = raw.get("hosts", [])
+    _expect(v, f"{where}.hosts", hosts, lambda x: _is_str_list(x) and all(HOST.match(h) for h in x),
+            'an array of host names, such as ["api.anthropic.com", "*.openai.com"]')  # fmt: skip
+    home = raw.get("home", [])
+    _expect(v, f"{where}.home", home, lambda x: _is_str_list(x) and all(h.startswith("~/") for h in x),
+            'an array of paths under the home folder, such as ["~/.config/my-agent/auth.json"]')  # fmt: skip
+    if any(".." in Path(h).parts for h in home):
+        raise v.fail(f"{where}.home", "a path with '..' in it")
+    return AgentSettings(
+        name=name,
+        preset=preset,
+        command=command or (),
+        output=output,
+        timeout=float(timeout),
+        max_attempts=attempts,
+        env=tuple(env),
+        cost_from=cost_from,
+        network=network,
+        hosts=tuple(hosts),
+        home=tuple(home),
+    )
+
+
+def _workflow(v: _Validator, name: str, raw: Any, agents: Sequence[str]) -> WorkflowSettings:
+    where = f"workflows.{name}"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, WORKFLOW_KEYS, where)
+    kind = raw.get("kind")
+    if kind is None:
+        raise v.fail(where, f"no kind; one of {', '.join(WORKFLOW_KINDS)}")
+    _one_of(v, f"{where}.kind", kind, WORKFLOW_KINDS)
+    known = (*agents, "model")
+
+    def agent_name(key: str, value: Any) -> str:
+        _expect(v, key, value, _text, "the name of an agent")
+        if value not in known:
+            close = _close(value, known)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise v.fail(key, f"no agent named {value!r}{hint}; agents are [agents.NAME] tables, or model")
+        return str(value)
+
+    steps: list[WorkflowStep] = []
+    if kind == "sequential":
+        raw_steps = raw.get("steps")
+        _expect(v, f"{where}.steps", raw_steps, lambda x: isinstance(x, list) and bool(x),
+                'an array of steps, such as [{agent = "claude", role = "implement"}, ...]')  # fmt: skip
+        for number, step in enumerate(raw_steps):
+            key = f"{where}.steps"
+            _expect(v, key, step, lambda x: isinstance(x, dict), "a table {agent = ..., role = ...} for each step")
+            v.check_keys(step, ("agent", "role"), key)
+            role = step.get("role", "implement")
+            _one_of(v, key, role, STEP_ROLES)
+            if number == 0 and role != "implement":
+                raise v.fail(key, "the first step must implement (there is nothing to review or refine yet)")
+            steps.append(WorkflowStep(agent_name(key, step.get("agent")), role))
+    elif kind == "parallel":
+        names = raw.get("agents")
+        _expect(v, f"{where}.agents", names, lambda x: _is_str_list(x) and len(x) >= 2,
+                'an array of two or more agents, such as ["claude", "codex"]')  # fmt: skip
+        steps = [WorkflowStep(agent_name(f"{where}.agents", n)) for n in names]
+    else:
+        steps = [WorkflowStep(agent_name(f"{where}.agent", raw.get("agent")))]
+    attempts = raw.get("max_attempts")
+    if attempts is not None:
+        _expect(
+            v, f"{where}.max_attempts", attempts, lambda x: _is_whole(x) and 1 <= x <= 50, "a whole number, 1 to 50"
+        )
+    timeout = raw.get("timeout")
+    if timeout is not None:
+        _expect(v, f"{where}.timeout", timeout, lambda x: _number(x) and 0 < x <= 86400, "a number of seconds")
+    return WorkflowSettings(name, kind, tuple(steps), attempts, None if timeout is None else float(timeout))
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -456,6 +588,16 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     fix = FixSettings() if "fix" not in data else _fix(v, data["fix"])
     llm = LLMSettings() if "llm" not in data else _llm(v, data["llm"])
     sandbox = SandboxSettings() if "sandbox" not in data else _sandbox(v, data["sandbox"])
+    raw_agents = data.get("agents", {})
+    _expect(v, "agents", raw_agents, lambda x: isinstance(x, dict), "a table of [agents.NAME] tables")
+    agents = tuple(_agent(v, name, raw) for name, raw in raw_agents.items())
+    raw_flows = data.get("workflows", {})
+    _expect(v, "workflows", raw_flows, lambda x: isinstance(x, dict), "a table of [workflows.NAME] tables")
+    names = [agent.name for agent in agents]
+    workflows = tuple(_workflow(v, name, raw, names) for name, raw in raw_flows.items())
+    clash = sorted(set(names) & {flow.name for flow in workflows})
+    if clash:
+        raise v.fail(f"workflows.{clash[0]}", "a workflow cannot have the name of an agent")
     return Config(
         stages=stages,
         source=str(path),
@@ -467,4 +609,6 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         history=history,
         pre_push=pre_push,
         sandbox=sandbox,
+        agents=agents,
+        workflows=workflows,
     )

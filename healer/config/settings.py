@@ -179,6 +179,59 @@ class SandboxSettings(NamedTuple):
     """True: the jailed checks reach the network; false: only a loopback of their own."""
 
 
+class AgentSettings(NamedTuple):
+    """`[tool.healer.agents.NAME]`: a coding-agent CLI healer may ask to fix failures (healer.agents)."""
+
+    name: str
+    preset: str | None = None
+    """A known CLI (healer.agents.presets: claude, codex, gemini, aider, opencode, copilot), or None with `command`."""
+    command: tuple[str, ...] = ()
+    """The argv template, with `{prompt}` or `{prompt_file}` where the prompt goes (no placeholder: on stdin);
+    empty: the preset's."""
+    output: str | None = None
+    """How to read what it prints (healer.agents.output: claude-json, codex-jsonl, gemini-json, text); None: the
+    preset's, else text."""
+    timeout: float = 600.0
+    """Seconds one run of it may take; then its whole process group is ended."""
+    max_attempts: int = 2
+    """Runs of it per group of failures, each told why the last did not pass."""
+    env: tuple[str, ...] = ()
+    """Names of environment variables passed to it (its API key); nothing else of the user's environment is."""
+    cost_from: str | None = None
+    """Where its JSON output says what the run cost, as a dotted path (`total_cost_usd`, `usage.cost`)."""
+    network: bool | None = None
+    """True: it reaches any host; false: none; None: only `hosts`."""
+    hosts: tuple[str, ...] = ()
+    """The hosts it may reach when `network` is None (empty: the preset's)."""
+    home: tuple[str, ...] = ()
+    """Files and folders of the home folder copied into its private home (its login); empty: the preset's."""
+
+
+WORKFLOW_KINDS: tuple[str, ...] = ("sequential", "parallel", "iterative")
+STEP_ROLES: tuple[str, ...] = ("implement", "review", "refine")
+
+
+class WorkflowStep(NamedTuple):
+    agent: str
+    role: str = "implement"
+    """implement: make a fix; review: judge the last one (approve, or say what to change); refine: improve it."""
+
+
+class WorkflowSettings(NamedTuple):
+    """`[tool.healer.workflows.NAME]`: how agents work together on the same failures (healer.fixers.workflow)."""
+
+    name: str
+    kind: str
+    """sequential (steps in order), parallel (every agent on the same failures, best verified first), iterative
+    (one agent told each verdict until it passes)."""
+    steps: tuple[WorkflowStep, ...] = ()
+    """sequential: the steps; parallel: one implement step per agent; iterative: one."""
+    max_attempts: int | None = None
+    """iterative: runs of the agent (None: the agent's own max_attempts); other kinds: runs in all."""
+    timeout: float | None = None
+    """Seconds the whole workflow may take for one group of failures (None: no limit beyond each agent's)."""
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -199,6 +252,14 @@ class Config(NamedTuple):
     pre_push: str = "every-commit"
     """"tips": the pre-push hook checks only the newest commit of each pushed ref (see PRE_PUSH)."""
     sandbox: SandboxSettings = SandboxSettings()
+    agents: tuple[AgentSettings, ...] = ()
+    workflows: tuple[WorkflowSettings, ...] = ()
+
+    def agent(self, name: str) -> AgentSettings | None:
+        return next((agent for agent in self.agents if agent.name == name), None)
+
+    def workflow(self, name: str) -> WorkflowSettings | None:
+        return next((flow for flow in self.workflows if flow.name == name), None)
 
     def stage(self, name: str) -> Stage:
         for stage in self.stages:

@@ -18,5 +18,6 @@ KINDS: dict[str, Kind] = {
     "rules": Kind("healer.fixers.rules"),
     "replay": Kind("healer.fixers.replay"),
     "model": Kind("healer.fixers.llm", asks_model=True),
+    "agent": Kind("healer.fixers.agent", asks_model=True),
 }
 """A fixer's name, as front ends ask for it, to what makes it."""

@@ -24,7 +24,7 @@ from healer.llm.redact import DEFAULT_DENY, denied
 from healer.patch.validate import validate
 from healer.pipeline.result import RunResult
 
-UNTRUSTED_SOURCES = frozenset({"model"})
+UNTRUSTED_SOURCES = frozenset({"model", "agent"})
 """Sources whose patches were written by no rule and no person: the deny globs apply to them."""
 
 

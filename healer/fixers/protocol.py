@@ -29,6 +29,7 @@ from healer.kb.memory import Memory
 from healer.pipeline.result import RunResult
 
 if TYPE_CHECKING:
+    from healer.fixers.agent_round import AgentRound
     from healer.fixers.llm import ModelRound
     from healer.llm.client import Usage
 
@@ -47,6 +48,10 @@ class Setup:
     """Why no model may be asked, or None (then a fixer that asks one may be made)."""
     model_extra: dict[str, object] = field(default_factory=dict)
     """Passed to litellm with every request (tests give `mock_response`)."""
+    workflow: str | None = None
+    """The agent or workflow asked for (`healer fix --agent/--workflow`): agents run only when asked."""
+    environ: Mapping[str, str] | None = None
+    """The user's environment, which an agent's variables are picked from (the process's when None)."""
 
 
 MakeFixer = Callable[[Setup], "Fixer | None"]
@@ -101,6 +106,8 @@ class Proposed:
     """What went wrong in the fixer, one line each; the other fixers are unaffected."""
     model: ModelRound | None = None
     """The model fixer's account of its requests, when it was asked."""
+    agents: AgentRound | None = None
+    """The agent fixer's account of its runs (the workflow's steps), when it ran."""
 
 
 @runtime_checkable

@@ -61,6 +61,8 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
             cancel=options.cancel, reporter=reporter, record="finished" if number == 1 else "always",
         )  # fmt: skip
 
+    if options.workflow is not None:
+        healer.check_workflow(options.workflow, options.agents_offline)  # before a check that could take minutes
     final = check(1)
     for number in range(1, limit + 1):
         if number > 1:
@@ -70,7 +72,10 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
         if not fixers:
             # Made once something fails, and once for every round (a model's budget spans them): a check
             # that passes loads no fixer at all.
-            fixers = healer.fixers(offline=options.offline, model_extra=options.model_extra)
+            fixers = healer.fixers(
+                offline=options.offline, model_extra=options.model_extra, workflow=options.workflow,
+                agents_offline=options.agents_offline,
+            )  # fmt: skip
         progress = InRound(reporter, number)
         current = healer.propose(
             final, fixers=fixers, jobs=jobs, cache=options.cache, cancel=options.cancel, reporter=progress,

@@ -36,7 +36,7 @@ from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes
 from healer.verify.verdict import Baseline, ResultsFor, verify
 
-SOURCES = {"rules": "rules", "replay": "past fixes", "model": "the model"}
+SOURCES = {"rules": "rules", "replay": "past fixes", "model": "the model", "agent": "agents"}
 """How progress names the fixers."""
 
 
@@ -134,6 +134,8 @@ def find_fixes(
         )
         if proposed.model is not None:
             current.model = proposed.model
+        if proposed.agents is not None:
+            current.agents = proposed.agents
     return current
 
 

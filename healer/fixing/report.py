@@ -10,6 +10,7 @@ from healer.fixers.candidate import Candidate, Note
 from healer.pipeline.result import RunResult
 
 if TYPE_CHECKING:
+    from healer.fixers.agent_round import AgentRound
     from healer.fixers.llm import ModelRound
     from healer.llm.client import Usage
 
@@ -38,6 +39,11 @@ class FixOptions:
     """Passed to litellm with every request (benchmarks and tests give `mock_response`)."""
     cancel: threading.Event | None = None
     """Set from another thread (the TUI's worker) to stop checks and verification as Ctrl-C would."""
+    workflow: str | None = None
+    """The agent or workflow to ask about what the rules and past fixes leave (`--agent`, `--workflow`); it runs
+    instead of the model, unless it names the model itself."""
+    agents_offline: str | None = None
+    """Why no agent may run (--offline, HEALER_OFFLINE), or None."""
 
 
 @dataclass
@@ -58,6 +64,8 @@ class Round:
     verify_seconds: float = 0.0
     model: ModelRound | None = None
     """What the model fixer did this round, when it was asked."""
+    agents: AgentRound | None = None
+    """What the agents did this round (the workflow's steps), when they ran."""
 
     @property
     def verified(self) -> list[Candidate]:

@@ -82,6 +82,8 @@ class FixStats(NamedTuple):
     by_rule: tuple[OriginFixes, ...]
     by_model: tuple[OriginFixes, ...]
     replayed: tuple[OriginFixes, ...]
+    by_agent: tuple[OriginFixes, ...] = ()
+    """Per agent CLI (origin: the agent's name); their time and cost are in the model calls, as `agent:NAME`."""
 
 
 @dataclass(frozen=True)
@@ -262,12 +264,18 @@ def fix_stats(store: Store, repo: str | None) -> FixStats:
         parameters,
     ).fetchall()
     total = [0, 0, 0, 0]
-    groups: dict[str, list[OriginFixes]] = {"rule": [], "model": [], "replay": []}
+    groups: dict[str, list[OriginFixes]] = {"rule": [], "model": [], "replay": [], "agent": []}
     for source, origin, *counts in rows:
         total = [a + b for a, b in zip(total, counts, strict=True)]
         entry = OriginFixes(origin, *_fix_counts(*counts))
-        groups["model" if source == "model" else "replay" if source == "replay" else "rule"].append(entry)
-    return FixStats(_fix_counts(*total), tuple(groups["rule"]), tuple(groups["model"]), tuple(groups["replay"]))
+        groups[source if source in ("model", "replay", "agent") else "rule"].append(entry)
+    return FixStats(
+        _fix_counts(*total),
+        tuple(groups["rule"]),
+        tuple(groups["model"]),
+        tuple(groups["replay"]),
+        tuple(groups["agent"]),
+    )
 
 
 def flaky_tests(store: Store, repo: str | None, limit: int = 20) -> list[FlakyTest]:

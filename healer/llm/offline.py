@@ -35,14 +35,22 @@ def model_unavailable() -> str | None:
     return f"{UNAVAILABLE}litellm is not installed ({add_command('llm')})"
 
 
-def offline_reason(
-    config: Config, *, flag: bool, hook: bool = False, environ: Mapping[str, str] = os.environ
-) -> str | None:
-    """Why this run must not ask a model, or None when it asks the configured one."""
+def network_offline(*, flag: bool, environ: Mapping[str, str] = os.environ) -> str | None:
+    """Why nothing may reach the network in this command (--offline, HEALER_OFFLINE), or None: agents ask this."""
     if flag:
         return "--offline"
     if environ.get(OFFLINE_VARIABLE, "").strip() not in ("", "0"):
         return f"{OFFLINE_VARIABLE} is set"
+    return None
+
+
+def offline_reason(
+    config: Config, *, flag: bool, hook: bool = False, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """Why this run must not ask a model, or None when it asks the configured one."""
+    blocked = network_offline(flag=flag, environ=environ)
+    if blocked is not None:
+        return blocked
     if not config.llm.model:
         return "no model configured"
     if hook and not config.llm.hooks:

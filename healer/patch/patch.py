@@ -17,7 +17,7 @@ from typing import Literal
 Safety = Literal["safe", "review", "risky"]
 SAFETY_CLASSES: tuple[str, ...] = ("safe", "review", "risky")
 
-Source = Literal["rule", "replay", "model"]
+Source = Literal["rule", "replay", "model", "agent"]
 
 Flag = Literal[
     "edits-tests", "adds-suppression", "loosens-config", "adds-dependency", "creates-file", "deletes-file",

@@ -11,6 +11,7 @@ from healer.patch.diff import unified_diff
 from healer.render.json_document import run_document
 
 if TYPE_CHECKING:
+    from healer.fixers.agent_round import AgentRound
     from healer.llm.client import Usage
 
 FIX_SCHEMA = "healer.fix/1"
@@ -86,6 +87,26 @@ def _round(one: Round) -> dict[str, Any]:
                 for a in one.model.attempts
             ],
         },
+        "agents": None if one.agents is None else agents_document(one.agents),
+    }  # fmt: skip
+
+
+def agents_document(account: AgentRound) -> dict[str, Any]:
+    """The workflow's transcript: each agent's step with what it was told, what it said, and what came of it."""
+    return {
+        "workflow": account.workflow,
+        "kind": account.kind,
+        "stopped": account.stopped,
+        "cost": round(account.cost, 6),
+        "steps": [
+            {
+                "number": s.number, "agent": s.agent, "role": s.role, "outcome": s.outcome, "detail": s.detail,
+                "patch": s.patch_id, "summary": s.summary, "prompt": s.prompt, "seconds": s.seconds,
+                "cost": s.cost, "tokens_in": s.tokens_in, "tokens_out": s.tokens_out, "notes": list(s.notes),
+                "sandboxed": s.jailed, "agent_seconds": s.agent_seconds, "tool_seconds": s.tool_seconds,
+            }
+            for s in account.steps
+        ],
     }  # fmt: skip
 
 

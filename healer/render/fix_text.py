@@ -54,6 +54,8 @@ def _round(one: Round, report: FixReport, *, colour: bool, show_all: bool) -> li
         lines.append(f"  ! {error}")
     if one.model is not None:
         lines.extend(_model_round(one))
+    if one.agents is not None:
+        lines.extend(_agent_round(one))
     for candidate, reason in one.refused:
         lines.append(f"  ✘ not applied {candidate.id}: {reason}")
     if one.chosen and report.dry_run:
@@ -91,6 +93,30 @@ def _model_round(one: Round) -> list[str]:
         )
     if one.model.stopped:
         lines.append(f"  ! the model fixer stopped: {one.model.stopped}; the other fixes above are unaffected")
+    return lines
+
+
+_STEP_MARKS = {"verified": "✔", "approved": "✔", "failed": "✘", "error": "!", "refused": "✘", "no-change": "·"}
+
+
+def _agent_round(one: Round) -> list[str]:
+    """The workflow's steps, one line each (what came of the run, then what the agent said it did)."""
+    assert one.agents is not None
+    account = one.agents
+    spent = f", {dollars(account.cost)}" if account.cost else ""
+    lines = [f"  {account.kind} workflow {account.workflow}: {len(account.steps)} step(s){spent}"]
+    for step in sorted(account.steps, key=lambda s: s.number):
+        mark = _STEP_MARKS.get(step.outcome, "·")
+        cost = f", {dollars(step.cost)}" if step.cost is not None else ""
+        said = step.summary.strip().splitlines()[0][:100] if step.summary.strip() else ""
+        why = step.detail.strip().splitlines()[0][:140] if step.outcome in ("error", "no-change") else ""
+        tail = f": {why}" if why else (f" (it says: {said})" if said else "")
+        lines.append(
+            f"    {mark} {step.number}. {step.agent} {step.role}: {step.outcome} ({step.seconds:.1f}s{cost}){tail}"
+        )
+        lines.extend(f"      ! {note}" for note in step.notes)
+    if account.stopped:
+        lines.append(f"  ! the workflow stopped: {account.stopped}")
     return lines
 
 

@@ -72,7 +72,13 @@ def describe_stats(report: Stats) -> list[str]:
         lines.append("fixes:")
         rows = [["", "proposed", "verified", "accepted", "undone", "false-fix"]]
         rows.append(_fix_row("all", OriginFixes("all", *fixes.total)))
-        for title, group in (("rule", fixes.by_rule), ("model", fixes.by_model), ("replay", fixes.replayed)):
+        groups = (
+            ("rule", fixes.by_rule),
+            ("model", fixes.by_model),
+            ("agent", fixes.by_agent),
+            ("replay", fixes.replayed),
+        )
+        for title, group in groups:
             rows.extend(_fix_row(f"{title} {entry.origin}", entry) for entry in group)
         lines.extend(columns(rows, "<>>>>>"))
     else:

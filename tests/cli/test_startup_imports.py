@@ -21,7 +21,10 @@ modules = sorted(sys.modules)  # before this probe imports anything itself
 import json
 print(json.dumps({"code": code, "modules": modules}), file=sys.stderr)
 """
-NEVER = {"textual", "litellm", "git", "rich", "sqlite_utils", "tomlkit", "yaml", "unidiff", "watchfiles"}
+NEVER = {
+    "textual", "litellm", "git", "rich", "sqlite_utils", "tomlkit", "yaml", "unidiff", "watchfiles",
+    "mcp", "pydantic",  # the MCP SDK and what it brings: `healer mcp` only
+}  # fmt: skip
 
 
 def loaded(repo: Repo, *args: str) -> set[str]:
