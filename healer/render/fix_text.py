@@ -201,7 +201,15 @@ def _summary(report: FixReport, *, hints: bool) -> list[str]:
         if any(choose(one.candidates, "safe") for one in report.rounds):
             lines.append("Apply them with `healer fix --apply safe` (rules classed safe) or `--apply all`.")
         else:
-            lines.append("Apply them with `healer fix --apply all` (they are classed review: read them first).")
+            made = sorted({one.agents.workflow for one in report.rounds if one.agents is not None})
+            if made:
+                # The agent's diff is not kept to be applied later: asking again makes a new one (and costs again).
+                lines.append(
+                    f"Review and accept them in `healer tui`, or run `healer fix --agent {made[0]} --apply all` "
+                    "(the agent runs again; its new fix is verified again before anything is written)."
+                )
+            else:
+                lines.append("Apply them with `healer fix --apply all` (they are classed review: read them first).")
     return lines
 
 

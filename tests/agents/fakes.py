@@ -116,6 +116,7 @@ SCENARIOS = {
         '    results.append("direct-connected")\nexcept OSError:\n    results.append("direct-refused")\n'
         'edit("calc.py", "a - b", "a + b")\nsay("network: " + " ".join(results))\n'
     ),
+    "echo-prompt": 'edit("calc.py", "a - b", "a + b")\nsay(prompt)\n',
     "reviewer-rejects": 'say("CHANGES\\nThe fix is right, but add a docstring to add saying it adds.")\n',
     "reviewer-approves": 'say("APPROVE\\nLooks right.")\n',
     "refiner": (

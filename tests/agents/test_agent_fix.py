@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from healer.errors import HealerError
-from tests.agents.conftest import CALC, agent_patches, fix, project, steps
+from tests.agents.conftest import CALC, TEST, agent_patches, fix, project, steps
 from tests.conftest import Repo, RunHealer
 from tests.verify.jails import needs_jail
 
@@ -55,7 +55,7 @@ def test_an_agent_that_edits_the_test_is_flagged_and_never_applied_by_apply_safe
 def test_an_agent_that_hangs_is_ended_at_its_timeout_with_everything_it_started(
     repo: Repo, fakes: Callable[..., Path]
 ) -> None:
-    fakes("claude", "hang")
+    mine = str(fakes("claude", "hang"))
     project(repo, CLAUDE.replace("timeout = 60", "timeout = 2"))
     began = time.monotonic()
     document = fix(repo, "claude")
@@ -63,13 +63,13 @@ def test_an_agent_that_hangs_is_ended_at_its_timeout_with_everything_it_started(
     step = one_step(document)
     assert step["outcome"] == "error" and "ran out of its 2 s" in str(step["detail"])
     assert agent_patches(document) == []
-    assert not [line for line in _processes() if "agent-bin/claude" in line]
+    assert not [line for line in _processes() if mine in line]
 
 
 def _processes() -> list[str]:
     import subprocess
 
-    return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout.splitlines()
+    return subprocess.run(["ps", "-eww", "-o", "args"], capture_output=True, text=True, check=True).stdout.splitlines()
 
 
 @needs_jail
@@ -261,3 +261,66 @@ def test_an_agent_reaches_only_its_hosts_and_the_refused_ones_are_said(repo: Rep
     # The allowed host answered through the proxy; evil.example got 403; the machine's loopback is out of reach.
     assert step["summary"] == "network: 200 403 direct-refused", step
     assert any("tried to reach evil.example:80: refused" in note for note in step["notes"]), step  # type: ignore[union-attr]
+
+
+@needs_jail
+def test_the_agent_is_told_the_failures_and_the_command_with_secrets_redacted(
+    repo: Repo, fakes: Callable[..., Path]
+) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    fakes("claude", "echo-prompt")
+    project(repo, CLAUDE)
+    repo.write("test_calc.py", TEST.replace("def test_add", f'print("using {token}")\n\n\ndef test_add'))
+    repo.write(
+        "test_calc.py",
+        repo.path.joinpath("test_calc.py").read_text().replace("assert add", f'print("{token}")\n    assert add'),
+    )
+    repo.commit("a test that prints a token")
+    step = one_step(fix(repo, "claude"))
+    told = str(step["summary"])
+    assert "test_calc.py" in told and "python -m pytest -q -p no:cacheprovider" in told, told
+    assert token not in told and token not in str(step["prompt"]) and "[REDACTED:github-token]" in told
+
+
+@needs_jail
+def test_ctrl_c_ends_the_agent_and_everything_it_started(repo: Repo, fakes: Callable[..., Path]) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    mine = str(fakes("claude", "hang"))
+    project(repo, CLAUDE.replace("timeout = 60", "timeout = 600"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "healer", "fix", "--agent", "claude"], cwd=repo.path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A test worker may ignore SIGINT, and a child inherits that: the user's terminal would not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not [line for line in _processes() if mine in line]:
+        time.sleep(0.1)
+    if not [line for line in _processes() if mine in line]:
+        child.kill()
+        raise AssertionError(f"the agent never started: {child.communicate()}")
+    child.send_signal(signal.SIGINT)
+    try:
+        _out, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    time.sleep(0.5)
+    assert not [line for line in _processes() if mine in line]
+    assert (repo.path / "calc.py").read_text() == CALC
+
+
+@needs_jail
+def test_a_workflows_time_ends_it_between_runs(repo: Repo, fakes: Callable[..., Path]) -> None:
+    fakes("claude", "wrong")
+    project(
+        repo,
+        CLAUDE.replace("max_attempts = 1", "max_attempts = 5"),
+        '[workflows.quick]\nkind = "iterative"\nagent = "claude"\ntimeout = 0.001\n',
+    )
+    document = fix(repo, "quick")
+    assert len(steps(document)) == 1  # the first run starts; none after it
+    assert "the workflow's 0.001 s are spent" in str(document["rounds"][0]["agents"]["stopped"])
