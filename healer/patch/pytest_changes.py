@@ -14,10 +14,10 @@ import ast
 import copy
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from healer.patch.patch import Flag
-from healer.patch.typo_repair import bound_names, only_repairs
+from healer.patch.typo_repair import bound_names, fixture_renames, module_fixtures, only_repairs
 
 ASSERTING = frozenset({"raises", "warns", "approx", "deprecated_call", "fail", "fail_"})
 """Calls that check (besides every name starting with "assert": `assertEqual`, `assert_called_once_with`)."""
@@ -54,6 +54,8 @@ class Module:
     names: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()
     """The names and attributes the module binds anywhere (healer.patch.typo_repair)."""
+    fixtures: frozenset[str] = frozenset()
+    """The fixtures its tests can get (healer.patch.typo_repair.module_fixtures)."""
 
 
 def parse(data: bytes | None) -> Module | None:
@@ -64,7 +66,7 @@ def parse(data: bytes | None) -> Module | None:
     except (SyntaxError, ValueError):
         return None
     names, attributes = bound_names(tree)
-    module = Module(names=names, attributes=attributes)
+    module = Module(names=names, attributes=attributes, fixtures=module_fixtures(tree))
     _collect(tree.body, "", None, module)
     return module
 
@@ -88,6 +90,8 @@ def compare(path: str, before: Module, after: Module) -> list[Found]:
         for name in sorted(after.shadowed - before.shadowed)
         if name in before.definitions
     ]
+    # A fixture the fixed module asks for twice is one the broken module could get too (a conftest.py's).
+    known = replace(before, fixtures=before.fixtures | after.fixtures)
     for name, old in before.definitions.items():
         new = after.definitions.get(name)
         if new is None or ast.dump(old.node) == ast.dump(new.node):
@@ -95,7 +99,7 @@ def compare(path: str, before: Module, after: Module) -> list[Found]:
         where = f"{path}::{name}"
         if isinstance(old.node, ast.FunctionDef | ast.AsyncFunctionDef):
             if isinstance(new.node, ast.FunctionDef | ast.AsyncFunctionDef):
-                found += _function(where, old.node, new.node, old.test, before)
+                found += _function(where, old.node, new.node, old.test, known)
             else:
                 found.append(Found("changes-expected-value", f"replaces {where} with something else"))
         elif isinstance(old.node, ast.ClassDef) and isinstance(new.node, ast.ClassDef):
@@ -165,10 +169,14 @@ def _function(
     module: Module,
 ) -> list[Found]:
     found = _decorators(where, old.decorator_list, new.decorator_list)
-    if _parameters(old.args) - _parameters(new.args):
+    renames = fixture_renames(old.args, new.args, module.fixtures) if test else None
+    if _parameters(old.args) - _parameters(new.args) and not renames:
         found.append(Found("changes-expected-value", f"changes the parameters of {where}"))
-    # A misspelt identifier restored (`slef`, `self.asserrtEqual`) is the fix of a test that could not run.
-    repaired = only_repairs(_body(old), _body(new), module.names, module.attributes)
+    # A misspelt identifier restored (`slef`, `self.asserrtEqual`, a fixture's name) is the fix of a test that
+    # could not run.
+    repaired = only_repairs(_body(old), _body(new), module.names, module.attributes, renames)
+    if renames and not repaired:
+        found.append(Found("changes-expected-value", f"changes the parameters of {where}"))
     old_checks, new_checks = _assertions(_body(old)), _assertions(_body(new))
     if not repaired and old_checks - new_checks:
         verb = "changes the assertion in" if new_checks - old_checks else "removes an assertion from"

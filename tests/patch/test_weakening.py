@@ -248,3 +248,69 @@ def test_renaming_what_exists_is_still_a_change_to_the_check(old: str, new: str,
 def test_a_real_assertion_method_swapped_for_a_near_one_is_a_change() -> None:
     swapped = CASE.replace("self.assertEqual(actual, expected)", "self.assertIn(actual, [expected])")
     assert changes(swapped, swapped.replace("assertIn", "assertIs")) != []
+
+
+FIXTURES = """\
+import pytest
+
+
+@pytest.fixture
+def account() -> dict[str, int]:
+    return {"balance": 3}
+
+
+@pytest.fixture
+def other() -> dict[str, int]:
+    return {"balance": 0}
+
+
+def test_balance(account, tmp_path) -> None:
+    assert account["balance"] == 3
+    assert tmp_path.exists()
+
+
+def test_shared(database) -> None:
+    assert database
+
+
+def test_again(database) -> None:
+    assert database
+"""
+
+
+@pytest.mark.parametrize(
+    ("fixture", "typo"),
+    [
+        ("account", "acount"),  # the module's own fixture
+        ("tmp_path", "tmp_pth"),  # pytest's
+        ("database", "databse"),  # one other tests ask for: a conftest.py's
+    ],
+)
+def test_restoring_a_misspelt_fixture_name_is_no_weakening(fixture: str, typo: str) -> None:
+    # bench/agents.py: an agent putting back a fixture a test asks for was called "passes by changing the checks".
+    where = FIXTURES.index(f"def test_{'balance' if fixture != 'database' else 'shared'}")
+    head, tail = FIXTURES[:where], FIXTURES[where:]
+    end = tail.index("\n\n\n") if "\n\n\n" in tail else len(tail)
+    broken = head + tail[:end].replace(fixture, typo) + tail[end:]
+    assert broken != FIXTURES
+    assert changes(broken, FIXTURES) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("def test_balance(account, tmp_path)", "def test_balance(other, tmp_path)"),  # another fixture given
+        ("def test_balance(account, tmp_path)", "def test_balance(acount, tmp_path)"),  # one the test cannot get
+    ],
+)
+def test_changing_which_fixture_a_test_gets_is_still_a_change(old: str, new: str) -> None:
+    changed = FIXTURES.replace(old, new).replace('account["balance"]', new.split("(")[1].split(",")[0] + '["balance"]')
+    assert "changes-expected-value" in {found for found, _ in changes(FIXTURES, changed)}
+
+
+def test_a_restored_fixture_whose_use_is_left_misspelt_is_a_change() -> None:
+    broken = FIXTURES.replace("def test_balance(account", "def test_balance(acount", 1)
+    half = broken.replace("def test_balance(acount", "def test_balance(account", 1)  # the parameter only
+    assert broken != half and changes(broken, half) == []  # the body never used the name: still a pure repair
+    uses = FIXTURES.replace("(account", "(acount", 1).replace('account["', 'acount["', 1)
+    assert changes(uses, uses.replace("(acount", "(account", 1)) != []
