@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 
 class Action(NamedTuple):
     scope: str
-    """"app" (every screen), or the screen it belongs to: "main", "failures", "review", "history", "help"."""
+    """"app" (every screen), or the screen it belongs to: "main", "failures", "review", "transcript", "history",
+    "help"."""
     key: str
     action: str
     title: str
@@ -41,6 +42,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("failures", "r", "rerun_stage", "Rerun this failure's stage", "rerun"),
     Action("failures", "p", "review", "Review the fixes", "review"),
     Action("failures", "m", "ask_model", "Ask the model for a fix", "ask model"),
+    Action("failures", "a", "ask_agent", "Run the configured agent workflow (or agent) on this failure", "ask agent"),
     Action("failures", "q", "back", "Back", "back", footer=True),
     Action("failures", "escape", "back", "Back", "back", footer=False),
     Action("review", "y", "accept_hunk", "Accept this hunk", "yes", group=_DECIDE),
@@ -54,12 +56,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("review", "s", "split", "Split this hunk into its changes", "split"),
     Action("review", "e", "edit", "Edit the result in $EDITOR (no longer verified)", "edit"),
     Action("review", "v", "toggle_unverified", "Show or hide fixes that did not verify", "unverified"),
+    Action("review", "t", "show_transcript", "The agents' transcript: prompts, replies, verdicts", "transcript"),
     Action("review", "R", "rerun_all", "Check again for fresh fixes", "check again"),
     Action("review", "q", "back", "Back", "back"),
     Action("review", "escape", "back", "Back", "back", footer=False),
     Action("history", "a", "all_repos", "This repository or every repository", "all repos"),
     Action("history", "q", "back", "Back", "back"),
     Action("history", "escape", "back", "Back", "back", footer=False),
+    Action("transcript", "q", "back", "Close the transcript", "close"),
+    Action("transcript", "escape", "back", "Close the transcript", "close", footer=False),
+    Action("transcript", "t", "back", "Close the transcript", "close", footer=False),
     Action("help", "q", "back", "Close the help", "close"),
     Action("help", "escape", "back", "Close the help", "close", footer=False),
 )

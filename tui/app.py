@@ -28,7 +28,7 @@ from healer.pipeline.events import Notice, RunFinished, RunStarted, StageFinishe
 from healer.pipeline.plan import select_stages
 from healer.reporter import Reporter
 from healer.service import Healer
-from healer.tui import model_fix
+from healer.tui import agent_fix, model_fix
 from healer.tui.actions import bindings
 from healer.tui.checks import CheckRequest, run_checks
 from healer.tui.commands import HealerCommands
@@ -106,6 +106,8 @@ class HealerApp(App[int]):
         self.watcher: Any = None
         """The watch session (healer.watch.session.WatchSession) while watch mode is on."""
         self.watch_generation = -1
+        self.agent_cancel: threading.Event | None = None
+        """Set to end the agent workflow at work (healer.tui.agent_fix), if one is."""
         self.session.reset_stages(self.planned(stages))
 
     @property
@@ -141,6 +143,22 @@ class HealerApp(App[int]):
         fresh = [PatchReview.of(candidate) for candidate in message.found.candidates if candidate.id not in known]
         self.session.reviews += fresh
         self.tell(model_fix.summary(message.found))
+        self.publish(Change("reviews"))
+
+    @on(agent_fix.AgentFixReady)
+    def _agent_fix(self, message: agent_fix.AgentFixReady) -> None:
+        from healer.tui.review.state import PatchReview
+
+        self.agent_cancel = None
+        found = message.found
+        if found is not None:
+            known = {review.original.id for review in self.session.reviews}
+            # Each keeps the workflow's transcript: the review screen shows the steps that made it.
+            fresh = [PatchReview.of(c, agents=found.agents) for c in found.candidates if c.id not in known]
+            self.session.reviews += fresh
+        if not self.session.running:
+            self.session.progress = self.outcome()  # the agents' last step said, the run's state again
+        self.tell(agent_fix.summary(self.workspace.config, message), error=agent_fix.failed(message))
         self.publish(Change("reviews"))
 
     # -- telling the user -------------------------------------------------------------
@@ -261,6 +279,7 @@ class HealerApp(App[int]):
 
     async def stop_background(self) -> None:
         self._queued = None
+        agent_fix.stop(self)
         if self._cancel is not None:
             self._cancel.set()
         watcher, self.watcher = self.watcher, None

@@ -15,7 +15,9 @@ from tests.llm.test_model_fix import TEST, project
 from ..conftest import Repo
 from .conftest import drive, make_app, settle
 
-LOOSEN = "test_calc.py\n<<<<<<< SEARCH\n    assert add(2, 3) == 5\n=======\n    assert add(2, 3) == -1\n>>>>>>> REPLACE\n"
+LOOSEN = (
+    "test_calc.py\n<<<<<<< SEARCH\n    assert add(2, 3) == 5\n=======\n    assert add(2, 3) == -1\n>>>>>>> REPLACE\n"
+)
 
 
 def test_the_review_shows_the_verdict_and_a_hunk_accepted_applies_it(

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from healer.fixers.candidate import CHANGES_CHECKS, Candidate
 from healer.patch.diff import select_hunks
 from healer.patch.patch import FileEdit, Patch
 from healer.tui.review.hunks import ReviewHunk, hunks_of, split
+
+if TYPE_CHECKING:
+    from healer.fixers.agent_round import AgentRound
 
 Outcome = Literal["applied", "rejected"]
 _keys = itertools.count(1)
@@ -38,12 +41,14 @@ class PatchReview:
     message: str | None = None
     """What happened last: applied as which id, why applying was refused."""
     applied_id: str | None = None
+    agents: AgentRound | None = None
+    """The transcript of the agent workflow that made this fix (every step of its run), when agents made it."""
 
     @classmethod
-    def of(cls, candidate: Candidate) -> PatchReview:
+    def of(cls, candidate: Candidate, agents: AgentRound | None = None) -> PatchReview:
         patch = candidate.patch
         hunks = [hunk for edit in patch.edits for hunk in hunks_of(edit)]
-        return cls(original=candidate, patch=patch, hunks=hunks, decisions=[None] * len(hunks))
+        return cls(original=candidate, patch=patch, hunks=hunks, decisions=[None] * len(hunks), agents=agents)
 
     # -- state -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from healer.diagnostics.diagnostic import Diagnostic
 from healer.diagnostics.identical import identical
-from healer.tui import model_fix
+from healer.tui import agent_fix, model_fix
 from healer.tui.actions import bindings
 from healer.tui.failure_detail import FailureDetail, failure_detail
 from healer.tui.failures import group_by_file
@@ -174,6 +174,8 @@ class FailuresScreen(HealerScreen):
             text = "\n".join(lines)
         if model_fix.available(self.healer):
             text += f"\n{model_fix.offer(self.healer, diagnostic)}"
+        if agent_fix.available(self.healer):
+            text += f"\n{agent_fix.offer(self.healer)}"
         self.query_one("#fixes-for", Static).update(text)
 
     def _show_detail(self, detail: FailureDetail) -> None:
@@ -196,6 +198,8 @@ class FailuresScreen(HealerScreen):
             return self.selected is not None
         if action == "ask_model":
             return model_fix.available(self.healer) and self.selected is not None
+        if action == "ask_agent":
+            return agent_fix.available(self.healer) and self.selected is not None
         if action == "review":
             return bool(self.healer.session.reviews)
         return True
@@ -218,6 +222,12 @@ class FailuresScreen(HealerScreen):
         diagnostic = self.selected
         if diagnostic is not None:
             model_fix.ask(self.healer, diagnostic)
+
+    def action_ask_agent(self) -> None:
+        diagnostic = self.selected
+        if diagnostic is not None:
+            agent_fix.ask(self.healer, diagnostic)
+            self._show_fixes(diagnostic)  # the offer says one is at work now
 
     def action_back(self) -> None:
         self.app.pop_screen()

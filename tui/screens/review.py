@@ -18,11 +18,14 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from healer.fixers.candidate import CHANGES_CHECKS
+from healer.tui import agent_fix
 from healer.tui.actions import bindings
 from healer.tui.messages import Loaded
 from healer.tui.review.render import Cache, FileLines, file_key, highlight_files, render_review
 from healer.tui.review.state import PatchReview
+from healer.tui.review.transcript import heading, steps_text
 from healer.tui.screens.base import HealerScreen
+from healer.tui.screens.transcript import TranscriptScreen
 from healer.tui.state import count
 from healer.tui.widgets.diff_view import DiffView
 
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     from healer.tui.app import Change
 
 _STATUS = {"verified": "✔", "failed": "✘", "unverifiable": "?", "unverified": "·", "changes-checks": "⚠"}
+STEP_LINES = 5
+"""Lines of an agent workflow's steps beside the diff; t shows the whole transcript."""
 _DECIDING = frozenset(
     {
         "accept_hunk",
@@ -80,6 +85,7 @@ class ReviewScreen(HealerScreen):
             yield OptionList(id="fixes", classes="pane")
             with Vertical(id="right", classes="pane"):
                 yield Static(id="info")
+                yield Static(id="transcript")
                 yield DiffView(id="diff")
         yield Static(id="status", classes="status")
         yield Footer()
@@ -162,6 +168,8 @@ class ReviewScreen(HealerScreen):
         review = self.current
         info = self.query_one("#info", Static)
         view = self.query_one(DiffView)
+        steps = self.query_one("#transcript", Static)
+        steps.display = review is not None and review.agents is not None
         if review is None:
             waiting = self.healer.session.running
             info.update("Checking… fixes appear here when verified." if waiting else "No fixes to review.")
@@ -169,6 +177,8 @@ class ReviewScreen(HealerScreen):
             self.refresh_bindings()
             return
         info.update(self._info(review))
+        if review.agents is not None:
+            steps.update(steps_text(review.agents, review.original.id, limit=STEP_LINES))
         rendered = render_review(review, self._highlights, self._rendered)
         focus = rendered.anchors[review.cursor] if review.hunks else None
         view.show(rendered.lines, rendered.fills, focus)
@@ -186,6 +196,9 @@ class ReviewScreen(HealerScreen):
         text.append(f"\n{source} {patch.origin} · {patch.safety} · confidence {patch.confidence:g} · ")
         mark = _STATUS.get(candidate.status, "·")
         text.append(f"{mark} {status}", style="green" if status == "verified" else "yellow")
+        if review.agents is not None:
+            # Which workflow made it, and the step that did; its steps follow (#transcript).
+            text.append(f"\n{heading(review.agents, self._workflow_title(review), candidate.id)}", style="bold")
         flags = ", ".join(review.patch.flags or patch.flags)
         text.append(f"\nflags: {flags}" if flags else "\nflags: none", style="bold yellow" if flags else "dim")
         if candidate.changes_checks:
@@ -219,6 +232,10 @@ class ReviewScreen(HealerScreen):
             text.append(f"\nstale: {review.stale}; R checks again", style="bold red")
         return text
 
+    def _workflow_title(self, review: PatchReview) -> str:
+        assert review.agents is not None
+        return agent_fix.named(self.healer.workspace.config, review.agents.workflow, review.agents.kind)
+
     def _ask_highlights(self, review: PatchReview) -> None:
         missing = [file_key(e) for e in review.patch.edits if file_key(e) not in self._highlights]
         if not missing or all(key in self._asked for key in missing):
@@ -248,6 +265,8 @@ class ReviewScreen(HealerScreen):
         if action == "split":
             # Enabled whenever there is a hunk: a key that does nothing must say why (action_split does).
             return review is not None and not review.done and review.current is not None
+        if action == "show_transcript":
+            return review is not None and review.agents is not None
         if action == "edit":
             current = review.current if review is not None and not review.done else None
             return current is not None and not current.whole_file and self._editable(review, current.path)
@@ -331,6 +350,11 @@ class ReviewScreen(HealerScreen):
             review.replace_result(hunk.path, edited.content)
         self.healer.tell(edited.message)
         self._fill(prefer=review)
+
+    def action_show_transcript(self) -> None:
+        review = self.current
+        if review is not None and review.agents is not None:
+            self.app.push_screen(TranscriptScreen(review.agents, self._workflow_title(review), review.original.id))
 
     def action_toggle_unverified(self) -> None:
         self.show_unverified = not self.show_unverified
