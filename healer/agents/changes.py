@@ -35,6 +35,9 @@ class Changes(NamedTuple):
     problems: tuple[str, ...] = ()
     """Why the change cannot be a patch, one line each (nothing of it is kept then)."""
     deleted: tuple[str, ...] = ()
+    litter: tuple[str, ...] = ()
+    """Untracked files it made or rewrote, ignored ones included (a `__pycache__`): removed from the copy before
+    the copy is lent again, so nothing it left can sway another candidate's verification there."""
 
 
 def scan(folder: Path, skip: Collection[str] = ()) -> Scan:
@@ -107,7 +110,8 @@ def changes(
     size = sum(len(edit.after or b"") for edit in edits)
     if size > max_bytes * max(1, max_files // 10):
         problems.append(f"its changes hold {size} bytes, too many to review")
-    return Changes(tuple(edits), tuple(dict.fromkeys(problems)), tuple(deleted))
+    litter = tuple(sorted(path for path in touched if path not in tracked))
+    return Changes(tuple(edits), tuple(dict.fromkeys(problems)), tuple(deleted), litter)
 
 
 def _read(path: Path) -> bytes | None:

@@ -162,6 +162,11 @@ def run_agent(
     found = changes(
         where.copy, before, where.original, where.tracked, where.ignored, skip=where.links, also=[e.path for e in start]
     )
+    for path in found.litter:
+        (where.copy / path).unlink(missing_ok=True)
+    for path, _target in sorted(scan(where.copy, where.links).links.items()):
+        if path.split("/")[0] not in where.links and path not in before.links:
+            (where.copy / path).unlink(missing_ok=True)  # a link it made: out of the copy before anyone uses it
     reply = read_output(agent.output, ran.stdout, agent.cost_from)
     problem = _problem(name, agent, ran, found.problems)
     notes = _notes(name, agent, ran, reply)

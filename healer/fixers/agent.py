@@ -176,7 +176,10 @@ class Session:
             return None, ""
         decision = approved(ran.reply.summary)
         outcome: StepOutcome = "approved" if decision else "changes-requested" if decision is False else "no-decision"
-        notes = ran.notes + (("the reviewer changed files; healer ignored them",) if ran.edits else ())
+        # Its copy held the fix under review: only what differs from that is the reviewer's own change.
+        given = {(edit.path, edit.after) for edit in candidate.patch.edits}
+        changed = {(edit.path, edit.after) for edit in ran.edits} != given
+        notes = ran.notes + (("the reviewer changed files; healer ignored them",) if changed else ())
         self._step(agent, "review", number, prompt, ran._replace(notes=notes), outcome, ran.reply.summary, began=began)
         return decision, ran.reply.summary
 

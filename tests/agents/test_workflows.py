@@ -59,6 +59,7 @@ def test_sequential_review_comments_reach_the_refiner(repo: Repo, fakes: Callabl
     ], done
     assert "+    return a + b" in done[1]["prompt"] and "every check passes" in done[1]["prompt"]
     assert "add a docstring" in done[2]["prompt"]
+    assert done[1]["notes"] == []  # the reviewer's copy held the fix; it changed nothing of its own
     refined = next(p for p in agent_patches(document) if p["origin"] == "gemini")
     assert "Return the sum of a and b." in refined["diff"] and "+    return a + b" in refined["diff"]
     assert document["rounds"][0]["agents"]["workflow"] == "careful"
