@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.agents.conftest import CALC, agent_patches, fix, project, steps
 from tests.conftest import Repo
 from tests.verify.jails import needs_jail
@@ -112,3 +114,22 @@ def test_the_budget_ends_a_workflow_of_agents_that_report_their_cost(repo: Repo,
     # Each run reports $0.0123: the second brings the spend past $0.02, so no third starts.
     assert len(steps(document)) == 2
     assert "budget is spent" in str(document["rounds"][0]["agents"]["stopped"])
+
+
+@needs_jail
+def test_parallel_with_the_model_asks_both_and_ranks_their_candidates_together(
+    repo: Repo, fakes: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.llm.server import fake_model, reply
+    from tests.llm.test_model_fix import GOOD
+
+    fakes("claude", "wrong")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    with fake_model(reply(GOOD)) as model:
+        llm = f'[llm]\nmodel = "openai/gpt-4o-mini"\napi_base = "{model.api_base}"\nmax_attempts = 1\n'
+        project(repo, AGENTS, llm + '\n[workflows.race]\nkind = "parallel"\nagents = ["claude", "model"]\n')
+        document = fix(repo, "race")
+        asked = len(model.requests)
+    patches = [p for one in document["rounds"] for p in one["patches"] if p["source"] in ("agent", "model")]
+    assert [(p["source"], p["status"]) for p in patches] == [("model", "verified"), ("agent", "failed")], patches
+    assert asked == 1 and document["rounds"][0]["model"]["attempts"][0]["outcome"] == "verified"
