@@ -33,6 +33,7 @@ examples:
   healer stages              show the pipeline healer resolved
   healer init                write the detected pipeline into pyproject.toml
   healer fix                 propose and verify fixes; --apply safe to apply them
+  healer fix --agent claude  ask a coding agent ([agents.claude]) in a jailed copy; its diff is verified
   healer undo                take back the last applied fix
   healer secrets             what redaction removes before a model sees the failures' context
   healer tui                 the terminal UI: live stages, failures by file, review fixes hunk by hunk
