@@ -35,14 +35,11 @@ class Changes(NamedTuple):
     problems: tuple[str, ...] = ()
     """Why the change cannot be a patch, one line each (nothing of it is kept then)."""
     deleted: tuple[str, ...] = ()
-    litter: tuple[str, ...] = ()
-    """Untracked files it made or rewrote, ignored ones included (a `__pycache__`): removed from the copy before
-    the copy is lent again, so nothing it left can sway another candidate's verification there."""
 
 
 def scan(folder: Path, skip: Collection[str] = ()) -> Scan:
-    """Every file and link under `folder` (not inside `.git`, nor inside the top-level names in `skip`: the links
-    healer made to a virtualenv)."""
+    """Every file and link under `folder` (not inside `.git`, nor inside the paths in `skip`: the links healer
+    made to a virtualenv)."""
     files: dict[str, Stamp] = {}
     links: dict[str, str] = {}
     root = str(folder)
@@ -54,7 +51,7 @@ def scan(folder: Path, skip: Collection[str] = ()) -> Scan:
             path = prefix + name
             if os.path.islink(os.path.join(here, name)):
                 links[path] = os.readlink(os.path.join(here, name))
-            elif name not in SKIPPED and not (not prefix and name in skip):
+            elif name not in SKIPPED and prefix + name not in skip:
                 kept.append(name)
         dirs[:] = kept
         for name in names:
@@ -86,10 +83,10 @@ def changes(
     problems = [
         f"it made a symlink {path} -> {target} (a patch cannot carry links)"
         for path, target in sorted(after.links.items())
-        if before.links.get(path) != target and path.split("/")[0] not in skip
+        if before.links.get(path) != target and path not in skip
     ]
     problems += [f"it removed the symlink {path} (a patch cannot carry links)" for path in sorted(before.links)
-                 if path not in after.links and path.split("/")[0] not in skip]  # fmt: skip
+                 if path not in after.links and path not in skip]  # fmt: skip
     touched = [path for path, stamp in after.files.items() if before.files.get(path) != stamp]
     touched += [path for path in also if path in after.files and path not in touched]
     new = [path for path in touched if path not in tracked and (path not in before.files or path in also)]
@@ -110,8 +107,7 @@ def changes(
     size = sum(len(edit.after or b"") for edit in edits)
     if size > max_bytes * max(1, max_files // 10):
         problems.append(f"its changes hold {size} bytes, too many to review")
-    litter = tuple(sorted(path for path in touched if path not in tracked))
-    return Changes(tuple(edits), tuple(dict.fromkeys(problems)), tuple(deleted), litter)
+    return Changes(tuple(edits), tuple(dict.fromkeys(problems)), tuple(deleted))
 
 
 def _read(path: Path) -> bytes | None:

@@ -35,7 +35,7 @@ from healer.pipeline.egress import Egress, open_egress
 from healer.pipeline.jail import Jail, choose
 from healer.pipeline.jail_paths import hidden, needed
 from healer.process import resolve as resolve_program
-from healer.verify.sandbox import OutsideCopy, write_in_copy
+from healer.verify.sandbox import OutsideCopy, scrub, write_in_copy
 
 LOCALE = ("LANG", "LC_ALL", "LC_CTYPE", "TZ")
 HOME_FILE_CAP = 8 << 20
@@ -106,7 +106,7 @@ class Where(NamedTuple):
     tracked: Collection[str]
     ignored: Callable[[Sequence[str]], set[str]]
     links: Sequence[str]
-    """Top-level names in the copy that healer linked in (a virtualenv): never part of a change."""
+    """Paths in the copy that healer linked in (a virtualenv, `link`): never part of a change."""
     deny: Sequence[str]
     environ: Mapping[str, str]
     """The user's environment, which the agent's variables are picked from."""
@@ -114,6 +114,9 @@ class Where(NamedTuple):
     """PATH for the agent: the project's, so it finds the stages' tools."""
     stage_commands: Sequence[Sequence[str]] = ()
     """The commands it is asked to rerun: what they need is made visible in the jail."""
+    work_tree: Path | None = None
+    """The user's repository, hidden from the agent wherever it lies (only the links healer made into it, such
+    as a virtualenv, stay visible)."""
 
 
 def run_agent(
@@ -152,7 +155,10 @@ def run_agent(
             if jail is not None:
                 jail = replace(jail, network=bool(agent.network))
                 visible = _visible(where, env)
-                argv, env = jail.wrap(argv, where.copy, env, [str(where.copy), str(home)], visible, egress=gate)
+                hide = [str(where.work_tree)] if where.work_tree is not None else []
+                argv, env = jail.wrap(
+                    argv, where.copy, env, [str(where.copy), str(home)], visible, egress=gate, hide=hide
+                )
             try:
                 ran = invoke(argv, where.copy, env, stdin=stdin, timeout=agent.timeout, cancel=cancel)
             finally:
@@ -162,11 +168,8 @@ def run_agent(
     found = changes(
         where.copy, before, where.original, where.tracked, where.ignored, skip=where.links, also=[e.path for e in start]
     )
-    for path in found.litter:
-        (where.copy / path).unlink(missing_ok=True)
-    for path, _target in sorted(scan(where.copy, where.links).links.items()):
-        if path.split("/")[0] not in where.links and path not in before.links:
-            (where.copy / path).unlink(missing_ok=True)  # a link it made: out of the copy before anyone uses it
+    # Before the copy is lent again: nothing the agent left may sway a later check in it (healer.verify.sandbox).
+    scrub(where.copy, where.tracked, where.links)
     reply = read_output(agent.output, ran.stdout, agent.cost_from)
     problem = _problem(name, agent, ran, found.problems)
     notes = _notes(name, agent, ran, reply)
@@ -250,8 +253,8 @@ def _network(agent: Agent, jail: Jail | None) -> Iterator[Egress | None]:
 
 
 def _visible(where: Where, env: Mapping[str, str]) -> list[str]:
-    folders = hidden(env)
-    seen: list[str] = []
+    folders = hidden(env) + ([str(where.work_tree)] if where.work_tree is not None else [])
+    seen: list[str] = [str(where.work_tree / link) for link in where.links] if where.work_tree is not None else []
     for command in where.stage_commands:
         seen += needed(list(command), where.copy, env, folders)
     return seen

@@ -222,11 +222,12 @@ class Session:
                 original=self.work.content,
                 tracked=frozenset(self.work.paths()),
                 ignored=_ignored_in(self.work.work_tree),
-                links=tuple(link.split("/")[0] for link in config.links),
+                links=tuple(link.strip("/") for link in config.links),
                 deny=(*DEFAULT_DENY, *config.llm.deny),
                 environ=environ,
                 path=path,
                 stage_commands=[config.stage(r.name).argv() for r in self.results if r.name in config.names],
+                work_tree=self.work.work_tree,
             )
             files = tuple(dict.fromkeys(d.file for d in self.failures if d.file))
             ran = run_agent(settings, prompt, where, config.sandbox, files=files, start=start, cancel=self.work.cancel)

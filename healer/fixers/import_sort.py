@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from healer.config.settings import Config, Stage
+from healer.config.settings import Config, SandboxSettings, Stage
 from healer.fixers.tool_pass import tool_pass
 from healer.globs import matcher
 from healer.patch.patch import Patch
@@ -96,7 +96,7 @@ def sort_imports(
     if scratch is None:
         return patch
     for stage in sorters(config):
-        patch = _sorted_by(stage, patch, run, scratch, prepend_path, env)
+        patch = _sorted_by(stage, patch, run, scratch, prepend_path, env, config.sandbox)
     return patch
 
 
@@ -107,6 +107,7 @@ def _sorted_by(
     scratch: Callable[[], AbstractContextManager[Path]],
     prepend_path: Sequence[str],
     env: Mapping[str, str] | None,
+    sandbox: SandboxSettings,
 ) -> Patch:
     results = [result for result in run.stages if result.name == stage.name]
     if any(result.status == "error" for result in results):
@@ -141,4 +142,7 @@ def _sorted_by(
         ]
 
     # A file ruff cannot parse, or a configuration it rejects, leaves the candidate as it is: verification tells.
-    return tool_pass(patch, chosen, stage, command, scratch, timeout=SORT_SECONDS, prepend_path=prepend_path, env=env)
+    return tool_pass(
+        patch, chosen, stage, command, scratch, timeout=SORT_SECONDS, prepend_path=prepend_path, env=env,
+        sandbox=sandbox,
+    )  # fmt: skip

@@ -74,4 +74,5 @@ def _formatted(
         timeout=FORMAT_SECONDS,
         prepend_path=prepend_path,
         env=env,
+        sandbox=config.sandbox,
     )

@@ -138,6 +138,10 @@ def _split_imports(data: bytes) -> tuple[Counter[str], str] | None:
     return imports, ast.dump(tree)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+"""Control characters, and the invisible ones git refuses in `.git` look-alikes (`.g\u200cit` on macOS)."""
+
+
 def path_problem(root: Path, path: str) -> str | None:
     """Why `path` must not be written under `root`, or None.
 
@@ -147,6 +151,9 @@ def path_problem(root: Path, path: str) -> str | None:
     """
     if not path or "\0" in path or "\\" in path:
         return f"{path!r}: not a plain relative path"
+    if _CONTROL.search(path):
+        # A newline in a name forges `diff --git` headers in the diff a person reviews.
+        return f"{path!r}: a control character in the path"
     if path.startswith("/") or os.path.isabs(path):
         return f"{path}: absolute path"
     parts = path.split("/")

@@ -80,6 +80,7 @@ class Jail:
         writable: Iterable[str],
         visible: Iterable[str] = (),
         egress: Egress | None = None,
+        hide: Iterable[str] = (),
     ) -> tuple[list[str], dict[str, str]]:
         """`argv` and `env` as they start in the jail: in `cwd`, able to write only `writable` (and
         `sandbox.write`), with only what the command needs of the hidden folders visible.
@@ -87,11 +88,12 @@ class Jail:
         With `egress` (healer.pipeline.egress.open_egress), the network stays unshared but the command
         starts behind the bridge, which gives it HTTPS_PROXY and its relatives pointing at that allowlisting
         proxy. A jail with `network` (`sandbox.network = true`) lets everything out already: `egress` there
-        is a ValueError, not a filter silently not applied."""
+        is a ValueError, not a filter silently not applied. `hide`: more folders hidden like the home folder
+        (an agent's: the user's repository, which may lie outside it, with its `.env`)."""
         if egress is not None and self.network:
             raise ValueError("an egress allowlist needs a jail without network (sandbox.network = true)")
         system = jail_paths.HIDDEN_SYSTEM if self.kind == "bubblewrap" else seatbelt.HIDDEN_SYSTEM
-        folders = hidden(env, system)
+        folders = sorted({*hidden(env, system), *(p for p in map(absolute, hide) if p)}, key=depth)
         seen = [*visible, *self.read, *needed(argv, cwd, env, folders), *(egress.visible() if egress else ())]
         shown = outermost({p for p in map(absolute, seen) if p and under_any(p, folders)})
         writes = sorted({p for p in map(absolute, (*writable, *self.write)) if p}, key=depth)

@@ -53,7 +53,21 @@ def needed(argv: Sequence[str], cwd: Path, env: Mapping[str, str], hidden: Seque
     found += [expand(folder, home_of(env)) for folder in HOOK_CACHE_FOLDERS]
     # The copy's sitecustomize (healer.pipeline.copy_site) lives in healer's package.
     found.append(str(Path(__file__).resolve().parents[2]))
-    return found
+    return [narrowed for path in found for narrowed in _narrowed(path, hidden)]
+
+
+def _narrowed(path: str, hidden: Sequence[str]) -> list[str]:
+    """What to show of a folder a program comes from, inside a hidden one: a virtualenv whole; the home folder
+    itself never (`~/bin/claude` must not show `~/.ssh`); an installation prefix (`~/.local` of a `pip --user`
+    script) only its `bin` and `lib` (not `~/.local/share`, where keyrings and tokens live)."""
+    real = os.path.realpath(path)
+    if not under_any(real, hidden):
+        return [path]
+    if real in {os.path.realpath(folder) for folder in hidden}:
+        return []
+    if os.path.isfile(os.path.join(real, "pyvenv.cfg")) or not os.path.isdir(os.path.join(real, "bin")):
+        return [path]
+    return [os.path.join(real, part) for part in ("bin", "lib", "lib64") if os.path.isdir(os.path.join(real, part))]
 
 
 def _origins(program: str) -> list[str]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
+import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,3 +101,42 @@ def write_in_copy(folder: Path, path: str, data: bytes | None) -> None:
     before = mtimes(folder, [path])
     target.write_bytes(data)
     keep_apart(folder, before)
+
+
+def scrub(folder: Path, tracked: Collection[str], links: Sequence[str] = ()) -> None:
+    """After untrusted code ran in a copy: remove all it could have left that the next checkout would keep.
+
+    A checkout puts back tracked files and removes untracked ones git would see, but keeps ignored files (tools'
+    caches stay warm) and anything git never looks at: a `.git` folder planted below the root, a FIFO, a real
+    folder where healer links a virtualenv. A rewritten `__pycache__/test_x.pyc` with its old size and
+    modification time would make every later check in that copy pass. So everything that is not a tracked
+    file, a folder holding one, or a link healer made goes, ignored caches included; the next checkout brings
+    back the generated files and the links, and the caches are built again.
+    """
+    linked = {name.strip("/") for name in links}
+    holders = {"/".join(path.split("/")[:depth]) for path in tracked for depth in range(1, path.count("/") + 1)}
+    root = str(folder)
+    for here, dirs, files in os.walk(root, topdown=True):
+        relative = os.path.relpath(here, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        kept = []
+        for name in dirs:
+            path, full = prefix + name, os.path.join(here, name)
+            if os.path.islink(full):
+                if path not in linked and path not in tracked:
+                    os.unlink(full)
+            elif path in holders and name != ".git":
+                os.chmod(full, 0o755)  # a folder made unreadable would hide what is in it
+                kept.append(name)
+            else:
+                shutil.rmtree(full, ignore_errors=True)
+        dirs[:] = kept
+        for name in files:
+            path, full = prefix + name, os.path.join(here, name)
+            info = os.lstat(full)
+            regular_or_link = stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)
+            if path in tracked and regular_or_link:
+                continue
+            if path in linked and stat.S_ISLNK(info.st_mode):
+                continue
+            os.unlink(full)

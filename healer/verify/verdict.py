@@ -43,14 +43,14 @@ from healer.patch.bound_names import uses_new_import
 from healer.patch.patch import Patch
 from healer.patch.same_code import same_code
 from healer.pipeline.environment import InCopy
-from healer.pipeline.jail import choose
+from healer.pipeline.jail import Jail, choose
 from healer.pipeline.plan import affected_stages
 from healer.pipeline.pytest_selection import narrowed, tests_to_run
 from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.runner import RunOptions, run_pipeline
 from healer.snapshot.imports import is_test_file
 from healer.snapshot.manifest import Manifest
-from healer.verify.sandbox import OutsideCopy, Sandboxes, write_in_copy
+from healer.verify.sandbox import OutsideCopy, Sandboxes, scrub, write_in_copy
 
 Status = Literal["unverified", "verified", "failed", "unverifiable"]
 """What verification made of a candidate; "unverified" until it ran."""
@@ -127,7 +127,6 @@ def _verify(
         spent.extend(stage.duration for stage in result.stages if not stage.cached)
         return result
 
-    before = {stage.name: stage for stage in baseline.run.stages}
     reruns: list[str] = []
     said: list[str] = []
     if "adds-dependency" in patch.flags:
@@ -149,42 +148,60 @@ def _verify(
             why = f"changes the code, not only its layout and comments: {', '.join(changed)}"
             return Verdict("failed", f"{why} (it was offered as layout only)", (), time.monotonic() - began)
     with sandboxes.copy() as folder:
-        problem = _write(folder, patch)
-        if problem is not None:
-            return Verdict("unverifiable", problem, (), time.monotonic() - began)
-        manifest = _manifest(folder, baseline.known, patch)
-        options = baseline.options._replace(
-            manifest=lambda: manifest, touched=None, copy=InCopy(str(folder), str(sandboxes.root)), jail=jail
-        )
-        target = before.get(patch.stage)
-        subset = _failing_subset(baseline.config, target, patch)
-        if subset is not None:
-            reruns.append(f"{patch.stage} (failing tests)")
-            alone = Config(stages=(subset,), source="verify")
-            quick = run(alone, folder, [subset.name], options._replace(use_cache=False))
-            result = quick.stages[0]
-            if result.status == "error":
-                return Verdict("unverifiable", _why(result), tuple(reruns), time.monotonic() - began)
-            if result.status == "cancelled":
-                return Verdict("unverifiable", f"{reruns[-1]}: interrupted", tuple(reruns), time.monotonic() - began)
-            if result.status != "passed":
-                return Verdict("failed", _tail(result), tuple(reruns), time.monotonic() - began)
-        selected = [stage.name for stage in baseline.run.stages]
-        names = [patch.stage, *(n for n in affected_stages(baseline.config, selected, patch.paths) if n != patch.stage)]
-        if patch.edits and all(same_code(edit) for edit in patch.edits):
-            # Layout and comments only: no test can run differently, so other test stages are not rerun (a
-            # formatter's fix waited on the whole suite). Linters and type checkers still are: they read comments.
-            names = [n for n in names if n == patch.stage or baseline.config.stage(n).kind != "test"]
-        subsets = _affected_subsets(baseline, folder, names, patch)
-        if subsets:
-            reruns.extend(subset.name for subset in subsets)
-            early = run(Config(stages=tuple(subsets), source="verify"), folder, [s.name for s in subsets], options)
-            for result in early.stages:
-                failed = _early_failure(result, before.get(result.name.removesuffix(AFFECTED)), patch)
-                if failed is not None:
-                    return Verdict(*failed, tuple(reruns), time.monotonic() - began)
-        reruns.extend(names)
-        after = run(baseline.config, folder, names, options)
+        try:
+            return _verify_in(patch, baseline, sandboxes, folder, jail, run, reruns, began)
+        finally:
+            if jail is not None:
+                scrub(folder, baseline.known, baseline.config.links)  # what its code left goes with it
+
+
+def _verify_in(
+    patch: Patch,
+    baseline: Baseline,
+    sandboxes: Sandboxes,
+    folder: Path,
+    jail: Jail | None,
+    run: Callable[[Config, Path, Sequence[str], RunOptions], RunResult],
+    reruns: list[str],
+    began: float,
+) -> Verdict:
+    before = {stage.name: stage for stage in baseline.run.stages}
+    problem = _write(folder, patch)
+    if problem is not None:
+        return Verdict("unverifiable", problem, (), time.monotonic() - began)
+    manifest = _manifest(folder, baseline.known, patch)
+    options = baseline.options._replace(
+        manifest=lambda: manifest, touched=None, copy=InCopy(str(folder), str(sandboxes.root)), jail=jail
+    )
+    target = before.get(patch.stage)
+    subset = _failing_subset(baseline.config, target, patch)
+    if subset is not None:
+        reruns.append(f"{patch.stage} (failing tests)")
+        alone = Config(stages=(subset,), source="verify")
+        quick = run(alone, folder, [subset.name], options._replace(use_cache=False))
+        result = quick.stages[0]
+        if result.status == "error":
+            return Verdict("unverifiable", _why(result), tuple(reruns), time.monotonic() - began)
+        if result.status == "cancelled":
+            return Verdict("unverifiable", f"{reruns[-1]}: interrupted", tuple(reruns), time.monotonic() - began)
+        if result.status != "passed":
+            return Verdict("failed", _tail(result), tuple(reruns), time.monotonic() - began)
+    selected = [stage.name for stage in baseline.run.stages]
+    names = [patch.stage, *(n for n in affected_stages(baseline.config, selected, patch.paths) if n != patch.stage)]
+    if patch.edits and all(same_code(edit) for edit in patch.edits):
+        # Layout and comments only: no test can run differently, so other test stages are not rerun (a
+        # formatter's fix waited on the whole suite). Linters and type checkers still are: they read comments.
+        names = [n for n in names if n == patch.stage or baseline.config.stage(n).kind != "test"]
+    subsets = _affected_subsets(baseline, folder, names, patch)
+    if subsets:
+        reruns.extend(subset.name for subset in subsets)
+        early = run(Config(stages=tuple(subsets), source="verify"), folder, [s.name for s in subsets], options)
+        for result in early.stages:
+            failed = _early_failure(result, before.get(result.name.removesuffix(AFFECTED)), patch)
+            if failed is not None:
+                return Verdict(*failed, tuple(reruns), time.monotonic() - began)
+    reruns.extend(names)
+    after = run(baseline.config, folder, names, options)
     uncovered: list[str] = []
     for result in after.stages:
         old = before.get(result.name)

@@ -12,8 +12,10 @@ import pytest
 from healer.errors import HealerError
 from tests.agents.conftest import CALC, TEST, agent_patches, fix, project, steps
 from tests.conftest import Repo, RunHealer
+from tests.llm.redaction.formats import FORMATS
 from tests.verify.jails import needs_jail
 
+FORMATS_BY_NAME = {spec.name: spec for spec in FORMATS}
 CLAUDE = '[agents.claude]\npreset = "claude"\ntimeout = 60\nmax_attempts = 1\n'
 
 
@@ -267,7 +269,7 @@ def test_an_agent_reaches_only_its_hosts_and_the_refused_ones_are_said(repo: Rep
 def test_the_agent_is_told_the_failures_and_the_command_with_secrets_redacted(
     repo: Repo, fakes: Callable[..., Path]
 ) -> None:
-    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    token, _ = FORMATS_BY_NAME["github-classic-pat"].value("agents")  # made from a seed, never stored
     fakes("claude", "echo-prompt")
     project(repo, CLAUDE)
     repo.write("test_calc.py", TEST.replace("def test_add", f'print("using {token}")\n\n\ndef test_add'))

@@ -81,12 +81,3 @@ def test_too_many_files_is_a_problem(tmp_path: Path) -> None:
     assert changes(copy, before, original, {"a.py"}, none).problems == (
         "it changed 51 files, more than the 50 a reviewable fix changes",
     )
-
-
-def test_what_it_left_untracked_is_litter_to_remove(tmp_path: Path) -> None:
-    original, copy = copy_of(tmp_path, {"a.py": b"a\n", "__pycache__/a.pyc": b"old"})
-    before = scan(copy)
-    (copy / "__pycache__" / "a.pyc").write_bytes(b"crafted")  # an ignored cache rewritten
-    (copy / "new.pyc").write_bytes(b"\0")
-    found = changes(copy, before, original, {"a.py"}, lambda paths: set(paths))
-    assert found.edits == () and found.litter == ("__pycache__/a.pyc", "new.pyc")

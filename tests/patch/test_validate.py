@@ -34,6 +34,10 @@ def flags(root: Path, *edits: FileEdit) -> tuple[str, ...]:
         ("src//a.py", "not a normalised path"),
         ("./a.py", "not a normalised path"),
         ("", "not a plain relative path"),
+        # Security review F7: a newline forges `diff --git` headers in the diff a person reviews.
+        ("notes.txt\ndiff --git a/README b/README", "a control character in the path"),
+        ("tab\tname.py", "a control character in the path"),
+        (".g\u200cit/config", "a control character in the path"),
     ],
 )
 def test_paths_outside_the_work_tree_are_refused(tmp_path: Path, path: str, reason: str) -> None:

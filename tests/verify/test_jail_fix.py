@@ -145,3 +145,65 @@ def test_a_jailed_verification_says_so_in_json_and_text(repo: Repo, healer: RunH
         done = healer("fix", env={"OPENAI_API_KEY": "sk-test-not-a-real-key"})
     assert patch["status"] == "verified" and patch["verification"]["sandboxed"] is True
     assert "✔ verified in the sandbox" in done.out
+
+
+@needs_jail
+def test_what_an_untrusted_patchs_code_leaves_in_its_copy_is_gone_after_verification(repo: Repo) -> None:
+    """Security review F3: a rewritten ignored cache in a copy would sway every later check there."""
+    from healer.snapshot.copies import copies_of
+
+    plant = (
+        "Add instead of subtracting.\n\ncalc.py\n<<<<<<< SEARCH\ndef add(a: int, b: int) -> int:\n    return a - b\n"
+        "=======\nimport os as _os\n_os.makedirs('cache', exist_ok=True)\nopen('cache/poison.pyc', 'w').write('x')\n"
+        "open('sub.git', 'w').write('x')\n\n\n"
+        "def add(a: int, b: int) -> int:\n    return a + b\n>>>>>>> REPLACE\n"
+    )
+    with fake_model(reply(plant)) as model:
+        project(repo, model, max_attempts=1)
+        repo.write(".gitignore", "cache/\n")
+        repo.commit("ignore the cache")
+        document = fix(repo)
+    patch = only_patch(document)
+    assert patch["verification"]["sandboxed"] is True and patch["verification"]["reruns"], patch
+    copies = copies_of(repo.path, repo.path / ".git" / "healer")
+    planted = [p for p in copies.rglob("*") if p.name in ("poison.pyc", "sub.git")]
+    assert planted == []
+
+
+def _formatter_attack(target: Path) -> str:
+    # The patch fixes add() and adds a black.py: `python -m black` in the copy imports it instead of black.
+    return (
+        "Add instead of subtracting.\n\ncalc.py\n<<<<<<< SEARCH\n    return a - b\n=======\n    return a + b\n"
+        ">>>>>>> REPLACE\n\nblack.py\n<<<<<<< SEARCH\n=======\n"
+        f"open({str(target)!r}, 'w').write('escaped while formatting')\n>>>>>>> REPLACE\n"
+    )
+
+
+FORMAT = (
+    '\n[stages.format]\nrun = "python -m black --check -q calc.py"\nkind = "format"\nfix = "python -m black -q ."\n'
+)
+
+
+@needs_jail
+def test_formatting_an_untrusted_patch_runs_its_code_only_in_the_jail(repo: Repo, tmp_path: Path) -> None:
+    """Security review F5: the format stage's fixer ran a model's black.py with the user's rights."""
+    target = tmp_path / "escaped.txt"
+    with fake_model(reply(_formatter_attack(target))) as model:
+        project(repo, model, max_attempts=1)
+        path = repo.path / "healer.toml"
+        path.write_text(path.read_text() + FORMAT)
+        repo.commit("a format stage")
+        fix(repo)
+    assert not target.exists()
+
+
+def test_unjailed_the_formatter_runs_the_patchs_code(repo: Repo, tmp_path: Path) -> None:
+    """The attack above, shown to work with the sandbox off (so the test can fail)."""
+    target = tmp_path / "escaped.txt"
+    with fake_model(reply(_formatter_attack(target))) as model:
+        project(repo, model, max_attempts=1)
+        path = repo.path / "healer.toml"
+        path.write_text(path.read_text() + FORMAT)
+        with_sandbox(repo, "off")
+        fix(repo)
+    assert target.read_text() == "escaped while formatting"

@@ -11,7 +11,7 @@ the server adds: the protocol, JSON both ways, the tool's thread, re-reading
 the configuration, rendering the document. Target: ≤ 50 ms median beyond the
 check itself.
 
-Prints figures; asserts nothing. Run: .venv/bin/python bench/mcp.py [--runs 50]
+Prints figures; asserts nothing. Run: .venv/bin/python bench/mcp_roundtrip.py [--runs 50]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ async def measure(root: Path, env: dict[str, str], runs: int) -> tuple[list[floa
             for _ in range(3):  # warm-up: the first fills the cache, the others warm both sides
                 result = await session.call_tool("run_checks", {})
                 if result.is_error or (result.structured_content or {}).get("outcome") != "passed":
-                    raise SystemExit(f"bench/mcp.py: the warm-up run did not pass: {result.content}")
+                    raise SystemExit(f"bench/mcp_roundtrip.py: the warm-up run did not pass: {result.content}")
                 core.check(trigger="mcp")
             over_mcp: list[float] = []
             in_process: list[float] = []
@@ -86,12 +86,12 @@ async def measure(root: Path, env: dict[str, str], runs: int) -> tuple[list[floa
                 over_mcp.append(time.perf_counter() - began)
                 stages = (result.structured_content or {}).get("stages", [])
                 if result.is_error or not all(stage["cached"] for stage in stages):
-                    raise SystemExit(f"bench/mcp.py: a measured run was not served from the cache: {result.content}")
+                    raise SystemExit(f"bench/mcp_roundtrip.py: a measured run was not cached: {result.content}")
                 began = time.perf_counter()
                 run = core.check(trigger="mcp")
                 in_process.append(time.perf_counter() - began)
                 if not all(stage.cached for stage in run.stages):
-                    raise SystemExit("bench/mcp.py: an in-process run was not served from the cache")
+                    raise SystemExit("bench/mcp_roundtrip.py: an in-process run was not served from the cache")
     return over_mcp, in_process
 
 
@@ -117,7 +117,7 @@ def main() -> None:
         os.environ.update(saved)
         cleanup(root, state)
     beyond = statistics.median(over_mcp) - statistics.median(in_process)
-    print("bench/mcp.py: run_checks on a cached tree (ruff lint + pytest, both cached), round trip")
+    print("bench/mcp_roundtrip.py: run_checks on a cached tree (ruff lint + pytest, both cached), round trip")
     print(line("healer mcp: run_checks (stdio client)", over_mcp))
     print(line("in-process: Healer.check", in_process))
     paired = [mcp - own for mcp, own in zip(over_mcp, in_process, strict=True)]
