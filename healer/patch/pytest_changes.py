@@ -169,7 +169,8 @@ def _function(
     module: Module,
 ) -> list[Found]:
     found = _decorators(where, old.decorator_list, new.decorator_list)
-    renames = fixture_renames(old.args, new.args, module.fixtures) if test else None
+    fixture = any("fixture" in ast.dump(decorator) for decorator in old.decorator_list)
+    renames = fixture_renames(old.args, new.args, module.fixtures) if test or fixture else None
     if _parameters(old.args) - _parameters(new.args) and not renames:
         found.append(Found("changes-expected-value", f"changes the parameters of {where}"))
     # A misspelt identifier restored (`slef`, `self.asserrtEqual`, a fixture's name) is the fix of a test that

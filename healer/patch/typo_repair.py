@@ -24,6 +24,8 @@ import unittest
 import unittest.mock
 from collections.abc import Sequence
 
+from healer.patch.patch import FileEdit
+
 MAX_DISTANCE = 2
 
 _BUILTINS = frozenset(dir(builtins))
@@ -135,6 +137,8 @@ def _masked(node: ast.AST) -> str:
             inner.id = "_"
         elif isinstance(inner, ast.Attribute):
             inner.attr = "_"
+        elif isinstance(inner, ast.arg):
+            inner.arg = "_"
     return ast.dump(copied)
 
 
@@ -152,3 +156,13 @@ def _distance(a: str, b: str) -> int:
             current.append(value)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def same_but_names(edit: FileEdit) -> bool:
+    """Whether both sides of the edit parse and differ only in identifiers (names, attributes, parameters)."""
+    try:
+        before = ast.parse(edit.before or b"")
+        after = ast.parse(edit.after or b"")
+    except (SyntaxError, ValueError):
+        return False
+    return edit.before is not None and edit.after is not None and _masked(before) == _masked(after)

@@ -24,6 +24,7 @@ from healer.globs import matcher
 from healer.patch import pytest_changes
 from healer.patch.patch import FileEdit, Flag
 from healer.patch.pytest_changes import Definition, Found
+from healer.patch.typo_repair import same_but_names
 
 WEAKENING_FLAGS: frozenset[str] = frozenset({
     "weakens-assertion", "changes-expected-value", "skips-test", "removes-test", "renames-test",
@@ -68,12 +69,18 @@ def weakenings(edits: Sequence[FileEdit], is_test: Callable[[str], bool]) -> tup
     for edit in edits:
         if edit.before == edit.after:
             continue
-        found += [Weakening(f.flag, edit.path, f.what) for f in _configuration(edit)]
+        configuration = [Weakening(f.flag, edit.path, f.what) for f in _configuration(edit)]
         if not is_test(edit.path):
+            found += configuration
             continue
-        if edit.path.endswith(".py"):
-            found += [Weakening(f.flag, edit.path, f.what) for f in _test_module(edit, gone, added)]
-        elif edit.before is not None and edit.path.rsplit("/", 1)[-1] not in TOOL_FILES:
+        module = [Weakening(f.flag, edit.path, f.what) for f in _test_module(edit, gone, added)] if (
+            edit.path.endswith(".py")
+        ) else []  # fmt: skip
+        if not module and edit.path.rsplit("/", 1)[-1] == "conftest.py" and same_but_names(edit):
+            # A misspelt name restored in a conftest.py (a fixture's parameter) is its repair, not a new check.
+            configuration = [w for w in configuration if w.flag != "edits-conftest"]
+        found += configuration + module
+        if not edit.path.endswith(".py") and edit.before is not None and edit.path.rsplit("/", 1)[-1] not in TOOL_FILES:
             verb = "deletes" if edit.deleted else "changes"
             found.append(Weakening("changes-expected-value", edit.path, f"{verb} the test data {edit.path}"))
     found += _moved(gone, added)

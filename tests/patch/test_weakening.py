@@ -314,3 +314,24 @@ def test_a_restored_fixture_whose_use_is_left_misspelt_is_a_change() -> None:
     assert broken != half and changes(broken, half) == []  # the body never used the name: still a pure repair
     uses = FIXTURES.replace("(account", "(acount", 1).replace('account["', 'acount["', 1)
     assert changes(uses, uses.replace("(acount", "(account", 1)) != []
+
+
+CONFTEST = """\
+import pytest
+
+
+@pytest.fixture(params=["a", "b"])
+def mode(request):
+    return request.param
+"""
+
+
+def test_a_misspelt_fixture_parameter_restored_in_a_conftest_is_no_weakening() -> None:
+    # bench/agents.py on markupsafe: `request` -> `reequest` in a conftest.py fixture, put back by an agent.
+    from healer.patch.weakening import weakenings
+
+    broken = CONFTEST.replace("request", "reequest")
+    restore = FileEdit("tests/conftest.py", broken.encode(), CONFTEST.encode())
+    assert weakenings([restore], lambda _path: True) == ()
+    changed = FileEdit("tests/conftest.py", CONFTEST.encode(), CONFTEST.replace('"b"]', '"b", "c"]').encode())
+    assert "edits-conftest" in {w.flag for w in weakenings([changed], lambda _path: True)}
