@@ -150,26 +150,16 @@ def run_agent(
             why = f"was not run: its processes are untrusted and run only in an OS sandbox, and {choice.problem}"
             return _failed(agent, why, began)
         before = scan(where.copy, where.links)
-        jail = choice.jail
-        with _network(agent, jail) as gate:
-            if jail is not None:
-                jail = replace(jail, network=bool(agent.network))
-                visible = _visible(where, env)
-                hide = [str(where.work_tree)] if where.work_tree is not None else []
-                argv, env = jail.wrap(
-                    argv, where.copy, env, [str(where.copy), str(home)], visible, egress=gate, hide=hide
-                )
-            try:
-                ran = invoke(argv, where.copy, env, stdin=stdin, timeout=agent.timeout, cancel=cancel)
-            finally:
-                if jail is not None:
-                    jail.done(env)
-            refused = gate.refused if gate is not None else ()
-    found = changes(
-        where.copy, before, where.original, where.tracked, where.ignored, skip=where.links, also=[e.path for e in start]
-    )
-    # Before the copy is lent again: nothing the agent left may sway a later check in it (healer.verify.sandbox).
-    scrub(where.copy, where.tracked, where.links)
+        try:
+            ran, refused = _run_jailed(agent, argv, env, stdin, where, home, choice.jail, cancel)
+            found = changes(
+                where.copy, before, where.original, where.tracked, where.ignored, skip=where.links,
+                also=[e.path for e in start],
+            )  # fmt: skip
+        finally:
+            # Whatever happened (Ctrl-C included), nothing the agent left may sway a later check in the copy.
+            scrub(where.copy, where.tracked, where.links)
+        jailed = choice.jail is not None
     reply = read_output(agent.output, ran.stdout, agent.cost_from)
     problem = _problem(name, agent, ran, found.problems)
     notes = _notes(name, agent, ran, reply)
@@ -180,7 +170,34 @@ def run_agent(
     if problem is None and not edits:
         problem = f"{name} changed nothing" + (f" ({reply.error})" if reply.error else "")
     seconds = time.monotonic() - began
-    return AgentRun(name, edits, reply, problem, notes, seconds, ran.printed, jail is not None, ran.seconds)
+    return AgentRun(name, edits, reply, problem, notes, seconds, ran.printed, jailed, ran.seconds)
+
+
+def _run_jailed(
+    agent: Agent,
+    argv: list[str],
+    env: dict[str, str],
+    stdin: bytes | None,
+    where: Where,
+    home: Path,
+    jail: Jail | None,
+    cancel: threading.Event | None,
+) -> tuple[Invocation, tuple[str, ...]]:
+    """The agent's run in the jail (network only through the allowlist, the user's repository hidden), and the
+    hosts its allowlist refused."""
+    with _network(agent, jail) as gate:
+        if jail is not None:
+            jail = replace(jail, network=bool(agent.network))
+            hide = [str(where.work_tree)] if where.work_tree is not None else []
+            argv, env = jail.wrap(
+                argv, where.copy, env, [str(where.copy), str(home)], _visible(where, env), egress=gate, hide=hide
+            )
+        try:
+            ran = invoke(argv, where.copy, env, stdin=stdin, timeout=agent.timeout, cancel=cancel)
+        finally:
+            if jail is not None:
+                jail.done(env)
+        return ran, gate.refused if gate is not None else ()
 
 
 def _failed(agent: Agent, why: str, began: float) -> AgentRun:
