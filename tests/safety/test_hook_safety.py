@@ -202,12 +202,19 @@ def test_an_interrupt_while_python_m_finds_healer_through_the_editable_finder_is
     runpy_said = (
         "Traceback (most recent call last):\n"
         '  File "<frozen runpy>", line 189, in _run_module_as_main\n'
+        '  File "<frozen runpy>", line 131, in _get_module_details\n'
         '  File "<frozen importlib._bootstrap>", line 1078, in _find_spec\n'
         '  File "/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", line 39, in _find_spec\n'
         '  File "<frozen importlib._bootstrap_external>", line 132, in _path_split\n'
         "KeyboardInterrupt\n"
     )
     assert interpreter_starting(runpy_said)
+    # Clean-clone CI, trial 241: the finder was inside pathlib when the signal came.
+    through_pathlib = runpy_said.replace(
+        '  File "<frozen importlib._bootstrap_external>", line 132, in _path_split\n',
+        '  File "/usr/lib/python3.11/pathlib.py", line 69, in parse_parts\n',
+    )
+    assert through_pathlib != runpy_said and interpreter_starting(through_pathlib)
     own = Path(__file__).resolve().parents[2] / "healer" / "__main__.py"
     assert not interpreter_starting(
         runpy_said.replace("/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", str(own))

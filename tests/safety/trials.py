@@ -590,14 +590,16 @@ def interpreter_starting(err: str) -> bool:
         # interrupt and goes on; none of the frames may be healer's own source.
         own = tuple(str(Path(__file__).resolve().parents[2] / part) for part in ("healer", "hooks", "rules", "tui"))
         return not any(frame.startswith(own) for frame in re.findall(r'^\s*File "([^"]*)"', err, re.MULTILINE))
-    frames = re.findall(r'^  File "([^"]*)"', err, re.MULTILINE)
-    # While `python -m healer` looks for the package, importlib may call the editable install's finder
-    # (site-packages/__editable___healer_*_finder.py, setuptools' code): still before healer's first line.
-    return (
-        "Traceback" in err
-        and bool(frames)
-        and all(frame.startswith("<frozen ") or Path(frame).name.startswith("__editable___") for frame in frames)
-    )
+    frames = re.findall(r'^  File "([^"]*)", line \d+, in (\S+)', err, re.MULTILINE)
+    if "Traceback" not in err or not frames:
+        return False
+    if all(path.startswith("<frozen ") for path, _function in frames):
+        return True
+    # While `python -m healer` looks for the package (runpy's _get_module_details), importlib calls the editable
+    # install's finder (setuptools' code, which uses pathlib): still before healer's first line runs.
+    own = tuple(str(Path(__file__).resolve().parents[2] / part) for part in ("healer", "hooks", "rules", "tui"))
+    finding = frames[0][0] == "<frozen runpy>" and any(function == "_get_module_details" for _p, function in frames)
+    return finding and not any(path.startswith(own) for path, _function in frames)
 
 
 def describe(report: Report) -> str:
