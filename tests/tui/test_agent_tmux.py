@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.agents.fakes import install
 from tests.verify.jails import needs_jail
 
 from ..conftest import Repo
+from .test_tmux import Tmux
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None and os.environ.get("CI") != "true",
@@ -30,34 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 CLAUDE = '[agents.claude]\npreset = "claude"\ntimeout = 60\nmax_attempts = 1\n'
 PROMPT_START = "You are fixing failing checks in a software project."
-
-
-class Tmux:
-    """A tmux server of the test's own (its socket in the test's folder)."""
-
-    def __init__(self, socket: Path) -> None:
-        self.socket = str(socket)
-
-    def __call__(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True)
-        return done.stdout if done.returncode == 0 else ""
-
-    def screen(self) -> str:
-        return self("capture-pane", "-p", "-t", "healer")
-
-    def alive(self) -> bool:
-        done = subprocess.run(["tmux", "-S", self.socket, "has-session", "-t", "healer"], capture_output=True)
-        return done.returncode == 0
-
-    def wait(self, check: Callable[[str], bool], what: str, timeout: float = 120.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if check(text):
-                return text
-            time.sleep(0.2)
-        raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{text}")
 
 
 @pytest.fixture

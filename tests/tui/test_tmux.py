@@ -44,10 +44,9 @@ class Tmux:
         return self("capture-pane", "-p", "-t", "healer")
 
     def alive(self) -> bool:
-        return (
-            subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "healer"], capture_output=True).returncode
-            == 0
-        )
+        # -S, as every other call: `-L` names a socket in tmux's own folder, whose server never has our session.
+        done = subprocess.run(["tmux", "-S", self.socket, "has-session", "-t", "healer"], capture_output=True)
+        return done.returncode == 0
 
     def wait(self, check: Callable[[str], bool], what: str, timeout: float = 120.0) -> str:
         deadline = time.monotonic() + timeout

@@ -20,3 +20,18 @@ needs_jail = pytest.mark.skipif(
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="these tests take bubblewrap away through PATH"
 )
+
+
+def running(marker: str) -> list[int]:
+    """The processes whose command line holds `marker` (read from /proc: Linux)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as handle:
+                if marker.encode() in handle.read():
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found

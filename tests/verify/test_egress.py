@@ -29,7 +29,7 @@ from healer.config.settings import SandboxSettings
 from healer.pipeline import egress_bridge
 from healer.pipeline.egress import MAX_CONNECTIONS, Egress, Rule, allows, normal_host, open_egress
 from healer.pipeline.jail import Jail, choose
-from tests.verify.jails import needs_jail
+from tests.verify.jails import needs_jail, running
 
 BODY = b"hello from the host"
 
@@ -229,19 +229,6 @@ def test_exit_codes_and_signals_pass_through_the_bridge(jail: Jail, tmp_path: Pa
         assert missing.returncode == 127 and "cannot run /nonexistent/agent" in missing.stderr
 
 
-def _running(marker: str) -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/cmdline", "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(int(name))
-            except OSError:
-                continue
-    return found
-
-
 @needs_jail
 def test_a_long_lived_child_and_its_bridge_end_when_healer_ends_the_jail(jail: Jail, tmp_path: Path) -> None:
     marker = f"healer-agent-{os.getpid()}-{time.monotonic_ns()}"
@@ -256,16 +243,16 @@ def test_a_long_lived_child_and_its_bridge_end_when_healer_ends_the_jail(jail: J
             assert started.stdout is not None
             ready, _, _ = select.select([started.stdout], [], [], 20)
             assert ready and started.stdout.readline() == b"ready\n"
-            assert len(_running(marker)) >= 3  # bwrap (and its init in the namespace), the bridge, the agent
-            assert _running(egress.socket_path), "the bridge is not running"
+            assert len(running(marker)) >= 3  # bwrap (and its init in the namespace), the bridge, the agent
+            assert running(egress.socket_path), "the bridge is not running"
             process.end_group(started)
             started.wait(10)
             deadline = time.monotonic() + 5
-            while (_running(marker) or _running(egress.socket_path)) and time.monotonic() < deadline:
+            while (running(marker) or running(egress.socket_path)) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert _running(marker) == [] and _running(egress.socket_path) == []
+            assert running(marker) == [] and running(egress.socket_path) == []
         finally:
-            for pid in _running(marker):
+            for pid in running(marker):
                 os.kill(pid, signal.SIGKILL)
 
 

@@ -33,7 +33,7 @@ from healer.snapshot.tree import tree_manifest
 from healer.verify.sandbox import Sandboxes, worktree_tree
 from healer.verify.verdict import Baseline, Verdict, verify
 from tests.conftest import Repo
-from tests.verify.jails import linux_only, needs_jail
+from tests.verify.jails import linux_only, needs_jail, running
 
 CONFIG = """
 [stages.test]
@@ -159,20 +159,6 @@ def test_a_connection_to_a_listener_on_the_machines_loopback_fails(repos: list[R
     assert unjailed.status == "verified" and b"stolen" in heard
 
 
-def _running(marker: str) -> list[int]:
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/cmdline", "rb") as handle:
-                if marker.encode() in handle.read():
-                    found.append(int(name))
-        except OSError:
-            continue
-    return found
-
-
 @needs_jail
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Seatbelt has no process namespace (and no /proc)")
 def test_a_daemon_that_left_the_session_ends_with_the_jail(repos: list[Repo]) -> None:
@@ -187,17 +173,17 @@ def test_a_daemon_that_left_the_session_ends_with_the_jail(repos: list[Repo]) ->
         baseline, sandboxes, run = setup(repos[0], "auto")
         jailed = verify(model_patch(run, attack), baseline, sandboxes)
         deadline = time.monotonic() + 3
-        while _running(marker) and time.monotonic() < deadline:
+        while running(marker) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert jailed.status == "verified", jailed.detail
-        assert _running(marker) == [], "the daemon outlived the jail"
+        assert running(marker) == [], "the daemon outlived the jail"
         baseline, sandboxes, run = setup(repos[1], "off")
         unjailed = verify(model_patch(run, attack), baseline, sandboxes)
         assert unjailed.status == "verified"
         time.sleep(0.2)
-        assert _running(marker), "unjailed, the daemon survives (the attack this test is about)"
+        assert running(marker), "unjailed, the daemon survives (the attack this test is about)"
     finally:
-        for pid in _running(marker):
+        for pid in running(marker):
             os.kill(pid, signal.SIGKILL)
 
 
