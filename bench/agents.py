@@ -37,9 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from jail import rules_off
+from jail import alone
 from real_inject import KINDS, Breakage, sites
-from real_projects import PROJECTS, Base, _red, bench_env, break_into, git, healer, prepare
+from real_projects import PROJECTS, Base, _red, bench_env, break_into, healer, prepare
 
 from tests.agents.fakes import FLAGS
 
@@ -107,16 +107,7 @@ def run_case(base: Base, breakage: Breakage, where: Path, env: Mapping[str, str]
     floor = direct(agent, broken, where)
     root = where / "fix"
     shutil.copytree(broken, root, symlinks=True)
-    pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + AGENT)
-    rules = root / ".healer" / "rules" / "bench-agents.toml"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text(rules_off())
-    past = time.time() - 900
-    for path in (pyproject, rules):
-        os.utime(path, (past, past))
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "bench: a perfect agent alone")
+    alone(root, AGENT, "bench: a perfect agent alone")
     home = where / "home"
     home.mkdir()
     mine = {**env, "HOME": str(home), "HEALER_DB": str(where / "fix.db"),

@@ -219,6 +219,22 @@ def rules_off() -> str:
     )
 
 
+def alone(root: Path, config: str, message: str) -> None:
+    """Commit `config` appended to the project's pyproject.toml with every built-in rule disabled, so the fixer
+    it configures (a model, an agent) is asked about every failure; both files aged past the config memo's
+    racy window."""
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + config)
+    rules = root / ".healer" / "rules" / "bench-alone.toml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text(rules_off())
+    past = time.time() - 900
+    for path in (pyproject, rules):
+        os.utime(path, (past, past))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
 def read_side(side: Side, document: Mapping[str, Any]) -> None:
     """The model's patches (and the others', by name) from a healer.fix/1 document."""
     for one in document.get("rounds", []):
@@ -245,16 +261,7 @@ def fix_once(broken: Path, where: Path, mode: str, text: str, env: Mapping[str, 
     # The first request (the first failure group: `-j 1` asks them one by one, most diagnostics first) gets
     # the fix; the others a reply with no edit, so each run verifies exactly one model patch.
     with fake_model(reply(text), reply(NOTHING)) as model:
-        pyproject = root / "pyproject.toml"
-        pyproject.write_text(pyproject.read_text() + model_config(model.api_base, mode))
-        rules = root / ".healer" / "rules" / "bench-jail.toml"
-        rules.parent.mkdir(parents=True, exist_ok=True)
-        rules.write_text(rules_off())
-        past = time.time() - 900
-        for path in (pyproject, rules):
-            os.utime(path, (past, past))
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", f"bench: the scripted model alone, sandbox.mode = {mode}")
+        alone(root, model_config(model.api_base, mode), f"bench: the scripted model alone, sandbox.mode = {mode}")
         mine = {**env, "HOME": str(home), "HEALER_DB": str(where / f"{mode}.db"), "OPENAI_API_KEY": API_KEY}
         done = healer(root, mine, "fix", "-j", "1", "--json", timeout=timeout)
         side.requests = len(model.requests)
