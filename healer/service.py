@@ -343,6 +343,8 @@ class Healer:
                 continue
             if name == "model" and workflow is not None:
                 continue  # the workflow asks the model itself if it names it
+            if name == "agent" and workflow is None:
+                continue  # agents run only when asked for: not even their modules are loaded otherwise
             make: MakeFixer = importlib.import_module(kind.module).fixer_for
             fixer = make(setup if name != "agent" else replace(setup, offline=None))
             if fixer is not None and kind.asks_model:
