@@ -94,6 +94,7 @@ def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
         return None
     found: dict[str, Any] = {
         "json": False, "no_cache": False, "no_history": False, "verbose": False, "jobs": None, "all_files": False,
+        "sarif": None,
     }  # fmt: skip
     stages: list[str] = []
     rest = args[1:]
@@ -161,10 +162,82 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("-v", "--verbose", action="store_true", help="say when each stage starts (plain output)")
     run.add_argument(
+        "--sarif", metavar="FILE", help="also write the diagnostics as SARIF 2.1.0 (for code scanning) to FILE"
+    )
+    run.add_argument(
         "--all-files",
         action="store_true",
         help="accepted for pre-commit's habit and changes nothing: healer run always checks every file",
     )
+
+    ci = commands.add_parser(
+        "ci",
+        help="run the pipeline in CI; pull, reproduce and fix a failed CI run locally",
+        description="`healer ci` (the same as `healer ci run`) runs the pipeline in a CI job; `healer ci pull` "
+        "brings a failed GitHub Actions run's failures to this machine, reruns the matching stages and hands "
+        "what reproduces to the fix loop; `healer ci status` lists the branch's last runs. docs/ci.md has a "
+        "workflow file to copy.",
+    )
+    ci_commands = ci.add_subparsers(dest="ci_command", metavar="SUBCOMMAND")
+    ci_run = ci_commands.add_parser(
+        "run",
+        help="run the pipeline in a CI job: annotations, job summary, SARIF, fixes as a patch or suggestions",
+        description="Run the pipeline on the checked-out commit, print GitHub annotations, write a Markdown "
+        "job summary to $GITHUB_STEP_SUMMARY and, when asked, SARIF, verified fixes as a `git format-patch` "
+        "file, pull-request suggestions, a pushed commit and issues for failures no fixer settles. Nothing is "
+        "pushed without --push.",
+        epilog="exit codes: as `healer run`: 0 all passed, 1 a stage failed, 2 usage or configuration error",
+    )
+    ci_run.add_argument("stages", nargs="*", metavar="STAGE", help="stages to run (with what they need); default: all")
+    ci_run.add_argument("--sarif", metavar="FILE", help="write the diagnostics as SARIF 2.1.0 to FILE")
+    ci_run.add_argument(
+        "--summary", metavar="FILE", help="where to write the Markdown summary (default: $GITHUB_STEP_SUMMARY)"
+    )
+    ci_run.add_argument("--fix", action="store_true", help="propose and verify fixes for the failures")
+    ci_run.add_argument(
+        "--patch", metavar="FILE", help="with --fix: where to write the verified fixes (default: healer-fixes.patch)"
+    )
+    ci_run.add_argument(
+        "--suggest", action="store_true",
+        help="with --fix: post the fixes as a pull-request review of suggested changes (needs a token that may "
+        "write pull requests)",
+    )  # fmt: skip
+    ci_run.add_argument(
+        "--push", action="store_true", help="with --fix: commit the verified fixes and push them to the branch"
+    )
+    ci_run.add_argument(
+        "--escalate", action="store_true",
+        help="open (or update) one GitHub issue per failure no fixer settled; close it once the failure is gone",
+    )  # fmt: skip
+    ci_run.add_argument("--offline", action="store_true", help="rules and past fixes only: no model, no network")
+    ci_run.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="stages to run at once (default: CPU cores)")
+    ci_run.add_argument("--no-cache", action="store_true", help="run every stage; neither read nor write the cache")
+    ci_run.add_argument("--json", action="store_true", help="print one JSON document (schema healer.ci/1)")
+    ci_pull = ci_commands.add_parser(
+        "pull",
+        help="bring a failed GitHub Actions run here: its failures, reproduced by the matching local stages",
+        description="Find the latest failed workflow run of the current branch (or the run RUN names: an id or "
+        "its URL), download its failed jobs' logs, parse them like a local run, rerun the local stages that "
+        "the failed steps run and report which failures reproduce. With --fix, the reproduced failures go to "
+        "the fix loop. The token comes from GITHUB_TOKEN, GH_TOKEN or `gh auth token`; it is never printed "
+        "or stored.",
+        epilog="exit codes: 0 nothing failed or nothing reproduces, 1 failures reproduce, 2 usage, token or API error",
+    )
+    ci_pull.add_argument("run", nargs="?", metavar="RUN", help="a run id or URL (default: the branch's latest failed)")
+    ci_pull.add_argument("--commit", action="store_true", help="the latest failed run of HEAD's commit instead")
+    ci_pull.add_argument("--fix", action="store_true", help="hand the reproduced failures to the fix loop")
+    ci_pull.add_argument("--apply", choices=("safe", "all"), help="with --fix: apply verified fixes (as healer fix)")
+    ci_pull.add_argument("--no-rerun", action="store_true", help="only show the CI failures; run nothing locally")
+    ci_pull.add_argument("--offline", action="store_true", help="with --fix: rules and past fixes only, no model")
+    ci_pull.add_argument("--json", action="store_true", help="print one JSON document (schema healer.ci-pull/1)")
+    ci_status = ci_commands.add_parser(
+        "status",
+        help="the branch's last workflow runs and their conclusions",
+        epilog="exit codes: 0 shown, 2 usage, token or API error",
+    )
+    ci_status.add_argument("-n", "--limit", type=_jobs, metavar="N", default=10, help="show at most N (default: 10)")
+    ci_status.add_argument("--branch", metavar="NAME", help="another branch (default: the current one)")
+    ci_status.add_argument("--json", action="store_true", help="print one JSON document (schema healer.ci-status/1)")
 
     watch = commands.add_parser(
         "watch",
@@ -512,12 +585,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+CI_COMMANDS = ("run", "pull", "status", "-h", "--help")
+
 ELSEWHERE = {"tui": "healer.tui.command"}
 """Commands that are another front end's: the terminal UI is started from its own package."""
 
 
 def _dispatch(words: list[str]) -> int:
     args: argparse.Namespace | SimpleNamespace | None = fast_run_args(words) or fast_hook_args(words)
+    at = 2 if words[:1] == ["-C"] else 0
+    if words[at : at + 1] == ["ci"] and (len(words) == at + 1 or words[at + 1] not in CI_COMMANDS):
+        words = [*words[: at + 1], "run", *words[at + 1 :]]  # `healer ci --fix` is `healer ci run --fix`
     if args is None:
         parser = build_parser()
         args = parser.parse_args(words)

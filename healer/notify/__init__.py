@@ -1,0 +1,1 @@
+"""Telling people when a stage goes red or green again: the desktop, a webhook, email."""
