@@ -297,6 +297,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("pyproject", "healer.toml"),
         help="where to write (default: pyproject.toml if it exists, else healer.toml)",
     )
+    init.add_argument(
+        "--ci", choices=("github",),
+        help="instead: write a CI workflow that runs healer (.github/workflows/healer.yml; see docs/ci.md)",
+    )  # fmt: skip
+    init.add_argument(
+        "--install", metavar="SPEC",
+        help="with --ci: how the CI runner installs healer (a pip requirement or URL; default: where this "
+        "healer was installed from, when that is a git URL)",
+    )  # fmt: skip
     init.add_argument("--force", action="store_true", help="replace an existing healer configuration")
     init.add_argument("--print", dest="dry_run", action="store_true", help="print the TOML instead of writing it")
 

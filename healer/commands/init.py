@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from healer.ci.workflow import WORKFLOW_PATH, github_workflow
 from healer.config.load import config_file
 from healer.config.write import render_stages, write_config
 from healer.detect.detection import detect
 from healer.errors import HealerError
-from healer.snapshot.git import repo_root
+from healer.render.output_file import write_output
+from healer.snapshot.git import git, repo_root
 
 if TYPE_CHECKING:
     import argparse
@@ -20,6 +22,10 @@ if TYPE_CHECKING:
 
 
 def execute(args: argparse.Namespace) -> int:
+    if getattr(args, "ci", None):
+        return _write_workflow(args)
+    if getattr(args, "install", None):
+        raise HealerError("--install goes with --ci: it says how the CI runner installs healer")
     if getattr(args, "with_unknown_steps", False) and not args.from_ci:
         raise HealerError("--with-unknown-steps goes with --from-ci (only CI steps can be of unknown effect)")
     root = repo_root(Path.cwd())
@@ -72,3 +78,30 @@ def _confirmation(args: argparse.Namespace) -> Callable[[Candidate], bool] | Non
         return answer.strip().lower() in ("y", "yes")
 
     return ask
+
+
+def _write_workflow(args: argparse.Namespace) -> int:
+    """`healer init --ci github`: the workflow file, never over an existing one without --force."""
+    if args.from_ci or args.target:
+        raise HealerError("--ci writes a workflow, not the configuration: it goes without --from-ci and --target")
+    root = repo_root(Path.cwd())
+    text = github_workflow(root, install=args.install, branch=_default_branch(root))
+    if args.dry_run:
+        print(text, end="")
+        return 0
+    target = root / WORKFLOW_PATH
+    if target.exists() and not args.force:
+        raise HealerError(f"{WORKFLOW_PATH} exists; edit it, or use --force to replace it")
+    write_output(target, text.encode("utf-8"))
+    print(f"wrote {WORKFLOW_PATH}: healer runs in GitHub Actions on pushes to its branch and on pull requests")
+    print("Commit it; docs/ci.md says what each step does and which permissions it needs.")
+    return 0
+
+
+def _default_branch(root: Path) -> str:
+    """The remote's default branch, else the current one, else main."""
+    for args in (["symbolic-ref", "--short", "refs/remotes/origin/HEAD"], ["symbolic-ref", "--short", "HEAD"]):
+        name = git(args, root, check=False).decode("utf-8", "replace").strip()
+        if name:
+            return name.removeprefix("origin/")
+    return "main"

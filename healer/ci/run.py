@@ -1,0 +1,208 @@
+"""`healer ci`: the pipeline in a CI job, and what the job publishes about it.
+
+The run itself is `Healer.check`; with `fix`, `Healer.suggest` proposes and
+verifies fixes in copies (one round: the checkout is never changed), the
+verified ones become a commit series (`artifact.build_series`) whose
+format-patch file the front end writes, and only with `push` does that series
+leave the runner. Suggestions, escalation and notifications go through the
+GitHub and notify packages; each that fails becomes one notice, and the job's
+exit code stays the run's, as `healer run` gives it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from healer.ci.artifact import IDENTITY, PatchSeries, build_series
+from healer.ci.provider import CiJob
+from healer.errors import HealerError
+from healer.fixers.candidate import Candidate
+from healer.fixing.choose import choose
+from healer.fixing.report import CacheMode, FixReport
+from healer.github.api import GitHub
+from healer.github.token import NO_TOKEN, find_token
+from healer.pipeline.result import RunResult
+from healer.reporter import Reporter
+from healer.service import Healer
+from healer.snapshot.git import GitError, git
+from healer.snapshot.snapshot import commit_snapshot
+
+PUSH_REMOTE = "origin"
+"""Where actions/checkout leaves the job's credentials."""
+
+
+@dataclass(frozen=True)
+class CiOptions:
+    stages: tuple[str, ...] = ()
+    jobs: int | None = None
+    cache: CacheMode = "use"
+    fix: bool = False
+    suggest: bool = False
+    push: bool = False
+    escalate: bool = False
+    rounds: int = 3
+    """At most this many rounds of fixes, each on the ones before (a fix can uncover the next failure)."""
+    offline: str | None = None
+    """Why no model may be asked (rules and past fixes still propose), or None."""
+    network: str | None = None
+    """Why nothing may reach the network (--offline, HEALER_OFFLINE), or None."""
+
+
+@dataclass
+class CiReport:
+    job: CiJob
+    run: RunResult
+    """The check of the checkout: the job's exit code is its."""
+    fixes: FixReport | None = None
+    fixed_run: RunResult | None = None
+    """With --fix: the check of the checkout with the published fixes, when there were any."""
+    chosen: list[Candidate] = field(default_factory=list)
+    """The verified fixes published (as the series, suggestions, a pushed commit), most resolving first."""
+    series: PatchSeries | None = None
+    pushed: str | None = None
+    """Where the series was pushed (`<sha> to <branch>`), when --push did."""
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return self.run.exit_code
+
+
+def _needs_github(options: CiOptions) -> list[str]:
+    return [flag for flag, asked in (("--suggest", options.suggest), ("--escalate", options.escalate)) if asked]
+
+
+def effective(options: CiOptions, job: CiJob) -> tuple[CiOptions, list[str]]:
+    """The options this job can act on, and a notice for each it cannot: one workflow file serves pushes and
+    pull requests, forks' too, so a flag that has nothing to act on here is said, not an error."""
+    notices = []
+    if options.suggest and job.pull is None:
+        notices.append("--suggest: this job is not for a pull request, so no suggestions are posted")
+        options = replace(options, suggest=False)
+    elif options.suggest and job.fork:
+        notices.append("--suggest: the pull request comes from a fork, whose token may only read; see the patch")
+        options = replace(options, suggest=False)
+    if options.push and job.fork:
+        notices.append("--push: the pull request comes from a fork, whose token may only read; see the patch")
+        options = replace(options, push=False)
+    return options, notices
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What `prepare` settled before anything runs."""
+
+    options: CiOptions
+    client: GitHub | None
+    """The API client, when a flag needs GitHub."""
+    notices: tuple[str, ...] = ()
+
+
+def prepare(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Path) -> Prepared:
+    """Usage errors before anything runs (one line each), the flags this job can act on, the API client."""
+    options, notices = effective(options, job)
+    return Prepared(options, _check(options, job, environ, root), tuple(notices))
+
+
+def _check(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Path) -> GitHub | None:
+    for flag, asked in (("--suggest", options.suggest), ("--push", options.push)):
+        if asked and not options.fix:
+            raise HealerError(f"{flag} goes with --fix: it publishes the verified fixes")
+    remote = _needs_github(options) + (["--push"] if options.push else [])
+    if remote and options.network:
+        raise HealerError(f"{' and '.join(remote)} need the network, and {options.network}")
+    if options.push:
+        _check_push(job, root)
+    if not _needs_github(options):
+        return None
+    if job.repo is None:
+        raise HealerError(f"{_needs_github(options)[0]} needs the repository: set GITHUB_REPOSITORY=OWNER/NAME")
+    token = find_token(environ)
+    if token is None:
+        raise HealerError(f"{_needs_github(options)[0]}: {NO_TOKEN}")
+    return GitHub(token.value, job.api_url)
+
+
+def run_ci(healer: Healer, job: CiJob, prepared: Prepared, *, reporter: Reporter | None = None) -> CiReport:
+    """The CI job's run, with what `prepare` settled."""
+    options = prepared.options
+    if options.fix:
+        report = _fix(healer, job, options, reporter)
+    else:
+        run = healer.check(stages=options.stages, jobs=options.jobs, cache=options.cache, trigger="ci",
+                           reporter=reporter)  # fmt: skip
+        report = CiReport(job, run)
+    report.notices[:0] = prepared.notices
+    return report
+
+
+def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | None) -> CiReport:
+    """Rounds of propose and verify: the first on the checkout, each next one on the fixes so far (a commit
+    of the series, checked in a copy), until the pipeline passes there or nothing more is found."""
+    root = healer.workspace.root
+    began = time.monotonic()
+    first = healer.suggest(stages=options.stages, offline=options.offline, jobs=options.jobs, cache=options.cache,
+                           reporter=reporter)  # fmt: skip
+    report = CiReport(job, first.final)
+    rounds = list(first.rounds)
+    found = first
+    base = job.commit if job.commit and _has_commit(root, job.commit) else "HEAD"
+    for _ in range(options.rounds):
+        chosen = choose([c for one in found.rounds for c in one.candidates], "all")
+        if not chosen:
+            break
+        try:
+            series = build_series(root, base, [c.patch for c in chosen], after=report.series)
+        except GitError as error:
+            report.notices.append(f"the fixes could not be made into commits: {error}")
+            break
+        laid = set(series.fixes) - set(report.series.fixes if report.series else ())
+        report.chosen += [c for c in chosen if c.id in laid]
+        report.series = series
+        if not laid or series.tip is None:
+            break
+        snapshot = commit_snapshot(root, series.tip, base, f"the checkout with {len(series.commits)} fix(es)")
+        found = healer.suggest(snapshot, stages=options.stages, offline=options.offline, jobs=options.jobs,
+                               cache=options.cache, reporter=reporter)  # fmt: skip
+        report.fixed_run = found.final
+        rounds += [replace(one, number=len(rounds) + 1) for one in found.rounds]
+        if found.final.outcome != "failed":
+            break
+    report.fixes = FixReport(rounds, first.final, time.monotonic() - began, first.offline,
+                             model_usage=found.model_usage or first.model_usage)  # fmt: skip
+    if report.series is not None:
+        for fix_id, why in report.series.skipped:
+            report.notices.append(f"fix {fix_id} left out of the patch file: {why}")
+        if options.push and report.series.tip:
+            report.pushed = _push(root, job, report.series, report.notices)
+    return report
+
+
+def _has_commit(root: Path, sha: str) -> bool:
+    return bool(git(["cat-file", "-t", sha], root, check=False).strip() == b"commit")
+
+
+def _check_push(job: CiJob, root: Path) -> None:
+    if not job.branch:
+        raise HealerError("--push needs the branch the job checked out (GITHUB_HEAD_REF or GITHUB_REF_NAME)")
+    head = git(["rev-parse", "HEAD"], root).decode().strip()
+    if job.pull is not None and job.pull_head_sha and head != job.pull_head_sha:
+        raise HealerError(
+            "--push on a pull request needs the checkout of its head commit (actions/checkout with "
+            "ref: ${{ github.event.pull_request.head.sha }}), not the merge commit"
+        )
+
+
+def _push(root: Path, job: CiJob, series: PatchSeries, notices: list[str]) -> str | None:
+    """Push the series onto the job's branch, as a fast-forward of the commit the job checked (git refuses
+    anything else: the branch moved since, and the fixes are in the patch file all the same)."""
+    where = f"{series.tip}:refs/heads/{job.branch}"
+    try:
+        git(["push", "--porcelain", PUSH_REMOTE, where], root, env=IDENTITY)
+    except GitError as error:
+        notices.append(f"the fixes were not pushed to {job.branch}: {error}")
+        return None
+    return f"{series.tip} to {job.branch}"
