@@ -18,11 +18,15 @@ from pathlib import Path
 
 from healer.ci.artifact import IDENTITY, PatchSeries, build_series
 from healer.ci.provider import CiJob
+from healer.ci.publish import passing_stages, suggested_fixes, unsettled
 from healer.errors import HealerError
 from healer.fixers.candidate import Candidate
 from healer.fixing.choose import choose
 from healer.fixing.report import CacheMode, FixReport
 from healer.github.api import GitHub
+from healer.github.issues import EscalationOutcome, escalate
+from healer.github.repository import Repo
+from healer.github.reviews import ReviewOutcome, post_suggestions
 from healer.github.token import NO_TOKEN, find_token
 from healer.pipeline.result import RunResult
 from healer.reporter import Reporter
@@ -62,6 +66,10 @@ class CiReport:
     chosen: list[Candidate] = field(default_factory=list)
     """The verified fixes published (as the series, suggestions, a pushed commit), most resolving first."""
     series: PatchSeries | None = None
+    review: ReviewOutcome | None = None
+    """With --suggest on a pull request: the review posted (or why not)."""
+    escalation: EscalationOutcome | None = None
+    """With --escalate: the issues opened, updated, reopened and closed."""
     pushed: str | None = None
     """Where the series was pushed (`<sha> to <branch>`), when --push did."""
     notices: list[str] = field(default_factory=list)
@@ -136,7 +144,25 @@ def run_ci(healer: Healer, job: CiJob, prepared: Prepared, *, reporter: Reporter
                            reporter=reporter)  # fmt: skip
         report = CiReport(job, run)
     report.notices[:0] = prepared.notices
+    if prepared.client is not None and job.repo is not None and not report.run.interrupted:
+        _tell_github(prepared.client, job.repo, job, options, report, healer.workspace.root)
     return report
+
+
+def _tell_github(client: GitHub, repo: Repo, job: CiJob, options: CiOptions, report: CiReport, root: Path) -> None:
+    """Suggestions and escalation; what GitHub refuses becomes a notice (the run's result stands)."""
+    series = report.series
+    if options.suggest and job.pull is not None and series is not None and series.tip is not None:
+        fixes = suggested_fixes(root, series, report.chosen)
+        commit = job.pull_head_sha or job.commit or series.base
+        report.review = post_suggestions(client, repo, job.pull, commit, fixes)
+        if report.review.error:
+            report.notices.append(report.review.error)
+    if options.escalate:
+        failures = unsettled(report.run, report.fixed_run, report.fixes)
+        report.escalation = escalate(client, repo, failures, passing_stages(report.run), job.run_url)
+        if report.escalation.error:
+            report.notices.append(report.escalation.error)
 
 
 def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | None) -> CiReport:

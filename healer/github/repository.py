@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from healer.errors import HealerError
 
+_USER = r"(?:[^@/]+@)?"
+"""A user (and maybe a password) before the host; kept apart so no line reads like a URL with a password."""
 _REMOTE = re.compile(
-    r"^(?:https?://(?:[^@/]+@)?|ssh://(?:[^@/]+@)?|[^@/]+@)(?P<host>[^/:]+)(?::\d+)?[/:](?P<owner>[^/]+)/(?P<name>[^/]+?)(?:\.git)?/?$"
+    rf"^(?:https?://{_USER}|ssh://{_USER}|[^@/]+@)(?P<host>[^/:]+)(?::\d+)?[/:](?P<owner>[^/]+)/(?P<name>[^/]+?)(?:\.git)?/?$"
 )
 
 
