@@ -198,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--patch", metavar="FILE", help="with --fix: where to write the verified fixes (default: healer-fixes.patch)"
     )
     ci_run.add_argument(
+        "--rounds", type=_jobs, metavar="N", default=3,
+        help="with --fix: at most N rounds, each on the fixes before it (default: 3)",
+    )  # fmt: skip
+    ci_run.add_argument(
         "--suggest", action="store_true",
         help="with --fix: post the fixes as a pull-request review of suggested changes (needs a token that may "
         "write pull requests)",

@@ -463,6 +463,7 @@ class Healer:
         jobs: int | None = None,
         cache: CacheMode = "use",
         reporter: Reporter | None = None,
+        trigger: str = "fix",
     ) -> FixReport:
         """What `healer fix` without --apply finds, for the working tree or a snapshot (the staged content): one
         check and, when it fails, candidates for its failures, verified in copies and recorded, and kept for
@@ -471,7 +472,7 @@ class Healer:
         from healer.fixing.report import FixReport
 
         began = time.monotonic()
-        run = self.check(snapshot, stages=stages, jobs=jobs, cache=cache, trigger="fix", reporter=reporter)
+        run = self.check(snapshot, stages=stages, jobs=jobs, cache=cache, trigger=trigger, reporter=reporter)
         if run.interrupted or run.outcome == "passed":
             return FixReport([], run, time.monotonic() - began, offline)
         fixers = self.fixers(offline=offline)

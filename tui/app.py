@@ -30,7 +30,7 @@ from healer.reporter import Reporter
 from healer.service import Healer
 from healer.tui import agent_fix, model_fix
 from healer.tui.actions import bindings
-from healer.tui.checks import CheckRequest, run_checks
+from healer.tui.checks import Alerts, CheckRequest, run_checks
 from healer.tui.commands import HealerCommands
 from healer.tui.messages import Decided, FixesReady, FixProgress, PipelineEvent, PipelineOutput, StaleChecked, Told
 from healer.tui.state import Session, merge_runs
@@ -106,6 +106,8 @@ class HealerApp(App[int]):
         self.watcher: Any = None
         """The watch session (healer.watch.session.WatchSession) while watch mode is on."""
         self.watch_generation = -1
+        self.alerts = Alerts()
+        """Desktop notifications when a stage goes red or green again (`[tool.healer.notify] desktop = true`)."""
         self.agent_cancel: threading.Event | None = None
         """Set to end the agent workflow at work (healer.tui.agent_fix), if one is."""
         self.session.reset_stages(self.planned(stages))
@@ -239,7 +241,7 @@ class HealerApp(App[int]):
 
         def body() -> None:
             try:
-                run_checks(self.core, request, self.post_message)
+                run_checks(self.core, request, self.post_message, self.alerts)
             finally:
                 finished.set()
 

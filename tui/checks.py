@@ -24,6 +24,8 @@ from healer.tui.sanitize import clean_lines, clean_text
 
 if TYPE_CHECKING:
     from healer.fixing.report import FixReport
+    from healer.notify.stages import StageAlerts
+    from healer.pipeline.result import StageResult
     from healer.service import Healer
 
 BATCH = 500
@@ -80,7 +82,29 @@ class Relay(Reporter):
         self.post(FixProgress(self.generation, message))
 
 
-def run_checks(core: Healer, request: CheckRequest, post: Post) -> None:
+class Alerts:
+    """The app's desktop notifications (a stage went red, or green again), one memory for its checks and its
+    watch batches; made by the first that needs it, in a worker: healer.notify loads the redactor."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: StageAlerts | None = None
+
+    def of(self, core: Healer) -> StageAlerts:
+        from healer.notify.stages import StageAlerts
+
+        with self._lock:
+            if self._made is None:
+                self._made = StageAlerts(core.workspace.root, kb=core.kb, say=core.reporter.notice)
+            return self._made
+
+    def observe(self, core: Healer, results: tuple[StageResult, ...]) -> None:
+        settings = core.workspace.config.notify
+        if settings.desktop and results:
+            self.of(core).observe(results, settings)
+
+
+def run_checks(core: Healer, request: CheckRequest, post: Post, alerts: Alerts | None = None) -> None:
     # In the worker, not before the first frame: the fix machinery takes a while to import.
     from healer.fixing.report import FixOptions
 
@@ -97,7 +121,10 @@ def run_checks(core: Healer, request: CheckRequest, post: Post) -> None:
         trigger="tui",
         cancel=request.cancel,
     )
-    post(FixesReady(request.generation, core.fix(options, reporter=relay)))
+    report = core.fix(options, reporter=relay)
+    post(FixesReady(request.generation, report))
+    if alerts is not None and not report.interrupted:
+        alerts.observe(core, tuple(r for r in report.final.stages if r.status not in ("cancelled", "skipped")))
 
 
 def propose_only(core: Healer, request: CheckRequest, relay: Relay) -> FixReport:

@@ -65,6 +65,7 @@ def toggle(app: HealerApp) -> None:
         app.core,
         watch_sink(generation, app.post_message),
         WatchOptions(stages=app.stages, use_cache=app.use_cache),
+        alerts=app.alerts.of(app.core),
     )
     app.watcher = session
     app.session.progress = "watching: the first run"

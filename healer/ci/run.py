@@ -28,14 +28,19 @@ from healer.github.issues import EscalationOutcome, escalate
 from healer.github.repository import Repo
 from healer.github.reviews import ReviewOutcome, post_suggestions
 from healer.github.token import NO_TOKEN, find_token
+from healer.kb.history import recent_runs
+from healer.notify.ci import ci_message, ci_notifier
 from healer.pipeline.result import RunResult
 from healer.reporter import Reporter
 from healer.service import Healer
 from healer.snapshot.git import GitError, git
 from healer.snapshot.snapshot import commit_snapshot
 
+TRIGGER = "ci"
+"""How the knowledge base records the job's check of the checkout (the next job's notification reads it)."""
 PUSH_REMOTE = "origin"
 """Where actions/checkout leaves the job's credentials."""
+DETAIL_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class CiReport:
     pushed: str | None = None
     """Where the series was pushed (`<sha> to <branch>`), when --push did."""
     notices: list[str] = field(default_factory=list)
+    notifications: list[str] = field(default_factory=list)
+    """One note per notification channel: sent, or why not."""
 
     @property
     def exit_code(self) -> int:
@@ -106,19 +113,21 @@ class Prepared:
     options: CiOptions
     client: GitHub | None
     """The API client, when a flag needs GitHub."""
+    environ: Mapping[str, str]
+    """The job's environment (the notifications' password and URL variables are read from it)."""
     notices: tuple[str, ...] = ()
 
 
 def prepare(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Path) -> Prepared:
     """Usage errors before anything runs (one line each), the flags this job can act on, the API client."""
-    options, notices = effective(options, job)
-    return Prepared(options, _check(options, job, environ, root), tuple(notices))
-
-
-def _check(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Path) -> GitHub | None:
     for flag, asked in (("--suggest", options.suggest), ("--push", options.push)):
         if asked and not options.fix:
             raise HealerError(f"{flag} goes with --fix: it publishes the verified fixes")
+    options, notices = effective(options, job)
+    return Prepared(options, _check(options, job, environ, root), environ, tuple(notices))
+
+
+def _check(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Path) -> GitHub | None:
     remote = _needs_github(options) + (["--push"] if options.push else [])
     if remote and options.network:
         raise HealerError(f"{' and '.join(remote)} need the network, and {options.network}")
@@ -137,16 +146,54 @@ def _check(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Pat
 def run_ci(healer: Healer, job: CiJob, prepared: Prepared, *, reporter: Reporter | None = None) -> CiReport:
     """The CI job's run, with what `prepare` settled."""
     options = prepared.options
+    failed_before = _last_failed(healer)
     if options.fix:
         report = _fix(healer, job, options, reporter)
     else:
-        run = healer.check(stages=options.stages, jobs=options.jobs, cache=options.cache, trigger="ci",
+        run = healer.check(stages=options.stages, jobs=options.jobs, cache=options.cache, trigger=TRIGGER,
                            reporter=reporter)  # fmt: skip
         report = CiReport(job, run)
     report.notices[:0] = prepared.notices
     if prepared.client is not None and job.repo is not None and not report.run.interrupted:
         _tell_github(prepared.client, job.repo, job, options, report, healer.workspace.root)
+    if not report.run.interrupted:
+        report.notifications = _notify(healer, job, report, prepared, failed_before=failed_before)
     return report
+
+
+def _last_failed(healer: Healer) -> bool | None:
+    """Whether the last CI job's check of this repository (as the cached knowledge base remembers) failed."""
+    try:
+        with healer.kb.connection() as store:
+            if store is None:
+                return None
+            rows = recent_runs(store, str(healer.workspace.root), 50)
+    except HealerError:
+        return None
+    return next((row.outcome == "failed" for row in rows if row.trigger == TRIGGER), None)
+
+
+def _notify(
+    healer: Healer, job: CiJob, report: CiReport, prepared: Prepared, *, failed_before: bool | None
+) -> list[str]:
+    """The webhook and mail of [tool.healer.notify]: when the job fails, and when it passes after a failure
+    (a passing job after a passing one tells nobody anything new)."""
+    settings = healer.workspace.config.notify
+    failed = report.run.outcome == "failed"
+    if not failed and not failed_before:
+        return []
+    notifier = ci_notifier(settings, environ=prepared.environ, kb=healer.kb, repo=str(healer.workspace.root))
+    if not notifier:
+        return []
+    if prepared.options.network:
+        return [f"notifications not sent: {prepared.options.network}"]
+    details = [" ".join(filter(None, (f"{d.location()}:", d.tool, d.code, d.message))) for d in report.run.diagnostics]
+    message = ci_message(
+        failed, [(result.name, result.status) for result in report.run.stages],
+        [d.fingerprint for d in report.run.diagnostics], job.run_url,
+        project=job.repo.slug if job.repo else None, details=details[:DETAIL_LINES],
+    )  # fmt: skip
+    return notifier.send(message)
 
 
 def _tell_github(client: GitHub, repo: Repo, job: CiJob, options: CiOptions, report: CiReport, root: Path) -> None:
@@ -171,7 +218,7 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
     root = healer.workspace.root
     began = time.monotonic()
     first = healer.suggest(stages=options.stages, offline=options.offline, jobs=options.jobs, cache=options.cache,
-                           reporter=reporter)  # fmt: skip
+                           reporter=reporter, trigger=TRIGGER)  # fmt: skip
     report = CiReport(job, first.final)
     rounds = list(first.rounds)
     found = first
@@ -192,7 +239,7 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
             break
         snapshot = commit_snapshot(root, series.tip, base, f"the checkout with {len(series.commits)} fix(es)")
         found = healer.suggest(snapshot, stages=options.stages, offline=options.offline, jobs=options.jobs,
-                               cache=options.cache, reporter=reporter)  # fmt: skip
+                               cache=options.cache, reporter=reporter, trigger="ci-fix")  # fmt: skip
         report.fixed_run = found.final
         rounds += [replace(one, number=len(rounds) + 1) for one in found.rounds]
         if found.final.outcome != "failed":

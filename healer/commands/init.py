@@ -92,7 +92,11 @@ def _write_workflow(args: argparse.Namespace) -> int:
     target = root / WORKFLOW_PATH
     if target.exists() and not args.force:
         raise HealerError(f"{WORKFLOW_PATH} exists; edit it, or use --force to replace it")
-    write_output(target, text.encode("utf-8"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HealerError(f"cannot make {target.parent}: {error.strerror or error}") from None
+    write_output(target, text.encode("utf-8"), what="workflow")
     print(f"wrote {WORKFLOW_PATH}: healer runs in GitHub Actions on pushes to its branch and on pull requests")
     print("Commit it; docs/ci.md says what each step does and which permissions it needs.")
     return 0

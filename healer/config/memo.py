@@ -21,11 +21,14 @@ import healer
 from healer.config.settings import (
     AgentSettings,
     Config,
+    EmailSettings,
     FixSettings,
     Gate,
     LLMSettings,
+    NotifySettings,
     SandboxSettings,
     Stage,
+    WebhookSettings,
     WorkflowSettings,
     WorkflowStep,
 )
@@ -38,7 +41,8 @@ RACY_SECONDS = 2.0
 def _stamp(root: Path) -> tuple[Any, ...] | None:
     parts: list[Any] = [
         healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields, SandboxSettings._fields,
-        AgentSettings._fields, WorkflowSettings._fields,
+        AgentSettings._fields, WorkflowSettings._fields, NotifySettings._fields, WebhookSettings._fields,
+        EmailSettings._fields,
     ]  # fmt: skip
     now = time.time()
     for name in FILES:
@@ -88,6 +92,22 @@ def _workflow(data: list[Any]) -> WorkflowSettings:
     return WorkflowSettings(name, kind, tuple(WorkflowStep(*step) for step in steps), attempts, timeout)
 
 
+def _notify(data: list[Any]) -> NotifySettings:
+    desktop, rate_limit, webhook, email = data
+    mail: list[Any] | None = None if email is None else [tuple(v) if isinstance(v, list) else v for v in email]
+    return NotifySettings(
+        desktop,
+        rate_limit,
+        None if webhook is None else WebhookSettings(*webhook),
+        None if mail is None else EmailSettings(*mail),
+    )
+
+
+def _pack_notify(notify: NotifySettings) -> list[Any]:
+    email = None if notify.email is None else [list(v) if isinstance(v, tuple) else v for v in notify.email]
+    return [notify.desktop, notify.rate_limit, None if notify.webhook is None else list(notify.webhook), email]
+
+
 def recall(root: Path, state_dir: Path) -> Config | None:
     stamp = _stamp(root)
     if stamp is None:
@@ -111,6 +131,7 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             sandbox=_sandbox(data["sandbox"]),
             agents=tuple(_agent(agent) for agent in data["agents"]),
             workflows=tuple(_workflow(flow) for flow in data["workflows"]),
+            notify=_notify(data["notify"]),
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -137,6 +158,7 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
         "workflows": [
             [f.name, f.kind, [list(step) for step in f.steps], f.max_attempts, f.timeout] for f in config.workflows
         ],
+        "notify": _pack_notify(config.notify),
     }
     target = state_dir / MEMO
     try:

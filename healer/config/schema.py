@@ -18,14 +18,18 @@ from healer.config.settings import (
     SANDBOX_MODES,
     STAGE_KINDS,
     STEP_ROLES,
+    WEBHOOK_FORMATS,
     WORKFLOW_KINDS,
     AgentSettings,
     Config,
+    EmailSettings,
     FixSettings,
     Gate,
     LLMSettings,
+    NotifySettings,
     SandboxSettings,
     Stage,
+    WebhookSettings,
     WorkflowSettings,
     WorkflowStep,
 )
@@ -33,7 +37,9 @@ from healer.globs import check as check_glob
 
 STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
-TOP_KEYS = ("stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox", "agents", "workflows")
+TOP_KEYS = (
+    "stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox", "agents", "workflows", "notify",
+)  # fmt: skip
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate",
@@ -49,6 +55,10 @@ AGENT_KEYS = (
     "preset", "command", "output", "timeout", "max_attempts", "env", "cost_from", "network", "hosts", "home",
 )  # fmt: skip
 WORKFLOW_KEYS = ("kind", "steps", "agents", "agent", "max_attempts", "timeout")
+NOTIFY_KEYS = ("desktop", "rate_limit", "webhook", "email")
+WEBHOOK_KEYS = ("url", "url_env", "format", "timeout")
+EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "from", "to", "timeout")
+ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 HOST = re.compile(
     r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$"
 )
@@ -526,6 +536,93 @@ def _workflow(v: _Validator, name: str, raw: Any, agents: Sequence[str]) -> Work
     return WorkflowSettings(name, kind, tuple(steps), attempts, None if timeout is None else float(timeout))
 
 
+def _env_name(v: _Validator, key: str, value: Any, what: str) -> str:
+    _expect(v, key, value, lambda x: isinstance(x, str) and bool(ENV_NAME.match(x)),
+            f"the name of the environment variable holding {what} (never {what} itself)")  # fmt: skip
+    return str(value)
+
+
+def _webhook(v: _Validator, raw: Any) -> WebhookSettings:
+    where = "notify.webhook"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, WEBHOOK_KEYS, where)
+    url, url_env = raw.get("url"), raw.get("url_env")
+    if (url is None) == (url_env is None):
+        raise v.fail(where, "give `url_env` (the environment variable holding the URL) or `url`, one of them")
+    if url is not None:
+        web = lambda x: isinstance(x, str) and x.startswith(("https://", "http://")) and not any(map(str.isspace, x))  # noqa: E731
+        _expect(v, f"{where}.url", url, web, 'an http(s) URL, such as "https://hooks.slack.com/services/..."')
+    if url_env is not None:
+        _env_name(v, f"{where}.url_env", url_env, "the URL")
+    kind = raw.get("format", "slack")
+    _one_of(v, f"{where}.format", kind, WEBHOOK_FORMATS)
+    timeout = raw.get("timeout", WebhookSettings().timeout)
+    _expect(v, f"{where}.timeout", timeout, lambda x: _number(x) and 0 < x <= 300, "a number of seconds (up to 300)")
+    return WebhookSettings(url=url, url_env=url_env, format=kind, timeout=float(timeout))
+
+
+def _addresses(v: _Validator, key: str, value: Any) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    _expect(v, key, values, lambda x: _is_str_list(x) and bool(x) and all(ADDRESS.match(a) for a in x),
+            'an address or an array of addresses, such as ["team@example.com"]')  # fmt: skip
+    return tuple(values)
+
+
+def _email(v: _Validator, raw: Any) -> EmailSettings:
+    where = "notify.email"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    if "password" in raw:
+        raise v.fail(f"{where}.password", "a password is never written in configuration; name the environment "
+                     "variable holding it in `password_env`")  # fmt: skip
+    v.check_keys(raw, EMAIL_KEYS, where)
+    for key in ("host", "from", "to"):
+        if key not in raw:
+            raise v.fail(f"{where}.{key}", "missing: an email needs host, from and to", search=where)
+    host = raw["host"]
+    _expect(v, f"{where}.host", host, lambda x: _text(x) and "://" not in x and not any(c.isspace() for c in x),
+            'a host name, such as "smtp.example.com"')  # fmt: skip
+    sender = _addresses(v, f"{where}.from", raw["from"])
+    if len(sender) != 1:
+        raise v.fail(f"{where}.from", "one address")
+    to = _addresses(v, f"{where}.to", raw["to"])
+    defaults = EmailSettings(host, sender[0], to)
+    port = raw.get("port", defaults.port)
+    _expect(v, f"{where}.port", port, lambda x: _is_whole(x) and 1 <= x <= 65535, "a port number from 1 to 65535")
+    starttls = raw.get("starttls", defaults.starttls)
+    _expect(v, f"{where}.starttls", starttls, lambda x: isinstance(x, bool), "true or false")
+    user, password_env = raw.get("user"), raw.get("password_env")
+    if user is not None:
+        _expect(v, f"{where}.user", user, _text, "a user name")
+        if password_env is None:
+            raise v.fail(f"{where}.password_env", "missing: `user` is set, so name the environment variable "
+                         "holding its password", search=f"{where}.user")  # fmt: skip
+    if password_env is not None:
+        _env_name(v, f"{where}.password_env", password_env, "the password")
+        if user is None:
+            raise v.fail(f"{where}.user", "missing: `password_env` is set, so give the user it logs in as",
+                         search=f"{where}.password_env")  # fmt: skip
+    timeout = raw.get("timeout", defaults.timeout)
+    _expect(v, f"{where}.timeout", timeout, lambda x: _number(x) and 0 < x <= 300, "a number of seconds (up to 300)")
+    return defaults._replace(port=port, starttls=starttls, user=user, password_env=password_env, timeout=float(timeout))
+
+
+def _notify(v: _Validator, raw: Any) -> NotifySettings:
+    _expect(v, "notify", raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, NOTIFY_KEYS, "notify")
+    defaults = NotifySettings()
+    desktop = raw.get("desktop", defaults.desktop)
+    _expect(v, "notify.desktop", desktop, lambda x: isinstance(x, bool), "true or false")
+    rate_limit = raw.get("rate_limit", defaults.rate_limit)
+    _expect(v, "notify.rate_limit", rate_limit, lambda x: _number(x) and 0 <= x < math.inf,
+            "a number of seconds (0: no limit)")  # fmt: skip
+    return NotifySettings(
+        desktop=desktop,
+        rate_limit=float(rate_limit),
+        webhook=None if "webhook" not in raw else _webhook(v, raw["webhook"]),
+        email=None if "email" not in raw else _email(v, raw["email"]),
+    )
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -598,6 +695,7 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     clash = sorted(set(names) & {flow.name for flow in workflows})
     if clash:
         raise v.fail(f"workflows.{clash[0]}", "a workflow cannot have the name of an agent")
+    notify = NotifySettings() if "notify" not in data else _notify(v, data["notify"])
     return Config(
         stages=stages,
         source=str(path),
@@ -611,4 +709,5 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         sandbox=sandbox,
         agents=agents,
         workflows=workflows,
+        notify=notify,
     )

@@ -232,6 +232,49 @@ class WorkflowSettings(NamedTuple):
     """Seconds the whole workflow may take for one group of failures (None: no limit beyond each agent's)."""
 
 
+WEBHOOK_FORMATS: tuple[str, ...] = ("slack", "json")
+"""`notify.webhook.format`: Slack-compatible `{"text": ..., "blocks": [...]}`, or healer's own JSON body."""
+
+
+class WebhookSettings(NamedTuple):
+    """`[tool.healer.notify.webhook]`: where `healer ci` posts its result."""
+
+    url: str | None = None
+    """The URL; a Slack webhook's URL is itself a secret, so `url_env` is the better place for one."""
+    url_env: str | None = None
+    """The environment variable holding the URL (a CI secret)."""
+    format: str = "slack"
+    timeout: float = 10.0
+
+
+class EmailSettings(NamedTuple):
+    """`[tool.healer.notify.email]`: who `healer ci` mails its result to, through which SMTP server."""
+
+    host: str
+    sender: str
+    """`from` in the configuration."""
+    to: tuple[str, ...]
+    port: int = 587
+    starttls: bool = True
+    """True: the connection is encrypted (STARTTLS, the server's certificate checked) before anything is sent;
+    a server that does not offer it gets nothing."""
+    user: str | None = None
+    password_env: str | None = None
+    """The environment variable holding the password (never the password itself)."""
+    timeout: float = 10.0
+
+
+class NotifySettings(NamedTuple):
+    """`[tool.healer.notify]`: telling people when a stage goes red or green again (healer.notify)."""
+
+    desktop: bool = False
+    """True: watch mode and the TUI show a desktop notification when a stage goes red, and green again."""
+    rate_limit: float = 3600.0
+    """Seconds within which a failure (by fingerprint) is told once per channel; 0: every time."""
+    webhook: WebhookSettings | None = None
+    email: EmailSettings | None = None
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -254,6 +297,7 @@ class Config(NamedTuple):
     sandbox: SandboxSettings = SandboxSettings()
     agents: tuple[AgentSettings, ...] = ()
     workflows: tuple[WorkflowSettings, ...] = ()
+    notify: NotifySettings = NotifySettings()
 
     def agent(self, name: str) -> AgentSettings | None:
         return next((agent for agent in self.agents if agent.name == name), None)

@@ -57,7 +57,7 @@ def _rate_limit_reset(headers: Mapping[str, str]) -> str:
     return "later"
 
 
-def explain(status: int, what: str, headers: Mapping[str, str], body: bytes) -> str:
+def explain(status: int, what: str, headers: Mapping[str, str], body: bytes, *, method: str = "GET") -> str:
     """One line for a refused request; never the token, at most GitHub's own short message."""
     try:
         message = str(json.loads(body.decode("utf-8")).get("message", ""))[:200]
@@ -71,7 +71,8 @@ def explain(status: int, what: str, headers: Mapping[str, str], body: bytes) -> 
     if status == 403:
         scopes = headers.get("x-accepted-github-permissions") or headers.get("x-accepted-oauth-scopes")
         need = f"; it needs {scopes}" if scopes else ""
-        return f"the token may not {what}{detail}{need}"
+        verb = "read" if method in ("GET", "HEAD") else "write"
+        return f"the token may not {verb} {what}{detail}{need}"
     if status == 404:
         return f"GitHub has no {what} (or the token cannot see it){detail}"
     if status == 410:
@@ -128,7 +129,9 @@ class GitHub:
                     if status == 303:
                         method, data = "GET", None
                     continue
-                raise GitHubError(explain(status, what, answer_headers, content), status=status) from None
+                raise GitHubError(
+                    explain(status, what, answer_headers, content, method=method), status=status
+                ) from None
             except (urllib.error.URLError, OSError, TimeoutError) as error:
                 reason = getattr(error, "reason", error)
                 raise GitHubError(f"cannot reach {self._host or self.api_url} for {what}: {reason}") from None

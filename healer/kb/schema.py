@@ -23,6 +23,8 @@ Tables (v2):
 - `model_replies` (v3): a model's reply per (model, hash of the redacted prompt): a failure seen again costs
   no call. `model_calls` gains `cached` (1: answered from `model_replies`, no request made) and `error`.
 - v4: failure classes of diagnostics without a code are spelt "tool:-" everywhere (some v2/v3 rows said "tool:").
+- `notifications` (v5): when each channel last told about a failure (by fingerprint) in a repository, so one
+  failure is told once per rate-limit window (healer.notify.limit); rows older than a day past it are dropped.
 - `meta`: small facts about the file itself (when retention last ran).
 - `diagnostics_fts`, `patches_fts`: FTS5 indexes over `diagnostics` and `patches`. Deletes and updates are
   kept by triggers; new diagnostics are indexed by one `INSERT ... SELECT` per run (`index_diagnostics`),
@@ -299,7 +301,23 @@ def _v4(db: Any) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2, _v3, _v4)
+V5 = """
+CREATE TABLE notifications (
+    repo TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    key TEXT NOT NULL,
+    sent REAL NOT NULL,
+    PRIMARY KEY (repo, channel, key)
+) WITHOUT ROWID;
+"""
+
+
+def _v5(db: Any) -> None:
+    for statement in _statements(V5):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[Any], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 COLUMNS: dict[str, tuple[str, ...]] = {

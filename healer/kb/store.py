@@ -379,6 +379,29 @@ class Store:
         ).fetchone()
         return float(row[0])
 
+    # -- notifications ------------------------------------------------------------
+
+    def notified(self, repo: str, channel: str, keys: Collection[str], since: float) -> set[str]:
+        """Which of `keys` `channel` told about in `repo` at or after `since`."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(
+            f"SELECT key FROM notifications WHERE repo = ? AND channel = ? AND key IN ({marks}) AND sent >= ?",
+            (repo, channel, *wanted, since),
+        ).fetchall()
+        return {str(row[0]) for row in rows}
+
+    def record_notified(self, repo: str, channel: str, keys: Collection[str], at: float, *, forget: float) -> None:
+        """`channel` told about `keys` at `at`; rows of `repo` sent before `forget` are of no more use."""
+        with self.write() as conn:
+            conn.execute("DELETE FROM notifications WHERE repo = ? AND sent < ?", (repo, forget))
+            conn.executemany(
+                "INSERT OR REPLACE INTO notifications (repo, channel, key, sent) VALUES (?, ?, ?, ?)",
+                [(repo, channel, key, at) for key in dict.fromkeys(keys)],
+            )
+
     # -- queries for fixers ------------------------------------------------------
 
     def accepted_fixes(self, fingerprints: Collection[str], limit: int = 5) -> list[PastFix]:

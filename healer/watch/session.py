@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from healer.config.settings import Config, Stage
 from healer.errors import HealerError
+from healer.notify.stages import StageAlerts
 from healer.pipeline.events import Event, StageFinished
 from healer.pipeline.plan import affected_stages, select_stages
 from healer.pipeline.pytest_selection import pytest_arguments
@@ -94,10 +95,15 @@ class WatchSession:
     Raises UnknownStage (a HealerError) at construction for a stage name the configuration lacks.
     """
 
-    def __init__(self, healer: Healer, sink: WatchSink, options: WatchOptions | None = None) -> None:
+    def __init__(
+        self, healer: Healer, sink: WatchSink, options: WatchOptions | None = None, *, alerts: StageAlerts | None = None
+    ) -> None:
+        """`alerts`: the desktop notifications' memory of which stages are red (the TUI shares its own between
+        checks and watch batches); None: one of this session's own."""
         self.healer = healer
         self.sink = sink
         self.options = options or WatchOptions()
+        self.alerts = alerts or StageAlerts(healer.workspace.root, kb=healer.kb, say=healer.reporter.notice)
         self.error: str | None = None
         """Why the session ended on its own (the file watcher failed); None otherwise."""
         self.failure: BaseException | None = None
@@ -358,6 +364,10 @@ class WatchSession:
             if batch.changed:
                 self._emit(BatchCancelled(number, tuple(sorted(batch.changed)), tuple(sorted(batch.hit))))
         self._emit(BatchFinished(number, run, previews, cancelled))
+        if finished:
+            # After the batch is shown, on this thread: a stage that went red (or green again) tells the desktop
+            # when `[tool.healer.notify] desktop = true`; the program it runs is bounded by a timeout.
+            self.alerts.observe(finished, self.workspace.config.notify)
 
     def _previews(
         self, config: Config, stages: Sequence[str], tests: frozenset[str]

@@ -22,8 +22,12 @@ SKIP = Weakening("skips-test", "tests/test_a.py", "adds a skip marker to tests/t
 
 
 def candidate(
-    path: str = "tests/test_a.py", *, flags: tuple[str, ...] = ("edits-tests", "skips-test"), trusted: bool = False,
-    verdict: Verdict | None = VERIFIED, fingerprint: str = "fp1",
+    path: str = "tests/test_a.py",
+    *,
+    flags: tuple[str, ...] = ("edits-tests", "skips-test"),
+    trusted: bool = False,
+    verdict: Verdict | None = VERIFIED,
+    fingerprint: str = "fp1",
 ) -> Candidate:
     patch = Patch("t", (FileEdit(path, b"a\n", b"b\n"),), "model", "m", "review", 0.5, "test", (fingerprint,),
                   flags=flags, trusted=trusted)  # fmt: skip
@@ -34,7 +38,9 @@ def candidate(
 def test_an_untrusted_patch_that_skips_a_test_is_not_verified() -> None:
     found = candidate()
     assert found.status == "changes-checks" and not found.verified and found.passes
-    assert found.detail == "the checks pass only as this patch changes them: adds a skip marker to tests/test_a.py::test_a"
+    assert (
+        found.detail == "the checks pass only as this patch changes them: adds a skip marker to tests/test_a.py::test_a"
+    )
     assert found.record(RUN).status == "changes-checks"
 
 

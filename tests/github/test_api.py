@@ -40,7 +40,7 @@ def test_redirect_to_another_host_drops_the_token() -> None:
     [
         (401, {}, "refused the token"),
         (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1893456000"}, "rate limit is used up"),
-        (403, {"x-accepted-github-permissions": "actions=read"}, "needs actions=read"),
+        (403, {"x-accepted-github-permissions": "actions=read"}, "may not read the run (nope); it needs actions=read"),
         (404, {}, "has no the run"),
         (410, {}, "no longer has"),
         (500, {}, "answered 500"),
