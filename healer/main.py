@@ -38,6 +38,8 @@ examples:
   healer secrets             what redaction removes before a model sees the failures' context
   healer tui                 the terminal UI: live stages, failures by file, review fixes hunk by hunk
   healer mcp                 serve checks and verified fixes to an editor or agent (MCP over stdio)
+  healer ci --fix --suggest  in a CI job: summary, SARIF, verified fixes as a patch and as suggestions
+  healer ci pull             bring the branch's last failed CI run here and rerun what failed
   healer install             check every commit and push (git hooks)
   healer demo                try healer on its bundled sample project
   healer stats               success rates, red-to-green times, fix acceptance (history, kb search: more)

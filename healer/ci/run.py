@@ -233,8 +233,11 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
             report.notices.append(f"the fixes could not be made into commits: {error}")
             break
         laid = set(series.fixes) - set(report.series.fixes if report.series else ())
-        report.chosen += [c for c in chosen if c.id in laid]
+        taken = [c for c in chosen if c.id in laid]
+        report.chosen += taken
         report.series = series
+        # In CI "applied" means laid on the series: the checkout itself never changes.
+        rounds[-1] = replace(rounds[-1], chosen=taken, applied=taken)
         if not laid or series.tip is None:
             break
         snapshot = commit_snapshot(root, series.tip, base, f"the checkout with {len(series.commits)} fix(es)")
@@ -244,7 +247,8 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
         rounds += [replace(one, number=len(rounds) + 1) for one in found.rounds]
         if found.final.outcome != "failed":
             break
-    report.fixes = FixReport(rounds, first.final, time.monotonic() - began, first.offline,
+    final = report.fixed_run or first.final
+    report.fixes = FixReport(rounds, final, time.monotonic() - began, first.offline,
                              model_usage=found.model_usage or first.model_usage)  # fmt: skip
     if report.series is not None:
         for fix_id, why in report.series.skipped:

@@ -56,6 +56,8 @@ jobs:
           restore-keys: |
             healer-${{{{ runner.os }}}}-${{{{ github.ref_name }}}}-
             healer-${{{{ runner.os }}}}-
+      # With a model or an agent configured, their fixes are verified only inside the sandbox:
+      # - run: sudo apt-get install -y bubblewrap
       - name: Install the project and healer
         run: |
           python -m pip install --upgrade pip

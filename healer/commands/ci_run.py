@@ -125,7 +125,7 @@ def _write_files(report: CiReport, args: argparse.Namespace, workspace: Workspac
     summary = Path(args.summary) if args.summary else job.summary_path
     if summary is not None:
         links = SourceLinks(job.server_url, job.repo.slug, job.commit) if job.repo and job.commit else None
-        text = job_summary(report.run, report.fixes, links)
+        text = job_summary(report.run, report.fixes, links, applied_as="in the patch")
         extra = published(report)
         if extra:
             text += "\n" + "".join(f"- {escape(line)}\n" for line in extra)

@@ -101,9 +101,15 @@ class _Budget:
 
 
 def job_summary(
-    run: RunResult, report: FixReport | None = None, links: SourceLinks | None = None, *, limit: int = LIMIT
+    run: RunResult,
+    report: FixReport | None = None,
+    links: SourceLinks | None = None,
+    *,
+    limit: int = LIMIT,
+    applied_as: str = "applied",
 ) -> str:
-    """The Markdown for `$GITHUB_STEP_SUMMARY`: at most `limit` bytes of UTF-8."""
+    """The Markdown for `$GITHUB_STEP_SUMMARY`: at most `limit` bytes of UTF-8. `applied_as`: how an applied
+    fix is marked (`healer ci` applies to its patch file, never to the checkout: "in the patch")."""
     budget = _Budget(limit)
     lines: list[str] = []
     cut: dict[str, int] = {}
@@ -111,7 +117,7 @@ def job_summary(
     for block in _head(run):
         budget.take(block)
         lines.append(block)
-    for section in (_diagnostic_blocks(run, links), [] if report is None else _fix_blocks(report)):
+    for section in (_diagnostic_blocks(run, links), [] if report is None else _fix_blocks(report, applied_as)):
         cutting = False
         for block, what, count in section:
             # Once one block of a section is cut, the rest of it goes too: no holes in the middle of a list.
@@ -225,7 +231,7 @@ def _file_block(file: str | None, group: list[Diagnostic], root: str, links: Sou
     return "\n".join(rows)
 
 
-def _fix_blocks(report: FixReport) -> list[tuple[str, str, int]]:
+def _fix_blocks(report: FixReport, applied_as: str) -> list[tuple[str, str, int]]:
     """(Markdown, what it counts): verified fixes, then those that pass only by changing the checks, then the
     count of those that did not pass."""
     candidates: dict[str, Candidate] = {}
@@ -236,13 +242,14 @@ def _fix_blocks(report: FixReport) -> list[tuple[str, str, int]]:
             if earlier is None or not earlier.passes:
                 candidates[candidate.id] = candidate
     applied = {candidate.id for candidate in report.applied}
-    verified = [c for c in candidates.values() if c.verified]
+    # The applied ones first: in CI those are the fixes in the patch, the rest alternatives to them.
+    verified = sorted((c for c in candidates.values() if c.verified), key=lambda c: c.id not in applied)
     weakening = [c for c in candidates.values() if c.changes_checks]
     others = [c for c in candidates.values() if not c.passes]
     blocks: list[tuple[str, str, int]] = []
     if verified:
         blocks.append((f"\n### Verified fixes ({len(verified)})", "verified fixes", 0))
-        blocks.extend((_fix(c, applied, weakening=False), "verified fixes", 1) for c in verified)
+        blocks.extend((_fix(c, applied, applied_as, weakening=False), "verified fixes", 1) for c in verified)
     if weakening:
         blocks.append(
             (
@@ -252,7 +259,9 @@ def _fix_blocks(report: FixReport) -> list[tuple[str, str, int]]:
                 0,
             )
         )
-        blocks.extend((_fix(c, applied, weakening=True), "fixes that change the checks", 1) for c in weakening)
+        blocks.extend(
+            (_fix(c, applied, applied_as, weakening=True), "fixes that change the checks", 1) for c in weakening
+        )
     if others:
         lines = [f"\n### Candidates that did not pass ({len(others)})", ""]
         for candidate in others[:PER_STAGE]:
@@ -265,10 +274,10 @@ def _fix_blocks(report: FixReport) -> list[tuple[str, str, int]]:
     return blocks
 
 
-def _fix(candidate: Candidate, applied: set[str], *, weakening: bool) -> str:
+def _fix(candidate: Candidate, applied: set[str], applied_as: str, *, weakening: bool) -> str:
     patch = candidate.patch
     mark = f"⚠️ {CHANGES_CHECKS}" if weakening else "✅ verified"
-    state = " · applied" if candidate.id in applied else ""
+    state = f" · {applied_as}" if candidate.id in applied else ""
     files = ", ".join(patch.paths)
     summary = _html(f"{patch.title} ({files})")
     detail = _html(f"{patch.id} · {patch.source} {patch.origin} · {patch.safety}{state}")
