@@ -96,7 +96,7 @@ def fast_run_args(argv: Sequence[str]) -> SimpleNamespace | None:
         return None
     found: dict[str, Any] = {
         "json": False, "no_cache": False, "no_history": False, "verbose": False, "jobs": None, "all_files": False,
-        "sarif": None,
+        "sarif": None, "new_only": False, "base": None,
     }  # fmt: skip
     stages: list[str] = []
     rest = args[1:]
@@ -167,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--sarif", metavar="FILE", help="also write the diagnostics as SARIF 2.1.0 (for code scanning) to FILE"
     )
     run.add_argument(
+        "--new-only", action="store_true",
+        help="fail only on diagnostics the base does not have (as block = \"new\"; the base: --base, else the "
+        "merge-base with the upstream branch)",
+    )  # fmt: skip
+    run.add_argument("--base", metavar="REF", help="with --new-only: the commit whose findings are pre-existing")
+    run.add_argument(
         "--all-files",
         action="store_true",
         help="accepted for pre-commit's habit and changes nothing: healer run always checks every file",
@@ -215,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--escalate", action="store_true",
         help="open (or update) one GitHub issue per failure no fixer settled; close it once the failure is gone",
     )  # fmt: skip
+    ci_run.add_argument(
+        "--new-only", action="store_true",
+        help="fail only on diagnostics the base does not have (a pull request's base, else --base)",
+    )  # fmt: skip
+    ci_run.add_argument("--base", metavar="REF", help="with --new-only: the commit whose findings are pre-existing")
     ci_run.add_argument("--offline", action="store_true", help="rules and past fixes only: no model, no network")
     ci_run.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="stages to run at once (default: CPU cores)")
     ci_run.add_argument("--no-cache", action="store_true", help="run every stage; neither read nor write the cache")
@@ -292,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--from-ci", action="store_true", help="also turn the run: steps of .github/workflows into stages"
     )
+    init.add_argument(
+        "--from-pre-commit", action="store_true",
+        help="write the hooks of .pre-commit-config.yaml as [tool.healer] stages (their environments still "
+        "prepared by pre-commit or prek)",
+    )  # fmt: skip
     init.add_argument(
         "--with-unknown-steps",
         action="store_true",
@@ -528,6 +544,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kb_import.add_argument("file", metavar="FILE", help="a file written by `healer kb export`")
     kb_import.add_argument("--json", action="store_true", help="print what was added as JSON")
+    kb_push = kb_commands.add_parser(
+        "push",
+        help="share this repository's accepted fixes (not runs, not secrets) with the team",
+        description="Send the fixes people accepted in this repository, redacted, to the shared place: the "
+        "remote cache of [tool.healer.remote_cache], or a git ref (refs/healer/kb) on the repository's remote.",
+    )
+    kb_push.add_argument(
+        "--via", choices=("git", "remote-cache"), help="where (default: remote-cache if configured, else git)"
+    )
+    kb_push.add_argument(
+        "--remote", metavar="NAME", default="origin", help="with --via git: the git remote (default: origin)"
+    )
+    kb_push.add_argument("--json", action="store_true", help="print what was sent as JSON")
+    kb_pull = kb_commands.add_parser(
+        "pull",
+        help="take the fixes the team shared, so they are replayed here",
+        description="Fetch the accepted fixes shared with `healer kb push` and add those that validate and are not "
+        "here yet; entries that do not validate are refused, each named.",
+    )
+    kb_pull.add_argument("--via", choices=("git", "remote-cache"), help="where from (default: as push)")
+    kb_pull.add_argument(
+        "--remote", metavar="NAME", default="origin", help="with --via git: the git remote (default: origin)"
+    )
+    kb_pull.add_argument("--json", action="store_true", help="print what was added as JSON")
     kb_prune = kb_commands.add_parser(
         "prune",
         help="apply the retention policy now",
