@@ -224,7 +224,8 @@ def _installation(where: Installation) -> Check:
         "virtualenv": "a virtualenv" + (" (the active one)" if where.active else ""),
         "system": "the system's Python",
     }
-    return Check("installation", True, f"{kinds[where.kind]}: {where.prefix}")
+    imported = f"; imported from the checkout {where.source}" if where.source else ""
+    return Check("installation", True, f"{kinds[where.kind]}: {where.prefix}{imported}")
 
 
 def _python(interpreter: Interpreter) -> Check:

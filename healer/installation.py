@@ -16,6 +16,9 @@ from typing import NamedTuple
 import healer
 from healer.environments import Kind, environment_kind
 
+DISTRIBUTION = "git-healer"
+"""healer's name on the package index (`healer` there is an unrelated project); pipx names its venv so."""
+
 EXTRAS: dict[str, tuple[str, ...]] = {"llm": ("litellm",), "demo": ("ruff", "mypy", "pytest"), "mcp": ("mcp",)}
 """What each extra in pyproject.toml adds, by distribution name (tests/test_install_weight.py keeps them equal)."""
 
@@ -70,12 +73,13 @@ def add_command(extra: str, where: Installation | None = None) -> str:
     if where.kind == "pre-commit":
         return f"add {', '.join(packages)} to the healer hook's additional_dependencies in .pre-commit-config.yaml"
     if where.kind == "pipx":
-        return f"pipx inject healer {' '.join(packages)}"
+        return f"pipx inject {DISTRIBUTION} {' '.join(packages)}"
     if where.kind == "uv tool":
         # uv reinstalls the tool to add to it, from where it came: "healer" alone would be PyPI's, another project.
         origin = where.source or "<the path or URL you installed healer from>"
         return f"uv tool install {origin} " + " ".join(f"--with {package}" for package in packages)
-    # An extra is its packages: naming them, not `healer[...]`, never fetches PyPI's unrelated "healer" project.
+    # An extra is its packages: naming them, not `git-healer[...]`, works the same whether or not healer came
+    # from the package index, and never fetches PyPI's unrelated "healer" project.
     requirement = f"-e '{where.source}[{extra}]'" if where.source else " ".join(packages)
     if where.made_by_uv:
         return f"uv pip install {requirement}" + ("" if where.active else f" --python {where.python}")

@@ -8,6 +8,7 @@ runtime list then fails the tests that run healer from there, and an extra (lite
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 import tomllib
@@ -23,14 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_wheel(folder: Path) -> Path:
-    """A wheel of this checkout as it is now, built with the test environment's own setuptools."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return next(folder.glob("healer-*.whl"))
+    """A wheel of this checkout as it is now, built with the test environment's own setuptools.
+
+    Builds share the checkout's build/ and egg-info folders, so two xdist workers building at once break each
+    other's: one at a time, by a lock on a file in build/.
+    """
+    (ROOT / "build").mkdir(exist_ok=True)  # git ignores build/
+    with open(ROOT / "build" / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder),
+             str(ROOT)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )  # fmt: skip
+    return next(folder.glob("git_healer-*.whl"))
 
 
 def _requirements(requires: list[str] | None) -> list[Requirement]:
@@ -64,7 +73,7 @@ def runtime_closure(requirements: list[Requirement]) -> list[metadata.Distributi
     while pending:
         requirement = pending.pop()
         key = canonicalize_name(requirement.name)
-        if key in seen or key == "healer":
+        if key in seen or key == "git-healer":
             continue
         distribution = metadata.distribution(requirement.name)
         seen[key] = distribution

@@ -56,7 +56,7 @@ def test_the_extras_doctor_names_are_pyprojects() -> None:
             Installation("virtualenv", "/p/.venv", "/p/.venv/bin/python", active=True, made_by_uv=True),
             "uv pip install litellm",
         ),
-        (Installation("pipx", "/h/pipx/venvs/healer", "/x/python"), "pipx inject healer litellm"),
+        (Installation("pipx", "/h/pipx/venvs/git-healer", "/x/python"), "pipx inject git-healer litellm"),
         (
             Installation("uv tool", "/h/uv/tools/healer", "/x/python"),
             "uv tool install <the path or URL you installed healer from> --with litellm",
@@ -161,11 +161,11 @@ def test_healer_in_an_environment_of_its_own(project: Repo, tmp_path: Path) -> N
     done = run("doctor", "--json", "--offline")
     checks = {check["name"]: check for check in json.loads(done.stdout)["checks"]}
     assert checks["installation"]["detail"].startswith("an environment of its own (pipx)")
-    assert "add it: pipx inject healer litellm" in checks["model fixer"]["detail"]
+    assert "add it: pipx inject git-healer litellm" in checks["model fixer"]["detail"]
     assert checks["model fixer"]["optional"]
-    assert "pipx inject healer ruff mypy pytest" in checks["demo tools"]["detail"]
+    assert "pipx inject git-healer ruff mypy pytest" in checks["demo tools"]["detail"]
     assert "ruff" not in checks["demo tools"]["detail"].split(" not found")[0]  # the project's ruff is found
-    assert not checks["model"]["ok"] and "pipx inject healer litellm" in checks["model"]["detail"]
+    assert not checks["model"]["ok"] and "pipx inject git-healer litellm" in checks["model"]["detail"]
     assert str(project.path / ".venv" / "bin" / "python") in checks["python"]["detail"]
     framework = checks["pre-commit framework"]
     assert framework["optional"] and framework["detail"].endswith("add it: pipx install pre-commit")

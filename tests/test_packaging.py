@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.installs import build_wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 MAPPING = PYPROJECT["tool"]["setuptools"]["package-dir"]
@@ -45,23 +47,7 @@ def test_subpackages_import_under_one_namespace() -> None:
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the source checkout")
 def test_wheel_contains_the_sample_and_mapped_packages(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(tmp_path.glob("healer-*.whl"))
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "healer/main.py",
@@ -98,3 +84,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     test_command = readme_commands()[1]
     assert test_command in ci.splitlines(), f"{test_command!r} is not a line of .ci/run"
+
+
+def test_the_distribution_is_git_healer_and_git_runs_it(tmp_path: Path) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    # PyPI's "healer" is an unrelated project: this one must never be published, or asked for, under that name.
+    assert project["name"] == "git-healer"
+    assert project["scripts"] == {"healer": "healer.start:run", "git-healer": "healer.start:run"}
+    assert all(
+        not extra.startswith("healer[") for extras in project["optional-dependencies"].values() for extra in extras
+    )
+    bindir = Path(sys.executable).parent
+    if not (bindir / "git-healer").exists():
+        pytest.skip("this environment was installed before git-healer's script existed")
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(["git", "healer", "--version"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("healer "), done.stderr

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from healer.errors import HealerError
+from healer.installation import DISTRIBUTION
 
 WORKFLOW_PATH = Path(".github/workflows/healer.yml")
 
@@ -85,7 +86,7 @@ jobs:
 def installed_from() -> str | None:
     """A pip spec that installs this healer on another machine: its git URL when pip recorded one."""
     try:
-        text = metadata.distribution("healer").read_text("direct_url.json")
+        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         return None
     if not text:

@@ -88,7 +88,7 @@ def test_demo_names_a_missing_tool_and_how_to_install_it(tmp_path: Path) -> None
 
     assert f"Install the sample's tools with: {add_command('demo')}" in lines
     pipx = Installation("pipx", "/home/u/.local/share/pipx/venvs/healer", "/x/bin/python")
-    assert add_command("demo", pipx) == "pipx inject healer ruff mypy pytest"
+    assert add_command("demo", pipx) == "pipx inject git-healer ruff mypy pytest"
 
 
 def test_rerunning_the_kept_demo_is_served_from_the_cache(tmp_path: Path, healer: RunHealer) -> None:

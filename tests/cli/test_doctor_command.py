@@ -85,6 +85,7 @@ def test_doctor_names_the_optional_parts_and_the_command_for_each(repo: Repo, he
     assert checks["demo tools"]["detail"] == "ruff, mypy, pytest found (`healer demo`)"
     assert checks["pre-commit framework"]["detail"].startswith("pre-commit ")
     assert checks["installation"]["detail"].startswith("a virtualenv")
+    assert "imported from the checkout" in checks["installation"]["detail"]  # the suite runs an editable install
     # Without the framework: tests/test_install_weight.py (a healer with no extras installed).
 
 
