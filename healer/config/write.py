@@ -150,6 +150,7 @@ def _stage_table(stage: Stage) -> Table:
         ("parser", stage.parser),
         ("cwd", stage.cwd),
         ("cache", stage.cache),
+        ("isolate", stage.isolate),
     ]
     for key, value in values:
         if value == _DEFAULTS[key]:

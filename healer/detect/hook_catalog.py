@@ -58,6 +58,12 @@ WRITERS: dict[str, frozenset[str] | None] = {
     "github.com/pycqa/autoflake": None,
     "github.com/kynan/nbstripout": None,
     "github.com/crate-ci/typos": None,
+    "github.com/psf/black": None,
+    "github.com/psf/black-pre-commit-mirror": None,
+    "github.com/pycqa/isort": None,
+    "github.com/timothycrosley/isort": None,
+    "github.com/astral-sh/ruff-pre-commit": frozenset({"ruff-format"}),
+    "github.com/charliermarsh/ruff-pre-commit": frozenset({"ruff-format"}),
 }  # fmt: skip
 """Repository → the hook ids known to rewrite files (None: every hook of it)."""
 

@@ -117,15 +117,16 @@ def test_check_mode_arguments_make_a_fixer_a_check(project: Files) -> None:
     assert list(candidates(root)) == ["mixed-line-ending"]
 
 
-def test_unknown_hooks_are_added_only_when_confirmed(project: Files) -> None:
+def test_unknown_hooks_run_in_a_private_copy(project: Files) -> None:
+    # The config is the user's own pipeline: a hook healer cannot judge runs where a rewrite is only a finding.
     root = project(config("- repo: https://example.com/acme/hooks\n  rev: v1\n  hooks:\n  - id: acme-lint\n"))
-    assert detect(root).stages == ()
+    (stage,) = detect(root).stages
+    assert stage.run == stage.fix == "pre-commit run acme-lint --all-files" and stage.isolate
     assert detect(root).notes == (
-        "hook acme-lint of https://example.com/acme/hooks in .pre-commit-config.yaml: healer does not know whether "
-        "it rewrites files, so what it changes is unknown; not added (`healer init` asks in a terminal)",
+        "acme-lint: hook acme-lint of https://example.com/acme/hooks in .pre-commit-config.yaml, run by pre-commit "
+        "(`--all-files`: the files git tracks); healer does not know whether it rewrites files, so it runs in a "
+        "private copy and its rewrites are proposed as fixes",
     )
-    (stage,) = detect(root, confirm=lambda _candidate: True).stages
-    assert stage.run == "pre-commit run acme-lint --all-files"
 
 
 def test_prek_runs_them_when_pre_commit_is_missing(tmp_path: Path) -> None:
