@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from healer.errors import HealerError
-from healer.pipeline.result import RunResult
+from healer.pipeline.events import Event, Notice
+from healer.pipeline.result import RunResult, StageResult
 from healer.pipeline.skip import left_out, read_skips, unknown_names_warning
 from healer.reporter import Reporter
 from healer.workspace import Workspace, open_workspace
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from healer.patch.apply import AppliedRecord
     from healer.patch.patch import Patch
     from healer.patch.undo import UndoneRecord
+    from healer.pipeline.baseline import KnownBase, NewFindings
     from healer.pipeline.interpreter import Interpreter
     from healer.pipeline.runner import RunOptions
     from healer.snapshot.snapshot import Snapshot
@@ -63,6 +65,20 @@ class Proposal(NamedTuple):
     """The git tree the fixers read (the staged content); None: the working tree."""
 
 
+class _NoticesOnly(Reporter):
+    """The base's check shows nothing of itself (its stages are not the user's run); its notices still count."""
+
+    def __init__(self, inner: Reporter) -> None:
+        self.inner = inner
+
+    def event(self, event: Event) -> None:
+        if isinstance(event, Notice):
+            self.inner.notice(event.message)
+
+    def notice(self, message: str) -> None:
+        self.inner.notice(message)
+
+
 class Healer:
     def __init__(
         self,
@@ -74,11 +90,13 @@ class Healer:
         history: bool = True,
         prepend_path: Sequence[str] = (),
         environ: Mapping[str, str] | None = None,
+        offline: bool = False,
     ) -> None:
-        """`via`: "cli", "hook", "tui", "watch", "mcp" or "ci". `history=False` records nothing this time
-        (`--no-history`); `prepend_path`: folders searched first for the stages' tools (the demo's own);
-        `environ`: the front end's environment, whose SKIP and HEALER_SKIP leave stages out of every run this
-        core makes (healer.pipeline.skip); None: nothing is left out."""
+        """`via`: "cli", "hook", "tui", "watch", "mcp" or "ci". `offline` (--offline): this core's checks ask no
+        shared result cache either (HEALER_OFFLINE says the same to every command). `history=False` records
+        nothing this time (`--no-history`); `prepend_path`: folders searched first for the stages' tools (the
+        demo's own); `environ`: the front end's environment, whose SKIP and HEALER_SKIP leave stages out of
+        every run this core makes (healer.pipeline.skip); None: nothing is left out."""
         self.workspace = workspace
         self.via = via
         self.reporter = reporter or Reporter()
@@ -90,10 +108,12 @@ class Healer:
         self._local = threading.local()
         self._memory: Memory | None = None
         self.skips = read_skips(environ or {})
+        self.offline = offline
         self._skips_checked = False
         self._interpreter: Interpreter | None = None
         self._last_run: RunResult | None = None
         self._proposals: dict[str, Proposal] = {}  # oldest first
+        self._bases: dict[str, dict[str, StageResult]] = {}  # a base commit's stage results, by name
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -172,6 +192,8 @@ class Healer:
         self._local.notices = kept
         try:
             self._check_skips()
+            if snapshot is not None and workspace.config.projects:
+                options = self._changed_projects_only(snapshot, options)
             if untouched or (cache == "off" and not remember):
                 run = self._run(snapshot, stages, options, reporter, None)
                 self._last_run = run._replace(notices=tuple(kept)) if kept else run
@@ -194,6 +216,55 @@ class Healer:
         self._last_run = run._replace(notices=tuple(kept)) if kept else run
         return self._last_run
 
+    def baseline(
+        self,
+        run: RunResult,
+        base: str | None = None,
+        *,
+        known: KnownBase | None = None,
+        head: str = "HEAD",
+        jobs: int | None = None,
+        cache: CacheMode = "use",
+    ) -> NewFindings:
+        """`run`'s failing stages compared with the same stages on the base: which findings are new (they block
+        with `block = "new"`) and which the base has too. The base: `base` (--base), else the merge-base of `head`
+        with `base` in [tool.healer], else `known` (what the remote has of a pushed ref, a pull request's base),
+        else the merge-base with the upstream branch; none found: every finding blocks, and `reason` says why.
+
+        The base's results come from the result cache when it has them, else the base is checked once in the
+        shadow tree (not recorded as a run); this core keeps them for its later comparisons (a push's commits).
+        """
+        from healer.pipeline.baseline import compare, everything_new, failing_stages, find_base
+        from healer.snapshot.snapshot import commit_snapshot
+
+        config = self.workspace.config
+        root = self.workspace.root
+        found = find_base(
+            root, explicit=base, configured=config.blocking.base, source=config.source, known=known, head=head
+        )
+        if found.sha is None:
+            return everything_new(run, found)
+        kept = self._bases.setdefault(found.sha, {})
+        missing = [name for name in failing_stages(run) if name not in kept]
+        source: Literal["cache", "checked"] = "cache"
+        if missing:
+            snapshot = commit_snapshot(root, found.sha, None, f"the base {found.sha[:9]}")
+            last = self._last_run  # the base's check is no run of the user's (MCP's list_diagnostics reads it)
+            try:
+                checked = self.check(snapshot, stages=missing, jobs=jobs, cache=cache, trigger="baseline",
+                                     reporter=_NoticesOnly(self.reporter), record="never")  # fmt: skip
+            except HealerError as error:
+                return everything_new(run, found._replace(reason=f"the base {found.sha[:9]} could not be checked: "
+                                                                 f"{error}"))  # fmt: skip
+            finally:
+                self._last_run = last
+            if checked.interrupted:
+                return everything_new(run, found._replace(reason="the base's check was interrupted"))
+            ran = [stage for stage in checked.stages if stage.status != "skipped"]
+            source = "cache" if all(stage.cached for stage in ran) else "checked"
+            kept.update({stage.name: stage for stage in checked.stages})
+        return compare(run, kept, found, source)
+
     def last_run(self) -> RunResult | None:
         """The run of the last check this core made (its `diagnostics`: what failed), or None before the first."""
         return self._last_run
@@ -201,6 +272,16 @@ class Healer:
     def left_out(self) -> dict[str, str]:
         """The configured stages SKIP and HEALER_SKIP leave out, each with the variable that names it."""
         return left_out(self.skips, self.workspace.config.stages)
+
+    def _changed_projects_only(self, snapshot: Snapshot, options: RunOptions) -> RunOptions:
+        """A monorepo's projects in whose folder the snapshot changes nothing are left out, one line each (the
+        hooks' choice: healer.config.workspaces.leave_out); what SKIP names keeps its own reason."""
+        from healer.config.workspaces import leave_out
+
+        skip, lines = leave_out(self.workspace.config, snapshot.touched)
+        for line in lines:
+            self._notice(line)
+        return options._replace(skip={**skip, **(options.skip or {})}) if skip else options
 
     def _check_skips(self) -> None:
         # Once per process, with the first check: watch mode and a push's several commits would repeat it.
@@ -288,6 +369,7 @@ class Healer:
             cancel=cancel,
             skip=self.left_out(),
             env=self.interpreter.environ,
+            remote=not self.offline,
         )
 
     @property
@@ -464,6 +546,7 @@ class Healer:
         cache: CacheMode = "use",
         reporter: Reporter | None = None,
         trigger: str = "fix",
+        only: Collection[str] | None = None,
     ) -> FixReport:
         """What `healer fix` without --apply finds, for the working tree or a snapshot (the staged content): one
         check and, when it fails, candidates for its failures, verified in copies and recorded, and kept for
@@ -477,7 +560,7 @@ class Healer:
             return FixReport([], run, time.monotonic() - began, offline)
         fixers = self.fixers(offline=offline)
         tree = None if snapshot is None else snapshot.tree
-        found = self.propose(run, tree=tree, fixers=fixers, jobs=jobs, cache=cache, reporter=reporter)
+        found = self.propose(run, tree=tree, fixers=fixers, jobs=jobs, cache=cache, reporter=reporter, only=only)
         usage = next((fixer.usage for fixer in fixers if isinstance(fixer, Metered)), None)
         return FixReport([found], run, time.monotonic() - began, offline, model_usage=usage)
 
@@ -550,12 +633,20 @@ class Healer:
 
         return fix_loop(self, options, reporter or self.reporter)
 
-    def fix_staged(self, snapshot: Snapshot, run: RunResult, *, reporter: Reporter | None = None) -> StagedFixes:
+    def fix_staged(
+        self,
+        snapshot: Snapshot,
+        run: RunResult,
+        *,
+        reporter: Reporter | None = None,
+        findings: NewFindings | None = None,
+    ) -> StagedFixes:
         """The pre-commit hook's policy for a blocked commit: verified fixes for the staged content and, with
-        `hook_apply = "safe"`, the safe ones applied to clean files and to the index."""
+        `hook_apply = "safe"`, the safe ones applied to clean files and to the index. With `findings` (block =
+        "new"), only the new findings are fixed, and the recheck passes when nothing new is left."""
         from healer.fixing.staged import fix_staged
 
-        return fix_staged(self, snapshot, run, reporter or self.reporter)
+        return fix_staged(self, snapshot, run, reporter or self.reporter, findings)
 
     def recheck_staged(self, outcome: StagedFixes, *, reporter: Reporter | None = None) -> StagedFixes:
         """The staged content checked again with the fixes `fix_staged` applied: `passed` lets the commit go on."""

@@ -46,6 +46,10 @@ def read_config(root: Path, state: Path) -> Config:
             from healer.detect.detection import detected_config  # every detector: only without a configuration
 
             config = detected_config(root)
+        elif any(project.source == "pending" for project in config.projects):
+            from healer.detect.detection import completed_config  # a monorepo's projects without a configuration
+
+            config = completed_config(root, config)
         remember(root, state, config)
     return config
 

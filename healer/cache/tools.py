@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from healer.config.settings import Stage
+from healer.digest import new_digest
 from healer.process import resolve, run_briefly
 
 if TYPE_CHECKING:
@@ -33,14 +34,16 @@ def _stat_id(path: Path) -> str:
     return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
-def executable_identity(command: str, env: Mapping[str, str], cwd: Path) -> str:
-    """A string that changes when the executable `command` resolves to is replaced or upgraded."""
-    found: str | None
+def _located(command: str, env: Mapping[str, str], cwd: Path) -> str | None:
     if os.sep in command:
         candidate = command if os.path.isabs(command) else str(cwd / command)
-        found = candidate if os.path.exists(candidate) else None
-    else:
-        found = resolve(command, env.get("PATH"))
+        return candidate if os.path.exists(candidate) else None
+    return resolve(command, env.get("PATH"))
+
+
+def executable_identity(command: str, env: Mapping[str, str], cwd: Path) -> str:
+    """A string that changes when the executable `command` resolves to is replaced or upgraded."""
+    found = _located(command, env, cwd)
     if found is None:
         return f"{command}:not-found"
     where = Path(found)
@@ -92,3 +95,71 @@ def declared_version(command: str, env: Mapping[str, str], cwd: Path, store: Res
     if store is not None:
         store.store_tool_version(command, identity, output)
     return output
+
+
+PORTABLE = "portable:"
+"""How portable identities are memoised beside the declared versions (by the executable's local identity)."""
+
+
+def portable_identity(command: str, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> str:
+    """What the executable `command` is, wherever it is installed: for the shared result cache, which other
+    machines read, where the local identity (paths, sizes, times) never matches.
+
+    The executable's content (a script's without its `#!` line, which names this machine's interpreter), its
+    name, and for one in a virtualenv that venv's Python version and every distribution installed there with
+    its version. Hashing a tool's binary costs milliseconds, so it is memoised by the local identity.
+    """
+    found = _located(command, env, cwd)
+    name = os.path.basename(command)
+    if found is None:
+        return f"{name}:not-found"
+    local = executable_identity(command, env, cwd)
+    if store is not None:
+        known = store.tool_version(PORTABLE + found, local)
+        if known is not None:
+            return known
+    digest = new_digest()
+    try:
+        with open(os.path.realpath(found), "rb") as stream:
+            first = stream.readline()
+            if not first.startswith(b"#!"):
+                digest.update(first)
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return f"{name}:unreadable"
+    parts = [name, digest.hexdigest()[:32]]
+    venv = Path(found).parent.parent
+    config = venv / "pyvenv.cfg"
+    if config.exists():
+        parts.append(f"venv-python={_venv_version(config)}")
+        installed = sorted(
+            entry.name for site in venv.glob("lib/python*/site-packages") for entry in site.glob("*.dist-info")
+        )
+        listing = new_digest()
+        listing.update("\n".join(installed).encode())
+        parts.append(f"installed={listing.hexdigest()[:32]}")
+    identity = ":".join(parts)
+    if store is not None:
+        store.store_tool_version(PORTABLE + found, local, identity)
+    return identity
+
+
+def _venv_version(config: Path) -> str:
+    try:
+        for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() in ("version", "version_info"):
+                return ".".join(value.strip().split(".")[:2])  # a patch release does not change a result
+    except OSError:
+        pass
+    return "unknown"
+
+
+def portable_identities(stage: Stage, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> list[str]:
+    """`tool_identities` as another machine can match them: the program by `portable_identity`, and the output
+    of each declared `versions` command (already what the tool says of itself)."""
+    ids = [portable_identity(main_command(stage), env, cwd, store)]
+    for command in stage.versions:
+        ids.append(f"{command}={declared_version(command, env, cwd, store)}")
+    return ids

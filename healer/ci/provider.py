@@ -30,6 +30,8 @@ class CiJob:
     event: str | None = None
     pull: int | None = None
     pull_head_sha: str | None = None
+    base_sha: str | None = None
+    """A pull request's base (the event's pull_request.base.sha): its findings are pre-existing with --new-only."""
     fork: bool = False
     """The pull request comes from another repository: its token may only read."""
     server_url: str = "https://github.com"
@@ -80,6 +82,7 @@ class GitHubActions:
         pull = _get(event, "pull_request")
         number = _get(pull, "number")
         head_sha = _get(pull, "head", "sha")
+        base_sha = _get(pull, "base", "sha")
         head_repo = _get(pull, "head", "repo", "full_name")
         base_repo = _get(pull, "base", "repo", "full_name")
         server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
@@ -94,6 +97,7 @@ class GitHubActions:
             event=environ.get("GITHUB_EVENT_NAME") or None,
             pull=number if isinstance(number, int) else None,
             pull_head_sha=head_sha if isinstance(head_sha, str) else None,
+            base_sha=base_sha if isinstance(base_sha, str) else None,
             fork=isinstance(head_repo, str) and isinstance(base_repo, str) and head_repo != base_repo,
             server_url=server,
             api_url=environ.get("GITHUB_API_URL", DEFAULT_API).rstrip("/"),

@@ -30,6 +30,7 @@ from healer.github.reviews import ReviewOutcome, post_suggestions
 from healer.github.token import NO_TOKEN, find_token
 from healer.kb.history import recent_runs
 from healer.notify.ci import ci_message, ci_notifier
+from healer.pipeline.baseline import KnownBase, NewFindings, find_base
 from healer.pipeline.result import RunResult
 from healer.reporter import Reporter
 from healer.service import Healer
@@ -58,6 +59,10 @@ class CiOptions:
     """Why no model may be asked (rules and past fixes still propose), or None."""
     network: str | None = None
     """Why nothing may reach the network (--offline, HEALER_OFFLINE), or None."""
+    new_only: bool = False
+    """Only findings the base does not have fail the job (--new-only, or block = "new")."""
+    base: str | None = None
+    """--base: the commit whose findings are pre-existing (else a pull request's base)."""
 
 
 @dataclass
@@ -80,10 +85,12 @@ class CiReport:
     notices: list[str] = field(default_factory=list)
     notifications: list[str] = field(default_factory=list)
     """One note per notification channel: sent, or why not."""
+    findings: NewFindings | None = None
+    """With --new-only, when the run failed: its findings split into new and pre-existing."""
 
     @property
     def exit_code(self) -> int:
-        return self.run.exit_code
+        return self.run.exit_code if self.findings is None else self.findings.exit_code(self.run)
 
 
 def _needs_github(options: CiOptions) -> list[str]:
@@ -123,6 +130,10 @@ def prepare(options: CiOptions, job: CiJob, environ: Mapping[str, str], root: Pa
     for flag, asked in (("--suggest", options.suggest), ("--push", options.push)):
         if asked and not options.fix:
             raise HealerError(f"{flag} goes with --fix: it publishes the verified fixes")
+    if options.base is not None:
+        if not options.new_only:
+            raise HealerError('--base goes with --new-only (or block = "new" in [tool.healer]): it names the base')
+        find_base(root, explicit=options.base)  # a --base that names no commit is said before anything runs
     options, notices = effective(options, job)
     return Prepared(options, _check(options, job, environ, root), environ, tuple(notices))
 
@@ -154,6 +165,10 @@ def run_ci(healer: Healer, job: CiJob, prepared: Prepared, *, reporter: Reporter
                            reporter=reporter)  # fmt: skip
         report = CiReport(job, run)
     report.notices[:0] = prepared.notices
+    if options.new_only and report.run.outcome == "failed" and report.findings is None:
+        report.findings = _findings(healer, job, options, report.run)
+    if report.findings is not None and not report.findings.compared:
+        report.notices.append(f"no base to compare with ({report.findings.reason}): every finding blocks")
     if prepared.client is not None and job.repo is not None and not report.run.interrupted:
         _tell_github(prepared.client, job.repo, job, options, report, healer.workspace.root)
     if not report.run.interrupted:
@@ -179,7 +194,7 @@ def _notify(
     """The webhook and mail of [tool.healer.notify]: when the job fails, and when it passes after a failure
     (a passing job after a passing one tells nobody anything new)."""
     settings = healer.workspace.config.notify
-    failed = report.run.outcome == "failed"
+    failed = report.exit_code != 0  # with --new-only, pre-existing findings alone are no failure to tell
     if not failed and not failed_before:
         return []
     notifier = ci_notifier(settings, environ=prepared.environ, kb=healer.kb, repo=str(healer.workspace.root))
@@ -212,14 +227,27 @@ def _tell_github(client: GitHub, repo: Repo, job: CiJob, options: CiOptions, rep
             report.notices.append(report.escalation.error)
 
 
+def _findings(healer: Healer, job: CiJob, options: CiOptions, run: RunResult) -> NewFindings:
+    known = KnownBase(job.base_sha, "the pull request's base") if job.base_sha else None
+    return healer.baseline(run, options.base, known=known, jobs=options.jobs, cache=options.cache)
+
+
 def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | None) -> CiReport:
     """Rounds of propose and verify: the first on the checkout, each next one on the fixes so far (a commit
     of the series, checked in a copy), until the pipeline passes there or nothing more is found."""
     root = healer.workspace.root
     began = time.monotonic()
+    findings = only = None
+    if options.new_only:
+        # Only the new findings are fixed: the base's are compared first (the check is cached for suggest's).
+        checked = healer.check(stages=options.stages, jobs=options.jobs, cache=options.cache, trigger=TRIGGER,
+                               reporter=reporter, record="never")  # fmt: skip
+        if checked.outcome == "failed":
+            findings = _findings(healer, job, options, checked)
+            only = findings.new_fingerprints() if findings.compared else None
     first = healer.suggest(stages=options.stages, offline=options.offline, jobs=options.jobs, cache=options.cache,
-                           reporter=reporter, trigger=TRIGGER)  # fmt: skip
-    report = CiReport(job, first.final)
+                           reporter=reporter, trigger=TRIGGER, only=only)  # fmt: skip
+    report = CiReport(job, first.final, findings=findings)
     rounds = list(first.rounds)
     found = first
     base = job.commit if job.commit and _has_commit(root, job.commit) else "HEAD"
@@ -242,11 +270,11 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
             break
         snapshot = commit_snapshot(root, series.tip, base, f"the checkout with {len(series.commits)} fix(es)")
         found = healer.suggest(snapshot, stages=options.stages, offline=options.offline, jobs=options.jobs,
-                               cache=options.cache, reporter=reporter, trigger="ci-fix")  # fmt: skip
+                               cache=options.cache, reporter=reporter, trigger="ci-fix", only=only)  # fmt: skip
         report.fixed_run = found.final
         rounds += [replace(one, number=len(rounds) + 1) for one in found.rounds]
-        if found.final.outcome != "failed":
-            break
+        if found.final.outcome != "failed" or (only is not None and not only & _fingerprints(found.final)):
+            break  # passes, or (--new-only) no new finding is left
     final = report.fixed_run or first.final
     report.fixes = FixReport(rounds, final, time.monotonic() - began, first.offline,
                              model_usage=found.model_usage or first.model_usage)  # fmt: skip
@@ -256,6 +284,10 @@ def _fix(healer: Healer, job: CiJob, options: CiOptions, reporter: Reporter | No
         if options.push and report.series.tip:
             report.pushed = _push(root, job, report.series, report.notices)
     return report
+
+
+def _fingerprints(run: RunResult) -> set[str]:
+    return {diagnostic.fingerprint for diagnostic in run.diagnostics}
 
 
 def _has_commit(root: Path, sha: str) -> bool:

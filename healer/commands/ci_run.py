@@ -18,6 +18,7 @@ from healer.render.fix_text import render_report
 from healer.render.github import workflow_commands
 from healer.render.json_document import dumps
 from healer.render.output_file import check_writable, write_output
+from healer.render.report import base_line, stage_counts
 from healer.render.sarif import anchor_for, sarif_document, write_sarif
 from healer.render.summary import SourceLinks, escape, job_summary
 from healer.service import Healer
@@ -47,7 +48,7 @@ def execute(args: argparse.Namespace) -> int:
     job = detect_job(os.environ)
     display = None if args.json else display_for(sys.stdout)
     reporter = CliReporter(display, progress=None if args.json else "healer ci")
-    healer = Healer(workspace, via="ci", reporter=reporter, environ=os.environ)
+    healer = Healer(workspace, via="ci", reporter=reporter, environ=os.environ, offline=args.offline)
     options = CiOptions(
         stages=tuple(args.stages),
         jobs=args.jobs,
@@ -59,6 +60,8 @@ def execute(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         offline=healer.offline_reason(flag=args.offline),
         network=network_offline(flag=args.offline),
+        new_only=args.new_only or workspace.config.blocking.block == "new",
+        base=args.base,
     )
     prepared = prepare(options, job, os.environ, workspace.root)
     with terminated_as_interrupt():
@@ -77,11 +80,14 @@ def emit(report: CiReport, args: argparse.Namespace, workspace: Workspace) -> No
         if report.fixes is not None:
             colour = is_terminal(sys.stdout) and "NO_COLOR" not in os.environ
             sys.stdout.write(render_report(report.fixes, colour=colour, show_all=False, hints=False))
-        for line in [*written, *published(report)]:
+        lines = [*written, *published(report)]
+        if report.findings is not None and report.findings.compared:
+            lines[:0] = [base_line(report.findings).removeprefix("healer: "), *stage_counts(report.findings)]
+        for line in lines:
             sys.stdout.write(f"healer ci: {line}\n")
     stream = sys.stderr if args.json else sys.stdout
     if job.provider == "github":
-        for line in workflow_commands(report.run):
+        for line in workflow_commands(report.run, report.findings):
             stream.write(line + "\n")
     for notice in report.notices:
         stream.write(f"::warning title=healer ci::{notice}\n" if job.provider == "github" else f"healer: {notice}\n")
@@ -120,7 +126,7 @@ def _write_files(report: CiReport, args: argparse.Namespace, workspace: Workspac
         lines.append(f"wrote {len(series.commits)} verified fix(es) to {path} (apply with `git am {path}`)")
     if args.sarif:
         anchor = anchor_for(workspace.root, workspace.config.path)
-        write_sarif(Path(args.sarif), sarif_document(report.run, anchor=anchor))
+        write_sarif(Path(args.sarif), sarif_document(report.run, anchor=anchor, findings=report.findings))
         lines.append(f"wrote SARIF to {args.sarif}")
     summary = Path(args.summary) if args.summary else job.summary_path
     if summary is not None:

@@ -28,7 +28,7 @@ def execute(args: argparse.Namespace) -> int:
         raise HealerError("--apply-weakening goes with --apply all: it adds the fixes that pass by changing the checks")
     workspace = open_workspace()
     reporter = CliReporter(None if args.json else display_for(sys.stdout), progress=None if args.json else "healer fix")
-    healer = Healer(workspace, via="cli", reporter=reporter, environ=os.environ)
+    healer = Healer(workspace, via="cli", reporter=reporter, environ=os.environ, offline=args.offline)
     options = FixOptions(
         stages=tuple(args.stages),
         apply=args.apply,

@@ -27,11 +27,17 @@ if TYPE_CHECKING:
 
     from healer.fixers.candidate import Candidate
     from healer.fixing.staged import StagedFixes
+    from healer.hooks.pre_push import PushedRef
+    from healer.pipeline.baseline import KnownBase, NewFindings
+
+Group = tuple[tuple[Snapshot, ...], "KnownBase | None", str]
+"""Snapshots checked in order (the later ones are left once one fails), the base the context names (what the
+remote has of the pushed ref), and the commit a configured base's merge-base is taken with."""
 
 SKIP_HINT = "skip once with `git {verb} --no-verify` or HEALER_SKIP=1 (SKIP={stages} skips only the failing stages)"
 
 
-def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[tuple[Snapshot, ...]]:
+def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[Group]:
     """What to check, in groups: a group's later snapshots are left unchecked once one of them fails."""
     if args.name == "pre-commit":
         from healer.snapshot.snapshot import index_snapshot
@@ -42,7 +48,7 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[tuple[Sna
         named = frozenset(path.replace(os.sep, "/") for path in args.args)
         if named and staged.touched is not None:
             staged = staged._replace(touched=staged.touched | named)
-        return [(staged,)]
+        return [((staged,), None, "HEAD")]
     from healer.hooks.pre_push import parse_refs, push_snapshots, refs_from_framework
 
     # git gives the refs on standard input; a person running this by hand has a terminal there.
@@ -57,28 +63,48 @@ def _snapshots(workspace: Workspace, args: argparse.Namespace) -> list[tuple[Sna
         return []
     remote = args.args[0] if args.args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
     policy = workspace.config.pre_push
-    groups = []
-    for pushed in push_snapshots(workspace.root, refs, remote, policy):
+    groups: list[Group] = []
+    sent = [ref for ref in refs if not ref.deletes]  # push_snapshots gives one PushedCommits for each, in order
+    for ref, pushed in zip(sent, push_snapshots(workspace.root, refs, remote, policy), strict=True):
         if pushed.new > 1 and not args.json:
             each = 'the newest (pre_push = "tips")' if policy == "tips" else "each one"
             print(f"healer: {pushed.ref} brings {pushed.new} commits the remote does not have; checking {each}")
         if pushed.snapshots:
-            groups.append(pushed.snapshots)
+            known = _remote_base(workspace, ref, remote) if workspace.config.blocking.block == "new" else None
+            groups.append((pushed.snapshots, known, ref.local_sha))
     if not groups:
         print("healer: pre-push: nothing new to check (the remote has every pushed commit)", file=sys.stderr)
     return groups
 
 
-def _verdict(name: str, failed: list[tuple[Snapshot, RunResult]]) -> str:
+def _remote_base(workspace: Workspace, ref: PushedRef, remote: str | None) -> KnownBase:
+    """block = "new": what the remote has of the pushed ref is the base its commits' findings are compared with."""
+    from healer.hooks.pre_push import base_for, new_commits
+    from healer.pipeline.baseline import KnownBase
+
+    root = workspace.root
+    sha = base_for(root, ref, remote, new_commits(root, ref, remote))
+    return KnownBase(sha, f"what {remote or 'the remote'} has of {ref.name}")
+
+
+def _blocking(run: RunResult, findings: NewFindings | None) -> list[str]:
+    """The stages that stop the commit or push: those that fail, or (block = "new") fail with something new."""
+    if findings is not None and findings.compared:
+        return [stage.stage for stage in findings.stages if stage.blocking]
+    return [stage.name for stage in run.stages if stage.status in ("failed", "error", "cancelled")]
+
+
+def _verdict(name: str, failed: list[tuple[Snapshot, RunResult, NewFindings | None]]) -> str:
     verb = "commit" if name == "pre-commit" else "push"
     parts = []
     names: dict[str, None] = {}
-    for snapshot, run in failed:
-        bad = [stage.name for stage in run.stages if stage.status in ("failed", "error", "cancelled")]
+    for snapshot, run, findings in failed:
+        bad = _blocking(run, findings)
         names.update(dict.fromkeys(bad))
         parts.append(f"{snapshot.label} fail{'s' if snapshot.kind != 'index' else ''} {', '.join(bad)}")
     hint = SKIP_HINT.format(verb=verb, stages=",".join(names))
-    return f"healer: {verb} blocked: {'; '.join(parts)}. Fix and try again, or {hint}."
+    new = " with new findings" if any(findings is not None and findings.compared for *_, findings in failed) else ""
+    return f"healer: {verb} blocked: {'; '.join(parts)}{new}. Fix and try again, or {hint}."
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -98,26 +124,36 @@ def execute(args: argparse.Namespace) -> int:
     groups = _snapshots(workspace, args)
     if not groups:
         return 0
-    reporter = CliReporter(None if args.json else display_for(sys.stdout))
-    healer = Healer(workspace, via="hook", reporter=reporter, environ=os.environ)
-    results: list[tuple[Snapshot, RunResult]] = []
+    new_only = workspace.config.blocking.block == "new"
+    display = None if args.json else display_for(sys.stdout)
+    held = None
+    if new_only and display is not None:
+        from healer.render.report import HeldReport  # the report waits for the base: new findings, others counted
+
+        display = held = HeldReport(display)
+    healer = Healer(workspace, via="hook", reporter=CliReporter(display), environ=os.environ)
+    failed: list[tuple[Snapshot, RunResult, NewFindings | None]] = []
     with terminated_as_interrupt():
-        for group in groups:
-            for snapshot in group:
+        for snapshots, known, head in groups:
+            for snapshot in snapshots:
                 if not args.json:
                     print(f"healer: checking {snapshot.label}", flush=True)
                 run = healer.check(snapshot, trigger=args.name)
-                emit(run, as_json=args.json)
-                results.append((snapshot, run))
+                findings = None
+                if new_only and run.outcome == "failed":
+                    findings = healer.baseline(run, known=known, head=head)
+                if held is not None:
+                    held.release(findings)
+                emit(run, as_json=args.json, findings=findings)
                 if run.interrupted:
                     return 130
-                if run.outcome == "failed":
+                if run.outcome == "failed" and (findings is None or findings.exit_code(run) != 0):
+                    failed.append((snapshot, run, findings))
                     break  # the ref is blocked: its later commits would not change that
-        failed = [(snapshot, run) for snapshot, run in results if run.outcome == "failed"]
         if not failed:
             return 0
         if args.name == "pre-commit" and not args.json:
-            snapshot, run = failed[0]
+            snapshot, run, findings = failed[0]
             if snapshot.tree is not None:
                 from healer.llm.offline import UNAVAILABLE
 
@@ -127,12 +163,15 @@ def execute(args: argparse.Namespace) -> int:
                 if reason is not None and reason.startswith(UNAVAILABLE):
                     sources += f"; the model fixer is {reason}"
                 print(f"healer: looking for fixes ({sources}, verified in an isolated copy)...", file=sys.stderr)
-                outcome = healer.fix_staged(snapshot, run)
+                outcome = healer.fix_staged(snapshot, run, findings=findings)
                 for line in describe(outcome):
                     print(line, file=sys.stderr)
                 if outcome.applied:
                     print(f"healer: checking {snapshot.label} with the fixes", flush=True)
-                    if healer.recheck_staged(outcome).passed:
+                    rechecked = healer.recheck_staged(outcome)
+                    if held is not None:
+                        held.release(rechecked.recheck_findings)
+                    if rechecked.passed:
                         return 0
     print(_verdict(args.name, failed), file=sys.stderr)
     return 1

@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Literal
 from healer.ci.workflow import WORKFLOW_PATH, github_workflow
 from healer.config.load import config_file
 from healer.config.write import render_stages, write_config
-from healer.detect.detection import detect
+from healer.detect import precommit
+from healer.detect.detection import Detection, detect, merge
+from healer.detect.files import Unreadable
 from healer.errors import HealerError
 from healer.render.output_file import write_output
 from healer.snapshot.git import git, repo_root
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
+    from healer.config.settings import Stage
     from healer.detect.candidate import Candidate
 
 
@@ -29,9 +32,16 @@ def execute(args: argparse.Namespace) -> int:
     if getattr(args, "with_unknown_steps", False) and not args.from_ci:
         raise HealerError("--with-unknown-steps goes with --from-ci (only CI steps can be of unknown effect)")
     root = repo_root(Path.cwd())
-    detection = detect(root, from_ci=args.from_ci, confirm=_confirmation(args))
+    moving = getattr(args, "from_pre_commit", False)
+    if moving:
+        detection = _from_pre_commit(root, args)
+    else:
+        detection = detect(root, from_ci=args.from_ci, confirm=_confirmation(args))
     for note in detection.notes:
         print(f"note: {note}")
+    if moving:
+        for line in _moved(detection.stages):
+            print(f"note: {line}")
     if not detection.stages:
         raise HealerError(
             f"found no checks to run in {root} (looked for Python, JavaScript, Makefile and pre-commit tools"
@@ -59,6 +69,35 @@ def execute(args: argparse.Namespace) -> int:
     print(f"wrote {count} stage{'s' if count != 1 else ''} ({names}) to {path}")
     print("Edit them there; `healer stages` shows the result and `healer run` runs it.")
     return 0
+
+
+def _from_pre_commit(root: Path, args: argparse.Namespace) -> Detection:
+    """`--from-pre-commit`: the hooks of .pre-commit-config.yaml only, as stages for a project moving off the
+    framework (healer.detect.precommit.convert); a config the framework could not read either is an error."""
+    if args.from_ci:
+        raise HealerError("--from-pre-commit reads only .pre-commit-config.yaml: it goes without --from-ci")
+    if not (root / precommit.CONFIG).is_file():
+        raise HealerError(f"no {precommit.CONFIG} in {root}: --from-pre-commit turns its hooks into stages")
+    try:
+        precommit.load(root)
+    except Unreadable as error:
+        raise HealerError(str(error)) from None
+    found = precommit.convert(root)
+    stages, notes = merge([found])
+    return Detection(stages=stages, notes=(*(note for note in found.notes if note), *notes))
+
+
+def _moved(stages: Sequence[Stage]) -> list[str]:
+    """Which hooks became plain commands and which still need the framework installed."""
+    framework = precommit.framework_stages(stages)
+    plain = [stage.name for stage in stages if stage.name not in framework]
+    lines = [f"plain commands now: {', '.join(plain)}"] if plain else []
+    if framework:
+        program = next(s.argv()[0] for s in stages if s.name == framework[0])
+        lines.append(
+            f"still run by {program}, which prepares their environments (keep it installed): {', '.join(framework)}"
+        )
+    return lines
 
 
 def _confirmation(args: argparse.Namespace) -> Callable[[Candidate], bool] | None:

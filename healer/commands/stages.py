@@ -12,7 +12,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from healer.config.settings import Config
+from healer.config.settings import Config, Project
+from healer.config.workspaces import ROOT_FILES
 from healer.doctor import missing_tools
 from healer.render.json_document import dumps, stages_document
 from healer.workspace import open_workspace
@@ -30,14 +31,22 @@ def describe(config: Config, *, verbose: bool = False, missing: Mapping[str, str
         else config.source
     )
     lines = [f"pipeline: {len(config.stages)} stage{'s' if len(config.stages) != 1 else ''}, {source}"]
+    if config.projects:
+        count = len(config.projects)
+        lines[0] += f"; {count} project{'s' * (count != 1)}"
     width = max((len(stage.name) for stage in config.stages), default=0)
     kinds = max((len(stage.kind) for stage in config.stages), default=0)
+    headers = {project.stages[0]: project for project in config.projects if project.stages}
+    lines.extend(_project_line(project) for project in config.projects if not project.stages)
     for stage in config.stages:
+        project = headers.get(stage.name)
+        if project is not None:
+            lines.append(_project_line(project))
         lines.append(f"  {stage.name:<{width}}  {stage.kind:<{kinds}}  {stage.command_line()}")
         extras = []
         if stage.needs:
             extras.append(f"needs {', '.join(stage.needs)}")
-        if stage.inputs:
+        if stage.inputs and not _project_default(stage.inputs):
             extras.append(f"inputs {' '.join(stage.inputs)}")
         if stage.timeout:
             extras.append(f"timeout {stage.timeout:g}s")
@@ -64,6 +73,17 @@ def describe(config: Config, *, verbose: bool = False, missing: Mapping[str, str
     return lines
 
 
+def _project_line(project: Project) -> str:
+    count = len(project.stages)
+    stages = f"{count} stage{'s' * (count != 1)}" if count else "no stages"
+    return f"project {project.name} ({project.folder}, {project.source}): {stages}"
+
+
+def _project_default(inputs: tuple[str, ...]) -> bool:
+    """The inputs a project's stage gets without declaring any (its folder and the root's files): not shown."""
+    return len(inputs) == 2 and inputs[0].endswith("/**") and inputs[1] == ROOT_FILES
+
+
 def execute(args: argparse.Namespace) -> int:
     workspace = open_workspace(require_stages=False)
     missing = missing_tools(workspace.root, workspace.config)
@@ -71,6 +91,10 @@ def execute(args: argparse.Namespace) -> int:
         document = stages_document(workspace.config)
         for entry in document["stages"]:
             entry["missing"] = missing.get(entry["name"])
+        document["projects"] = [
+            {"name": p.name, "folder": p.folder, "source": p.source, "stages": list(p.stages)}
+            for p in workspace.config.projects
+        ]
         print(dumps(document))
     else:
         print("\n".join(describe(workspace.config, verbose=args.verbose, missing=missing)))

@@ -20,32 +20,40 @@ from typing import Any
 import healer
 from healer.config.settings import (
     AgentSettings,
+    BlockSettings,
     Config,
     EmailSettings,
     FixSettings,
     Gate,
     LLMSettings,
     NotifySettings,
+    Project,
+    RemoteCacheSettings,
     SandboxSettings,
     Stage,
     WebhookSettings,
     WorkflowSettings,
     WorkflowStep,
 )
+from healer.config.workspaces import watched
 
 FILES = ("healer.toml", "pyproject.toml")
 MEMO = "config.marshal"
 RACY_SECONDS = 2.0
 
 
-def _stamp(root: Path) -> tuple[Any, ...] | None:
+def _stamp(root: Path, extra: tuple[str, ...] = ()) -> tuple[Any, ...] | None:
     parts: list[Any] = [
         healer.__version__, Stage._fields, Gate._fields, Config._fields, FixSettings._fields, SandboxSettings._fields,
         AgentSettings._fields, WorkflowSettings._fields, NotifySettings._fields, WebhookSettings._fields,
         EmailSettings._fields,
     ]  # fmt: skip
+    parts.append(BlockSettings._fields)
+    parts.append(RemoteCacheSettings._fields)
+    parts.append(Project._fields)
     now = time.time()
-    for name in FILES:
+    # A monorepo's project folders and files decide the configuration too (healer.config.workspaces.watched).
+    for name in (*FILES, *extra):
         try:
             info = os.stat(root / name)
         except FileNotFoundError:
@@ -109,12 +117,10 @@ def _pack_notify(notify: NotifySettings) -> list[Any]:
 
 
 def recall(root: Path, state_dir: Path) -> Config | None:
-    stamp = _stamp(root)
-    if stamp is None:
-        return None
     try:
         data = marshal.loads((state_dir / MEMO).read_bytes())
-        if data["stamp"] != stamp:
+        stamp = _stamp(root, tuple(data["files"]))
+        if stamp is None or data["stamp"] != stamp:
             return None
         stages = tuple(_unpack(values) for values in data["stages"])
         fix = data["fix"]
@@ -132,6 +138,11 @@ def recall(root: Path, state_dir: Path) -> Config | None:
             agents=tuple(_agent(agent) for agent in data["agents"]),
             workflows=tuple(_workflow(flow) for flow in data["workflows"]),
             notify=_notify(data["notify"]),
+            projects=tuple(
+                Project(name, folder, source, tuple(names)) for name, folder, source, names in data["projects"]
+            ),
+            blocking=BlockSettings(*data["blocking"]),
+            remote_cache=None if data["remote_cache"] is None else RemoteCacheSettings(*data["remote_cache"]),
         )
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
@@ -139,11 +150,14 @@ def recall(root: Path, state_dir: Path) -> Config | None:
 
 def remember(root: Path, state_dir: Path, config: Config) -> None:
     """Memoise a configuration read from a file (never a detected one: detection reads many files)."""
-    stamp = _stamp(root)
-    if stamp is None or config.path is None:
+    files = watched(config)
+    stamp = _stamp(root, files)
+    if stamp is None or config.path is None or any(project.source == "detected" for project in config.projects):
         return
     data = {
         "stamp": stamp,
+        "files": list(files),
+        "projects": [[p.name, p.folder, p.source, list(p.stages)] for p in config.projects],
         "source": config.source,
         "path": str(config.path),
         "jobs": config.jobs,
@@ -159,6 +173,8 @@ def remember(root: Path, state_dir: Path, config: Config) -> None:
             [f.name, f.kind, [list(step) for step in f.steps], f.max_attempts, f.timeout] for f in config.workflows
         ],
         "notify": _pack_notify(config.notify),
+        "blocking": list(config.blocking),
+        "remote_cache": None if config.remote_cache is None else list(config.remote_cache),
     }
     target = state_dir / MEMO
     try:

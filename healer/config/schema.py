@@ -13,20 +13,24 @@ from typing import Any
 from healer.agents.presets import OUTPUTS, PRESETS
 from healer.config.errors import ConfigError
 from healer.config.settings import (
+    BLOCK,
     HOOK_APPLY,
     PRE_PUSH,
+    REMOTE_CACHE_MODES,
     SANDBOX_MODES,
     STAGE_KINDS,
     STEP_ROLES,
     WEBHOOK_FORMATS,
     WORKFLOW_KINDS,
     AgentSettings,
+    BlockSettings,
     Config,
     EmailSettings,
     FixSettings,
     Gate,
     LLMSettings,
     NotifySettings,
+    RemoteCacheSettings,
     SandboxSettings,
     Stage,
     WebhookSettings,
@@ -39,6 +43,9 @@ STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 TOP_KEYS = (
     "stages", "jobs", "link", "fix", "llm", "history", "pre_push", "sandbox", "agents", "workflows", "notify",
+    "block", "base",
+    "remote_cache",
+    "workspaces",
 )  # fmt: skip
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
@@ -58,6 +65,8 @@ WORKFLOW_KEYS = ("kind", "steps", "agents", "agent", "max_attempts", "timeout")
 NOTIFY_KEYS = ("desktop", "rate_limit", "webhook", "email")
 WEBHOOK_KEYS = ("url", "url_env", "format", "timeout")
 EMAIL_KEYS = ("host", "port", "starttls", "user", "password_env", "from", "to", "timeout")
+REMOTE_CACHE_KEYS = ("url", "url_env", "mode", "header", "token_env", "timeout", "connect_timeout")
+HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 HOST = re.compile(
     r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$"
@@ -623,6 +632,60 @@ def _notify(v: _Validator, raw: Any) -> NotifySettings:
     )
 
 
+BASE_REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/@{}^~-]*$")
+"""`base`: a ref or revision git can name (`origin/main`, `main@{u}`), never an option (`-...`) or a range."""
+
+
+def _blocking(v: _Validator, data: Mapping[str, Any]) -> BlockSettings:
+    block = data.get("block", "all")
+    if block not in BLOCK:
+        close = _close(str(block), BLOCK)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise v.fail("block", f"unknown value {describe_value(block)}{hint}; one of {', '.join(BLOCK)}")
+    base = data.get("base")
+    if base is not None:
+        ref = lambda x: isinstance(x, str) and bool(BASE_REF.match(x)) and ".." not in x  # noqa: E731
+        _expect(v, "base", base, ref, 'a git ref, such as "origin/main"')
+    return BlockSettings(block=block, base=base)
+
+
+def _remote_cache(v: _Validator, raw: Any) -> RemoteCacheSettings:
+    where = "remote_cache"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    for secret in ("token", "password"):
+        if secret in raw:
+            raise v.fail(f"{where}.{secret}", f"a {secret} is never written in configuration; name the environment "
+                         "variable holding it in `token_env`")  # fmt: skip
+    v.check_keys(raw, REMOTE_CACHE_KEYS, where)
+    url, url_env = raw.get("url"), raw.get("url_env")
+    if (url is None) == (url_env is None):
+        raise v.fail(where, "give `url` (the server's base URL) or `url_env` (the variable holding it), one of them")
+    if url is not None:
+        web = lambda x: isinstance(x, str) and x.startswith(("https://", "http://")) and not any(map(str.isspace, x))  # noqa: E731
+        _expect(v, f"{where}.url", url, web, 'an http(s) URL, such as "http://cache.example.com:8080"')
+        if "@" in url.partition("://")[2].partition("/")[0]:
+            why = "credentials are never written in configuration; put the URL in a variable named by `url_env`"
+            raise v.fail(f"{where}.url", why)
+    if url_env is not None:
+        _env_name(v, f"{where}.url_env", url_env, "the URL")
+    defaults = RemoteCacheSettings()
+    mode = raw.get("mode", defaults.mode)
+    _one_of(v, f"{where}.mode", mode, REMOTE_CACHE_MODES)
+    header = raw.get("header", defaults.header)
+    _expect(v, f"{where}.header", header, lambda x: isinstance(x, str) and bool(HEADER_NAME.match(x)),
+            'an HTTP header name, such as "Authorization" or "x-buildbuddy-api-key"')  # fmt: skip
+    token_env = raw.get("token_env")
+    if token_env is not None:
+        _env_name(v, f"{where}.token_env", token_env, "the header's value")
+    timeout = raw.get("timeout", defaults.timeout)
+    _expect(v, f"{where}.timeout", timeout, lambda x: _number(x) and 0 < x <= 300, "a number of seconds (up to 300)")
+    connect = raw.get("connect_timeout", defaults.connect_timeout)
+    _expect(v, f"{where}.connect_timeout", connect, lambda x: _number(x) and 0 < x <= 60,
+            "a number of seconds (up to 60)")  # fmt: skip
+    return RemoteCacheSettings(url=url, url_env=url_env, mode=mode, header=header, token_env=token_env,
+                               timeout=float(timeout), connect_timeout=float(connect))  # fmt: skip
+
+
 def _check_graph(v: _Validator, stages: tuple[Stage, ...]) -> None:
     names = {stage.name for stage in stages}
     for stage in stages:
@@ -675,10 +738,12 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise v.fail("pre_push", f"unknown value {pre_push!r}{hint}; one of {', '.join(PRE_PUSH)}")
     raw_stages = data.get("stages")
+    if raw_stages is None and "workspaces" in data:
+        raw_stages = {}  # a monorepo's root may have no stages of its own (healer.config.workspaces)
     if raw_stages is None:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command", search="stages")
     _expect(v, "stages", raw_stages, lambda x: isinstance(x, dict), "a table of [stages.NAME] tables")
-    if not raw_stages:
+    if not raw_stages and "workspaces" not in data:
         raise v.fail("stages", "no stages configured; add a [stages.NAME] table with a `run` command")
     stages = tuple(_stage(v, name, raw, parsers) for name, raw in raw_stages.items())
     _check_graph(v, stages)
@@ -696,6 +761,8 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
     if clash:
         raise v.fail(f"workflows.{clash[0]}", "a workflow cannot have the name of an agent")
     notify = NotifySettings() if "notify" not in data else _notify(v, data["notify"])
+    blocking = _blocking(v, data)
+    remote_cache = None if "remote_cache" not in data else _remote_cache(v, data["remote_cache"])
     return Config(
         stages=stages,
         source=str(path),
@@ -710,4 +777,6 @@ def validate(data: Mapping[str, Any], *, path: Path, text: str, prefix: str, par
         agents=agents,
         workflows=workflows,
         notify=notify,
+        remote_cache=remote_cache,
+        blocking=blocking,
     )

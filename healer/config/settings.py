@@ -275,6 +275,58 @@ class NotifySettings(NamedTuple):
     email: EmailSettings | None = None
 
 
+BLOCK: tuple[str, ...] = ("all", "new")
+"""`block`: every failure blocks, or only the diagnostics the base does not have (healer.pipeline.baseline)."""
+
+
+class BlockSettings(NamedTuple):
+    """`block` and `base` in `[tool.healer]`: which findings stop a commit, a push or a run."""
+
+    block: str = "all"
+    """"new": a diagnostic blocks only when the base does not have it (adopting healer in a repository that
+    already has findings); "all": every failure blocks."""
+    base: str | None = None
+    """The ref whose findings are pre-existing (its merge-base with what is checked), such as "origin/main";
+    None: the merge-base with the upstream branch (pre-push: what the remote has; CI: a pull request's base)."""
+
+
+class Project(NamedTuple):
+    """One project of a monorepo (`workspaces`, healer.config.workspaces): its folder and its qualified stages."""
+
+    name: str
+    """What its stages' names start with (`api` in `api:test`): the folder's name, or the `name` given."""
+    folder: str
+    """Its folder, relative to the repository root (POSIX)."""
+    source: str
+    """Where its stages came from: its own configuration file, or "detected" (in its folder)."""
+    stages: tuple[str, ...] = ()
+    """The qualified names of its stages, in pipeline order."""
+
+
+REMOTE_CACHE_MODES: tuple[str, ...] = ("read", "read-write")
+"""`remote_cache.mode`: only take results from the server (developers), or also put there those run (CI)."""
+
+
+class RemoteCacheSettings(NamedTuple):
+    """`[tool.healer.remote_cache]`: stage results shared through a Bazel remote-cache HTTP server
+    (bazel-remote, BuildBuddy, an nginx WebDAV location; healer.cache.remote)."""
+
+    url: str | None = None
+    """The server's base URL (`/ac/` and `/cas/` are below it)."""
+    url_env: str | None = None
+    """The environment variable holding the URL instead (one with credentials in it); unset: no remote cache."""
+    mode: str = "read"
+    """"read" or "read-write"; the environment variable HEALER_REMOTE_CACHE (off, read, read-write) overrides it."""
+    header: str = "Authorization"
+    """The request header `token_env`'s value is sent in (BuildBuddy: x-buildbuddy-api-key)."""
+    token_env: str | None = None
+    """The environment variable holding that header's whole value (never the token itself in configuration)."""
+    timeout: float = 5.0
+    """Seconds to wait for an answer."""
+    connect_timeout: float = 0.08
+    """Seconds to wait for a connection: a server that is down costs a run this much, once."""
+
+
 class Config(NamedTuple):
     """The pipeline for one repository."""
 
@@ -298,6 +350,11 @@ class Config(NamedTuple):
     agents: tuple[AgentSettings, ...] = ()
     workflows: tuple[WorkflowSettings, ...] = ()
     notify: NotifySettings = NotifySettings()
+    blocking: BlockSettings = BlockSettings()
+    projects: tuple[Project, ...] = ()
+    """The projects of a monorepo, whose stages (qualified `name:stage`) follow the root's own in `stages`."""
+    remote_cache: RemoteCacheSettings | None = None
+    """A shared result cache on a server; None: results stay on this machine."""
 
     def agent(self, name: str) -> AgentSettings | None:
         return next((agent for agent in self.agents if agent.name == name), None)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from healer.config.load import load_config
 from healer.config.settings import STAGE_KINDS, Config, Stage
-from healer.detect import docs, github_actions, javascript, makefile, precommit, python
+from healer.detect import docs, github_actions, javascript, makefile, precommit, python, workspaces
 from healer.detect.candidate import Candidate, Found
 from healer.detect.names import unique
 
@@ -27,13 +27,24 @@ class Detection:
 def pipeline_of(root: Path) -> Config:
     """The repository's pipeline: its configuration, or what detection finds without one."""
     config = load_config(root)
-    return config if config.source != "none" else detected_config(root)
+    return completed_config(root, config) if config.source != "none" else detected_config(root)
 
 
 def detected_config(root: Path) -> Config:
-    """What detection finds, as the configuration of a repository that has none."""
+    """What detection finds, as the configuration of a repository that has none (a monorepo's projects too)."""
     detection = detect(root)
-    return Config(stages=detection.stages, source="detected", notes=detection.notes)
+    config = Config(stages=detection.stages, source="detected", notes=detection.notes)
+    return workspaces.detected_projects(root, config, _found_in)
+
+
+def completed_config(root: Path, config: Config) -> Config:
+    """A configuration read from a file, with the stages of its projects that have no configuration detected."""
+    return workspaces.complete(root, config, _found_in)
+
+
+def _found_in(folder: Path) -> tuple[tuple[Stage, ...], tuple[str, ...]]:
+    detection = detect(folder)
+    return detection.stages, detection.notes
 
 
 def detect(root: Path, *, from_ci: bool = False, confirm: Callable[[Candidate], bool] | None = None) -> Detection:

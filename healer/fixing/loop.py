@@ -24,6 +24,7 @@ from healer.pipeline.result import RunResult
 from healer.reporter import Reporter
 
 if TYPE_CHECKING:
+    from healer.pipeline.baseline import NewFindings
     from healer.service import Healer
 
 
@@ -64,11 +65,19 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
     if options.workflow is not None:
         healer.check_workflow(options.workflow, options.agents_offline)  # before a check that could take minutes
     final = check(1)
+    new_only = config.blocking.block == "new"
     for number in range(1, limit + 1):
         if number > 1:
             final = check(number)
         if final.interrupted or final.outcome == "passed":
             break
+        only = None
+        if new_only:
+            # block = "new": the findings the base has too are not fixed unless asked (block = "all").
+            findings = healer.baseline(final, jobs=options.jobs, cache=options.cache)
+            if findings.compared and not findings.blocking:
+                break
+            only = findings.new_fingerprints() if findings.compared else None
         if not fixers:
             # Made once something fails, and once for every round (a model's budget spans them): a check
             # that passes loads no fixer at all.
@@ -79,7 +88,7 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
         progress = InRound(reporter, number)
         current = healer.propose(
             final, fixers=fixers, jobs=jobs, cache=options.cache, cancel=options.cancel, reporter=progress,
-            number=number,
+            number=number, only=only,
         )  # fmt: skip
         rounds.append(current)
         if options.apply is not None:
@@ -92,7 +101,11 @@ def fix_loop(healer: Healer, options: FixOptions, reporter: Reporter) -> FixRepo
         if rounds and rounds[-1].applied:
             final = check(limit + 1)  # the last round changed files: say where they stand now
     usage = next((fixer.usage for fixer in fixers if isinstance(fixer, Metered)), None)
-    return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run, usage)
+    left: NewFindings | None = None
+    if new_only and final.outcome == "failed":
+        # What is left blocks only where it is new: the base's results are kept, so this asks no stage again.
+        left = healer.baseline(final, jobs=options.jobs, cache=options.cache)
+    return FixReport(rounds, final, time.monotonic() - began, options.offline, options.dry_run, usage, left)
 
 
 def _apply(healer: Healer, current: Round, progress: Reporter) -> None:

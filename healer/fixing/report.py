@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from healer.fixers.agent_round import AgentRound
     from healer.fixers.llm import ModelRound
     from healer.llm.client import Usage
+    from healer.pipeline.baseline import NewFindings
 
 ApplyMode = Literal["safe", "all"]
 CacheMode = Literal["use", "refresh", "off"]
@@ -86,6 +87,8 @@ class FixReport:
     dry_run: bool = False
     model_usage: Usage | None = None
     """Calls, tokens and dollars of the model fixer over all rounds; None when no model was asked."""
+    findings: NewFindings | None = None
+    """With block = "new": the final run's findings, new and pre-existing; the exit code follows the new."""
 
     @property
     def interrupted(self) -> bool:
@@ -102,4 +105,4 @@ class FixReport:
 
     @property
     def exit_code(self) -> int:
-        return self.final.exit_code
+        return self.final.exit_code if self.findings is None else self.findings.exit_code(self.final)

@@ -27,6 +27,7 @@ from healer.snapshot.git import git
 from healer.snapshot.snapshot import Snapshot, index_snapshot
 
 if TYPE_CHECKING:
+    from healer.pipeline.baseline import NewFindings
     from healer.service import Healer
 
 TEMPORARY_INDEX = "next-index-"
@@ -50,6 +51,10 @@ class StagedFixes:
     attempts: list[StagedAttempt] = field(default_factory=list)
     recheck: RunResult | None = None
     """The staged content checked again with the applied fixes."""
+    findings: NewFindings | None = None
+    """With block = "new": the blocked commit's findings, of which only the new ones were fixed."""
+    recheck_findings: NewFindings | None = None
+    """With block = "new": the recheck compared with the same base."""
 
     @property
     def verified(self) -> list[Candidate]:
@@ -66,17 +71,26 @@ class StagedFixes:
 
     @property
     def passed(self) -> bool:
-        """The fixes were applied and the staged content now passes: the commit may go on."""
-        return self.recheck is not None and self.recheck.outcome == "passed"
+        """The fixes were applied and the staged content now passes (with block = "new": has nothing new that
+        fails): the commit may go on."""
+        if self.recheck is None or self.recheck.interrupted:
+            return False
+        if self.recheck_findings is not None and self.recheck_findings.compared:
+            return not self.recheck_findings.blocking
+        return self.recheck.outcome == "passed"
 
 
-def fix_staged(healer: Healer, snapshot: Snapshot, run: RunResult, reporter: Reporter) -> StagedFixes:
+def fix_staged(
+    healer: Healer, snapshot: Snapshot, run: RunResult, reporter: Reporter, findings: NewFindings | None = None
+) -> StagedFixes:
     workspace = healer.workspace
     assert snapshot.tree is not None, "the staged content is a tree"
     # A model makes a commit wait for the network: only when the configuration asks for it (llm.hooks).
     fixers = healer.fixers(offline=healer.offline_reason(hook=True))
-    found = healer.propose(run, tree=snapshot.tree, fixers=fixers, reporter=reporter)
-    outcome = StagedFixes(found, applying=workspace.config.fix.hook_apply == "safe")
+    # Only new findings block: the pre-existing ones are not this commit's to fix.
+    only = findings.new_fingerprints() if findings is not None and findings.compared else None
+    found = healer.propose(run, tree=snapshot.tree, fixers=fixers, reporter=reporter, only=only)
+    outcome = StagedFixes(found, applying=workspace.config.fix.hook_apply == "safe", findings=findings)
     if not found.verified or not outcome.applying:
         return outcome
     if os.path.basename(os.environ.get("GIT_INDEX_FILE", "")).startswith(TEMPORARY_INDEX):
@@ -104,6 +118,8 @@ def recheck(healer: Healer, outcome: StagedFixes, reporter: Reporter) -> StagedF
     again = index_snapshot(workspace.root, workspace.state_dir)
     # The same commit's content once more: a run of its own in the history would count as a recovery.
     outcome.recheck = healer.check(again, trigger="pre-commit", reporter=reporter, record="never")
+    if outcome.findings is not None and outcome.findings.compared and outcome.recheck.outcome == "failed":
+        outcome.recheck_findings = healer.baseline(outcome.recheck)
     return outcome
 
 

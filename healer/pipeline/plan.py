@@ -18,7 +18,7 @@ def select_stages(config: Config, names: Sequence[str] | None) -> list[Stage]:
         return list(config.stages)
     by_name = {stage.name: stage for stage in config.stages}
     wanted: set[str] = set()
-    todo = list(names)
+    todo = _projects_expanded(config, names)
     while todo:
         name = todo.pop()
         if name in wanted:
@@ -26,11 +26,13 @@ def select_stages(config: Config, names: Sequence[str] | None) -> list[Stage]:
         if name not in by_name:
             import difflib  # the error path only
 
-            close = difflib.get_close_matches(name, list(by_name), n=1)
+            projects = [f"{project.name}:" for project in config.projects]
+            close = difflib.get_close_matches(name, [*by_name, *projects], n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             names = list(by_name)
             known = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "") or "none"
-            raise UnknownStage(f"no stage named '{name}'{hint}; the stages are: {known}")
+            whole = f" (a project's stages: {', '.join(projects)})" if projects else ""
+            raise UnknownStage(f"no stage named '{name}'{hint}; the stages are: {known}{whole}")
         wanted.add(name)
         todo.extend(by_name[name].needs)
     return [stage for stage in config.stages if stage.name in wanted]
@@ -48,3 +50,14 @@ def affected_stages(config: Config, selected: Sequence[str], paths: Sequence[str
         if not stage.inputs or any(matches(path) for path in paths):
             names.append(stage.name)
     return names
+
+
+def _projects_expanded(config: Config, names: Sequence[str]) -> list[str]:
+    """`names` with each `project:` (a monorepo's project, healer.config.workspaces) replaced by its stages."""
+    if not config.projects:
+        return list(names)
+    out: list[str] = []
+    for name in names:
+        project = next((p for p in config.projects if name == f"{p.name}:"), None)
+        out.extend(project.stages if project is not None else (name,))
+    return out

@@ -42,6 +42,7 @@ from healer.pipeline.tracked import TrackedFiles, modified_message, tracked_cont
 if TYPE_CHECKING:
     import queue
 
+    from healer.cache.remote_results import SharedResults
     from healer.kb.results import ResultCache
     from healer.kb.store import CachedResult
     from healer.pipeline.jail import Jail
@@ -80,6 +81,9 @@ class RunOptions(NamedTuple):
     jail: Jail | None = None
     """Run every command in this OS sandbox (the checks of an untrusted patch, in a copy; see healer.pipeline.jail).
     What a jailed command found is never cached: a check that needs what the jail withholds fails only there."""
+    remote: bool = True
+    """False: the shared result cache (`[tool.healer.remote_cache]`) is not asked (--offline); HEALER_OFFLINE also
+    keeps it away."""
 
 
 class _Output:
@@ -150,10 +154,17 @@ def stage_environment(stage: Stage, root: Path, options: RunOptions) -> tuple[di
 
 def cache_key(stage: Stage, tree: Manifest, env: Mapping[str, str], cwd: Path, store: ResultCache | None) -> str:
     """The stage's result cache key for the content `tree`: its definition, tools, environment inputs, files."""
+    return _key_and_tools(stage, tree, env, cwd, store)[0]
+
+
+def _key_and_tools(
+    stage: Stage, tree: Manifest, env: Mapping[str, str], cwd: Path, store: ResultCache | None
+) -> tuple[str, list[str]]:
     from healer.cache.key import stage_key  # only with a cache: a run without one hashes nothing
     from healer.cache.tools import tool_identities
 
-    return stage_key(stage, tree, env, tool_identities(stage, env, cwd, store))
+    tools = tool_identities(stage, env, cwd, store)
+    return stage_key(stage, tree, env, tools), tools
 
 
 def run_pipeline(
@@ -189,6 +200,13 @@ class _Run:
         self.shared = _Shared()
         self.results: dict[str, StageResult] = {}
         self.keys: dict[str, str] = {}
+        self.tools: dict[str, list[str]] = {}
+        """Stage -> its tools' identities."""
+        self.portable: dict[str, tuple[str, list[str]]] = {}
+        """Stage -> its key and tools as another machine computes them (`_portable`), once asked."""
+        self._shared: SharedResults | None = None
+        """The shared result cache, made at the first local miss (when `_shared_asked`), if one may be used."""
+        self._shared_asked = False
         self._tree: Manifest | None = None
         self.unaffected: set[str] = set()
         """Stages not run because nothing they read changed, or because the user left them out: their
@@ -211,6 +229,8 @@ class _Run:
             interrupted = True
         finally:
             self._shutdown(interrupted)
+            if self._shared is not None:
+                self._shared.close()
         ordered = tuple(self.results[stage.name] for stage in self.stages)
         result = RunResult(ordered, time.monotonic() - began, str(self.root), interrupted)
         self.sink(RunFinished(result))
@@ -286,6 +306,8 @@ class _Run:
             self.keys[stage.name] = key
             if self.options.use_cache:
                 hit = self.store.cached_result(key)
+                if hit is None:
+                    hit = self._shared_hit(stage, key)
                 if hit is not None:
                     self.sink(StageStarted(stage.name, stage.command_line()))
                     self._finish(_from_cache(stage, hit, key))
@@ -313,7 +335,50 @@ class _Run:
             from healer.snapshot.worktree import read_worktree  # a run without a store never hashes anything
 
             self._tree = self.options.manifest() if self.options.manifest else read_worktree(self.root)
-        return cache_key(stage, self._tree, env, cwd, self.store)
+        key, self.tools[stage.name] = _key_and_tools(stage, self._tree, env, cwd, self.store)
+        return key
+
+    def _portable(self, stage: Stage) -> tuple[str, list[str]]:
+        """The stage's key and tools as other machines compute them (paths and file times left out): what the
+        shared cache is addressed by. Computed only when the shared cache is asked."""
+        found = self.portable.get(stage.name)
+        if found is None:
+            from healer.cache.key import stage_key
+            from healer.cache.tools import portable_identities
+
+            env, cwd = stage_environment(stage, self.root, self.options)
+            assert self._tree is not None  # the local key, computed first, read it
+            tools = portable_identities(stage, env, cwd, self.store)
+            found = self.portable[stage.name] = (stage_key(stage, self._tree, env, tools), tools)
+        return found
+
+    def _shared_results(self) -> SharedResults | None:
+        """The shared result cache, if one is configured and may be asked: made once, at the first local miss."""
+        if not self._shared_asked:
+            self._shared_asked = True
+            settings = self.config.remote_cache
+            if settings is not None and self.options.remote:
+                # Loaded only now: a run whose every result is cached here never imports the HTTP client.
+                from healer.cache.remote_results import shared_results
+
+                environ = os.environ if self.options.env is None else self.options.env
+                self._shared = shared_results(settings, environ, lambda text: self.sink(Notice(text)))
+        return self._shared
+
+    def _shared_hit(self, stage: Stage, key: str) -> CachedResult | None:
+        """The stage's result from the shared cache, stored here too (the next run needs no server)."""
+        shared = self._shared_results()
+        if shared is None or self.store is None:
+            return None
+        portable_key, tools = self._portable(stage)
+        hit = shared.fetch(portable_key, stage.name, tools)
+        if hit is not None:
+            self.store.store_result(
+                key, repo=str(self.root), stage=stage.name, status=hit.status, exit_code=hit.exit_code,
+                duration=hit.duration, output=hit.output, output_bytes=hit.output_bytes,
+                diagnostics=hit.diagnostics, gate=hit.gate,
+            )  # fmt: skip
+        return hit
 
     @property
     def events(self) -> queue.Queue[_Message]:
@@ -508,6 +573,16 @@ class _Run:
             diagnostics=[d.to_dict() for d in result.diagnostics],
             gate=None if result.gate is None else result.gate.to_dict(),
         )
+        shared = self._shared_results()
+        if shared is not None and shared.write:
+            # What the local cache keeps, the team's may share: a failed lint is as deterministic as a pass.
+            portable_key, tools = self._portable(self.config.stage(result.name))
+            shared.share(
+                portable_key, result.name, tools, status=result.status, exit_code=result.exit_code,
+                duration=result.duration, output=output, output_bytes=result.output_bytes,
+                diagnostics=[d.to_dict() for d in result.diagnostics],
+                gate=None if result.gate is None else result.gate.to_dict(),
+            )  # fmt: skip
 
     # -- one stage, in its own thread ----------------------------------------
 

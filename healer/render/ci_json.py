@@ -26,7 +26,7 @@ def ci_document(report: CiReport, *, patch_path: Path | None) -> dict[str, Any]:
         "pull_request": job.pull,
         "run_url": job.run_url,
         "exit_code": report.exit_code,
-        "run": run_document(report.run),
+        "run": run_document(report.run, report.findings),
         "fixes": None if report.fixes is None else fix_document(report.fixes),
         "published": [candidate.id for candidate in report.chosen],
         "patch": None

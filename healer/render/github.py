@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from healer.diagnostics.diagnostic import Diagnostic
+from healer.pipeline.baseline import NewFindings
 from healer.pipeline.result import RunResult
 
 
@@ -14,8 +15,9 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(diag: Diagnostic) -> str:
-    level = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity]
+def annotation(diag: Diagnostic, *, pre_existing: bool = False) -> str:
+    # A finding the base has too (--new-only) blocks nothing: a notice, so the new ones stand out as errors.
+    level = "notice" if pre_existing else {"error": "error", "warning": "warning", "info": "notice"}[diag.severity]
     props: list[str] = []
     if diag.file and not diag.file.startswith("/"):
         props.append(f"file={_property(diag.file)}")
@@ -23,10 +25,14 @@ def annotation(diag: Diagnostic) -> str:
             props.append(f"line={diag.line}")
             if diag.column:
                 props.append(f"col={diag.column}")
-    title = " ".join(part for part in (diag.stage, diag.tool, diag.code) if part)
+    title = " ".join(
+        part for part in (diag.stage, diag.tool, diag.code, "(pre-existing)" if pre_existing else "") if part
+    )
     props.append(f"title={_property(title)}")
     return f"::{level} {','.join(props)}::{_data(diag.message)}"
 
 
-def workflow_commands(run: RunResult) -> list[str]:
-    return [annotation(diag) for diag in run.diagnostics]
+def workflow_commands(run: RunResult, findings: NewFindings | None = None) -> list[str]:
+    if findings is None or not findings.compared:
+        return [annotation(diag) for diag in run.diagnostics]
+    return [annotation(diag, pre_existing=not findings.is_new(diag)) for diag in run.diagnostics]

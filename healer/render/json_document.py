@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import healer
 from healer.config.settings import Config
 from healer.pipeline.result import RunResult, StageResult
+
+if TYPE_CHECKING:
+    from healer.pipeline.baseline import NewFindings
 
 RUN_SCHEMA = "healer.run/1"
 STAGES_SCHEMA = "healer.stages/1"
@@ -15,7 +18,13 @@ OUTPUT_TAIL_LINES = 100
 OUTPUT_LINE_LIMIT = 4000
 
 
-def stage_result(result: StageResult) -> dict[str, Any]:
+def stage_result(result: StageResult, findings: NewFindings | None = None) -> dict[str, Any]:
+    """With `findings` (only new failures block), each diagnostic says whether it is `new`."""
+    diagnostics = [d.to_dict() for d in result.diagnostics]
+    if findings is not None:
+        diagnostics = [
+            {**data, "new": findings.is_new(d)} for data, d in zip(diagnostics, result.diagnostics, strict=True)
+        ]
     return {
         "name": result.name,
         "kind": result.kind,
@@ -27,7 +36,7 @@ def stage_result(result: StageResult) -> dict[str, Any]:
         "command": result.command,
         "reason": result.reason,
         "gate": None if result.gate is None else result.gate.to_dict(),
-        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "diagnostics": diagnostics,
         "output_tail": [_bounded(line) for line in result.output.splitlines()[-OUTPUT_TAIL_LINES:]],
         "output_bytes": result.output_bytes,
         "log_path": result.log_path,
@@ -39,16 +48,35 @@ def _bounded(line: str) -> str:
     return line if len(line) <= OUTPUT_LINE_LIMIT else line[:OUTPUT_LINE_LIMIT] + "…"
 
 
-def run_document(run: RunResult) -> dict[str, Any]:
-    return {
+def run_document(run: RunResult, findings: NewFindings | None = None) -> dict[str, Any]:
+    """`findings`: the run compared with its base (block = "new", --new-only): then `exit_code` is what only new
+    findings give, each diagnostic is marked `new`, and `baseline` says against what."""
+    document = {
         "schema": RUN_SCHEMA,
         "healer_version": healer.__version__,
         "root": run.root,
         "outcome": run.outcome,
-        "exit_code": run.exit_code,
+        "exit_code": run.exit_code if findings is None else findings.exit_code(run),
         "duration": round(run.duration, 4),
         "notices": list(run.notices),
-        "stages": [stage_result(result) for result in run.stages],
+        "stages": [stage_result(result, findings) for result in run.stages],
+    }
+    if findings is not None:
+        document["baseline"] = baseline_document(findings)
+    return document
+
+
+def baseline_document(findings: NewFindings) -> dict[str, Any]:
+    return {
+        "base": findings.base if findings.compared else None,
+        "named": findings.named,
+        "source": findings.source if findings.compared else None,
+        "reason": None if findings.compared else findings.reason,
+        "blocking": findings.blocking,
+        "stages": [
+            {"name": stage.stage, "new": len(stage.new), "pre_existing": len(stage.existing), "failure": stage.failure}
+            for stage in findings.stages
+        ],
     }
 
 

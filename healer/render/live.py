@@ -11,13 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from healer.pipeline.events import Event, Notice, RunFinished, RunStarted, StageFinished, StageOutput, StageStarted
-from healer.pipeline.result import StageResult
-from healer.render.report import duration, failure_details, summary
+from healer.pipeline.result import RunResult, StageResult
+from healer.render.report import duration, failure_details, new_report, summary
 from healer.render.text import clean_line
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.live import Live
+
+    from healer.pipeline.baseline import NewFindings
 
 STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "skipped": "dim", "cancelled": "yellow"}
 SYMBOL = {"passed": "✔", "failed": "✘", "error": "✘", "skipped": "–", "cancelled": "■"}
@@ -90,6 +92,17 @@ class LiveDisplay:
             else:
                 table.add_row(Text("·", style="dim"), Text(name), Text("pending", style="dim"), "", "")
         return table
+
+    def finish(self, run: RunResult, findings: NewFindings) -> None:
+        """The end of a run whose findings were compared with the base (see report.HeldReport)."""
+        if self.live is not None:
+            self.live.refresh()
+            self.live.stop()
+        lines = new_report(run, findings)
+        style = "bold red" if findings.blocking or not findings.compared else "bold green"
+        for line in lines[:-1]:
+            self.console.print(Text(line, style="bold red" if line.startswith("--- ") else ""))
+        self.console.print(Text(lines[-1], style=style))
 
     def _report(self, event: RunFinished) -> None:
         run = event.result

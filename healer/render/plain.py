@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from healer.pipeline.events import Event, Notice, RunFinished, StageFinished, StageStarted
-from healer.render.report import report, stage_line
+from healer.pipeline.result import RunResult
+from healer.render.report import new_report, report, stage_line
 from healer.render.text import clean_line
+
+if TYPE_CHECKING:
+    from healer.pipeline.baseline import NewFindings
 
 
 class PlainDisplay:
@@ -24,6 +28,11 @@ class PlainDisplay:
         elif isinstance(event, RunFinished):
             for line in report(event.result):
                 self._write(line)
+
+    def finish(self, run: RunResult, findings: NewFindings) -> None:
+        """The end of a run whose findings were compared with the base (see report.HeldReport)."""
+        for line in new_report(run, findings):
+            self._write(line)
 
     def _write(self, line: str) -> None:
         self.stream.write(line + "\n")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from healer.diagnostics.identical import identical
+from healer.pipeline.events import Event, RunFinished
 from healer.pipeline.result import RunResult, StageResult
 from healer.render.text import clean_line
+
+if TYPE_CHECKING:
+    from healer.pipeline.baseline import NewFindings
+    from healer.pipeline.runner import Sink
 
 TAIL_LINES = 15
 MAX_DIAGNOSTICS = 50
@@ -85,3 +93,79 @@ def report(run: RunResult) -> list[str]:
             lines.extend(failure_details(result))
     lines.append(summary(run))
     return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def base_line(findings: NewFindings) -> str:
+    """Where the pre-existing findings come from, or why there is no comparison (then everything blocks)."""
+    if not findings.compared:
+        return clean_line(f"healer: no base to compare with ({findings.reason}): every finding blocks")
+    how = "from the cache" if findings.source == "cache" else "checked now"
+    return clean_line(f"healer: compared with {(findings.base or '')[:9]}, {findings.named} (its results {how})")
+
+
+def stage_counts(findings: NewFindings) -> list[str]:
+    """One line per failing stage: `lint: 2 new, 300 pre-existing (not blocking)`."""
+    lines = []
+    for stage in findings.stages:
+        parts = [f"{len(stage.new)} new", f"{len(stage.existing)} pre-existing"]
+        if stage.failure is not None:
+            parts.append(f"the stage's failure is {stage.failure}")
+        note = "blocking" if stage.blocking else "not blocking"
+        lines.append(f"{stage.stage}: {', '.join(parts)} ({note})")
+    return lines
+
+
+def new_summary(run: RunResult, findings: NewFindings) -> str:
+    existing = findings.existing_count
+    tail = f"{_plural(existing, 'pre-existing finding')} do{'es' * (existing == 1)} not block"
+    if findings.blocking:
+        stages = ", ".join(stage.stage for stage in findings.stages if stage.blocking)
+        head = f"New failures: {_plural(findings.new_count, 'new finding')} ({stages})"
+        return f"{head}; {tail} ({duration(run.duration)})"
+    return f"No new failures: {tail} ({duration(run.duration)})"
+
+
+def new_report(run: RunResult, findings: NewFindings) -> list[str]:
+    """The account of a run when only new findings block: the new ones in detail, the rest counted."""
+    if not findings.compared:
+        return [base_line(findings), *report(run)]
+    lines: list[str] = []
+    for result in run.stages:
+        stage = findings.stage(result.name)
+        if stage is None or not stage.blocking:
+            continue
+        shown = result._replace(diagnostics=stage.new) if stage.new and stage.failure != "new" else result
+        lines.extend(failure_details(shown))
+    return [*lines, base_line(findings), *stage_counts(findings), new_summary(run, findings)]
+
+
+class HeldReport:
+    """A display whose end-of-run report waits for the comparison with the base (block = "new").
+
+    Every event passes through but `RunFinished`, which is kept until `release`: the display then shows the
+    new findings in detail and counts the pre-existing ones (its `finish`), or the usual report without them.
+    """
+
+    def __init__(self, inner: Sink) -> None:
+        self.inner = inner
+        self.finished: RunFinished | None = None
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, RunFinished):
+            self.finished = event
+        else:
+            self.inner(event)
+
+    def release(self, findings: NewFindings | None) -> None:
+        event, self.finished = self.finished, None
+        if event is None:
+            return
+        finish: Callable[[RunResult, NewFindings], None] | None = getattr(self.inner, "finish", None)
+        if findings is None or finish is None:
+            self.inner(event)
+        else:
+            finish(event.result, findings)

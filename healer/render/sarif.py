@@ -29,6 +29,7 @@ from healer.diagnostics.diagnostic import Diagnostic
 from healer.diagnostics.fingerprint import fingerprint
 from healer.diagnostics.guess import guess_parser
 from healer.diagnostics.parsers import TOOL_NAMES
+from healer.pipeline.baseline import NewFindings
 from healer.pipeline.result import RunResult, StageResult
 from healer.render.output_file import write_output
 
@@ -90,8 +91,11 @@ def anchor_for(root: Path, config: Path | None) -> Anchor | None:
     return Anchor(relative, lines)
 
 
-def sarif_document(run: RunResult, *, anchor: Anchor | None = None) -> dict[str, Any]:
-    """The SARIF log of a run: one run per tool of the stages that ran, in the order the stages are."""
+def sarif_document(
+    run: RunResult, *, anchor: Anchor | None = None, findings: NewFindings | None = None
+) -> dict[str, Any]:
+    """The SARIF log of a run: one run per tool of the stages that ran, in the order the stages are. With
+    `findings` (--new-only), each result's `baselineState` says whether the base has it ("unchanged")."""
     tools: dict[str, list[StageResult]] = {}
     for stage in run.stages:
         if stage.status in RAN:
@@ -99,7 +103,7 @@ def sarif_document(run: RunResult, *, anchor: Anchor | None = None) -> dict[str,
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [_run(tool, stages, run.root, anchor) for tool, stages in tools.items()],
+        "runs": [_run(tool, stages, run.root, anchor, findings) for tool, stages in tools.items()],
     }
 
 
@@ -111,12 +115,14 @@ def stage_tool(stage: StageResult) -> str:
     return TOOL_NAMES.get(parser, parser)
 
 
-def _run(tool: str, stages: list[StageResult], root: str, anchor: Anchor | None) -> dict[str, Any]:
+def _run(
+    tool: str, stages: list[StageResult], root: str, anchor: Anchor | None, findings: NewFindings | None
+) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     rules: dict[str, str | None] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for stage in stages:
-        for entry in _stage_results(tool, stage, root, anchor):
+        for entry in _stage_results(tool, stage, root, anchor, findings):
             rule_id, help_uri, result = entry
             rules.setdefault(rule_id, help_uri)
             key = (rule_id, _uri_of(result), result["partialFingerprints"][FINGERPRINT_KEY])
@@ -171,9 +177,12 @@ def help_uri(tool: str, code: str | None) -> str | None:
 
 
 def _stage_results(
-    tool: str, stage: StageResult, root: str, anchor: Anchor | None
+    tool: str, stage: StageResult, root: str, anchor: Anchor | None, findings: NewFindings | None
 ) -> list[tuple[str, str | None, dict[str, Any]]]:
     found = [_diagnostic_result(tool, diag, root, anchor) for diag in stage.diagnostics]
+    if findings is not None and findings.compared:
+        for diag, (_, _, result) in zip(stage.diagnostics, found, strict=True):
+            result["baselineState"] = "new" if findings.is_new(diag) else "unchanged"
     if found or stage.status == "passed":
         return found
     # A stage that failed without a single diagnostic (could not start, timed out, a gate): still a result.
