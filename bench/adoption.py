@@ -8,7 +8,14 @@ the shadow tree (a fresh knowledge base); after that its results come from the
 cache. Printed: each case's exit code and median time, and the first (cold)
 time; with block = "all" the same pre-existing findings block every commit.
 
-Run: .venv/bin/python bench/adoption.py [--runs N]
+Part 2, a monorepo (bench/monorepo.py): six projects; a commit touching one runs only its stages (printed),
+beside a commit touching a root file, which runs all.
+
+Part 3, the remote cache (bench/remote_cache.py): a second clone's first run with everything in the shared
+cache (a real nginx WebDAV server) vs the first clone's run, on the six real projects; and what a server that
+does not answer costs.
+
+Run: .venv/bin/python bench/adoption.py [--runs N] [--part 1|2|3]
 """
 
 from __future__ import annotations
@@ -86,8 +93,18 @@ def hold_the_line(runs: int) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--part", type=int, choices=(1, 2, 3), action="append", help="only this part")
     args = parser.parse_args()
-    ok = hold_the_line(args.runs)
+    parts = args.part or [1, 2, 3]
+    ok = hold_the_line(args.runs) if 1 in parts else True
+    if 2 in parts:
+        from monorepo import monorepo_commit
+
+        print("\n".join(monorepo_commit(max(1, args.runs // 2))))
+    if 3 in parts:
+        from remote_cache import main as remote_cache
+
+        ok = remote_cache(["--repeat", str(max(1, args.runs // 2))]) == 0 and ok
     return 0 if ok else 1
 
 

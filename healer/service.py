@@ -194,6 +194,8 @@ class Healer:
             self._check_skips()
             if snapshot is not None and workspace.config.projects:
                 options = self._changed_projects_only(snapshot, options)
+            if trigger in ("pre-commit", "pre-push"):
+                options = self._this_hooks_stages(trigger, options)
             if untouched or (cache == "off" and not remember):
                 run = self._run(snapshot, stages, options, reporter, None)
                 self._last_run = run._replace(notices=tuple(kept)) if kept else run
@@ -282,6 +284,15 @@ class Healer:
         for line in lines:
             self._notice(line)
         return options._replace(skip={**skip, **(options.skip or {})}) if skip else options
+
+    def _this_hooks_stages(self, hook: str, options: RunOptions) -> RunOptions:
+        """The git hook `hook` leaves out the stages limited to the other one (`hooks = ["pre-push"]`)."""
+        other = {
+            stage.name: f"runs in the {' and '.join(stage.hooks)} hook only"
+            for stage in self.workspace.config.stages
+            if stage.hooks and hook not in stage.hooks
+        }
+        return options._replace(skip={**other, **(options.skip or {})}) if other else options
 
     def _check_skips(self) -> None:
         # Once per process, with the first check: watch mode and a push's several commits would repeat it.

@@ -49,7 +49,7 @@ TOP_KEYS = (
 )  # fmt: skip
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
-    "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate",
+    "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate", "hooks",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
 SANDBOX_KEYS = ("mode", "read", "write", "network")
@@ -78,6 +78,9 @@ KNOWN_METRICS = {
     # coverage.py / pytest-cov: "TOTAL    120    12    90%" (branch columns optional)
     "coverage": r"^TOTAL\b.*?(\d+(?:\.\d+)?)%\s*$",
 }
+
+GIT_HOOKS = ("pre-commit", "pre-push")
+"""The git hooks a stage may be limited to (`hooks`)."""
 
 
 def _close(word: str, choices: Sequence[str]) -> list[str]:
@@ -276,6 +279,9 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     _expect(v, f"{where}.cache", cache, lambda x: isinstance(x, bool), "true or false")
     isolate = raw.get("isolate", False)
     _expect(v, f"{where}.isolate", isolate, lambda x: isinstance(x, bool), "true or false")
+    hooks = raw.get("hooks", [])
+    known_hooks = lambda x: isinstance(x, list) and all(h in GIT_HOOKS for h in x)  # noqa: E731
+    _expect(v, f"{where}.hooks", hooks, known_hooks, f"a list of {' and '.join(GIT_HOOKS)}")
     gate = None if "gate" not in raw else _gate(v, f"{where}.gate", raw["gate"])
     return Stage(
         name=name,
@@ -294,6 +300,7 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         cwd=cwd,
         cache=cache,
         isolate=isolate,
+        hooks=tuple(dict.fromkeys(hooks)),
     )
 
 

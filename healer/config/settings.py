@@ -55,6 +55,9 @@ class Stage(NamedTuple):
     isolate: bool = False
     """Run in a throwaway copy even where the working tree is checked in place: the stage checks by rewriting
     files (a pre-commit fixer hook), and what it rewrote there is its finding (healer.pipeline.private_copy)."""
+    hooks: tuple[str, ...] = ()
+    """The git hooks that run it ("pre-commit", "pre-push"); empty: both (a pre-commit config's hook limited to
+    `stages: [pre-push]` says so). `healer run`, watch and CI run every stage."""
 
     def argv(self) -> list[str]:
         """The command to execute."""
@@ -86,6 +89,7 @@ class Stage(NamedTuple):
             "cwd": self.cwd,
             "cache": self.cache,
             "isolate": self.isolate,
+            "hooks": list(self.hooks),
             "gate": None
             if self.gate is None
             else {

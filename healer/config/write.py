@@ -151,6 +151,7 @@ def _stage_table(stage: Stage) -> Table:
         ("cwd", stage.cwd),
         ("cache", stage.cache),
         ("isolate", stage.isolate),
+        ("hooks", stage.hooks),
     ]
     for key, value in values:
         if value == _DEFAULTS[key]:

@@ -211,7 +211,8 @@ def _local(
     covers = frozenset({*keys, f"hook:{hook_id}"})
     kind = guess_kind(keys, hook_id, str(hook.get("name", "")))
     if plain:
-        stage = Stage(name=name, run=command, kind=kind, inputs=inputs, parser=parser_for(keys))
+        stage = Stage(name=name, run=command, kind=kind, inputs=inputs, parser=parser_for(keys),
+                      hooks=("pre-push",) if at else ())  # fmt: skip
         note = f"{name}: {where}, a plain command"
         if hook.get("pass_filenames", True) is not False:
             note += "; pre-commit passes it the changed files, healer runs it once on the project"
@@ -261,10 +262,11 @@ def _remote(
     if tool is None or not move:
         return remote_hook(url, key, hook, default_stages, program, tool)
     where = f"hook {hook_id} of {url} in {CONFIG}"
-    if hook_stage(strings(hook.get("stages")) or default_stages) is None:
+    at = hook_stage(strings(hook.get("stages")) or default_stages)
+    if at is None:
         return None, f"{where}: runs only at {', '.join(strings(hook.get('stages')) or default_stages)}; skipped"
     args = [arg for arg in strings(hook.get("args")) if arg.split("=")[0] not in _FIX_FLAGS]
-    stage = python_stage(tool, args)
+    stage = python_stage(tool, args)._replace(hooks=("pre-push",) if at else ())
     covers = frozenset({TOOL_KEYS[tool]})
     note = f"{stage.name}: {where}, a plain command with the locally installed {tool.split('-')[0]}"
     extra = strings(hook.get("additional_dependencies"))

@@ -167,6 +167,8 @@ def framework_stage(
         fix=command if writes is not None else None,
         isolate=writes is not None,
         parser=parser,
+        # A hook the config limits to pre-push (`--hook-stage=pre-push`) runs in healer's pre-push hook only.
+        hooks=("pre-push",) if at else (),
     )
 
 

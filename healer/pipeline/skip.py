@@ -68,7 +68,12 @@ def left_out(skips: Skips, stages: Sequence[Stage]) -> dict[str, str]:
     if skips.every:
         return dict.fromkeys((stage.name for stage in stages), "HEALER_SKIP")
     named = dict(skips.named)
-    return {stage.name: named[stage.name] for stage in stages if stage.name in named}
+    found = {stage.name: named[stage.name] for stage in stages if stage.name in named}
+    # `SKIP=api:` leaves out every stage of the monorepo project api (its stages are named api:NAME).
+    for prefix, variable in named.items():
+        if prefix.endswith(":"):
+            found.update({stage.name: variable for stage in stages if stage.name.startswith(prefix)})
+    return {stage.name: found[stage.name] for stage in stages if stage.name in found}
 
 
 def unknown_names_warning(skips: Skips, stages: Sequence[Stage]) -> str | None:
@@ -76,7 +81,8 @@ def unknown_names_warning(skips: Skips, stages: Sequence[Stage]) -> str | None:
     known = [stage.name for stage in stages]
     strangers: dict[str, list[str]] = {}
     for name, variable in skips.named:
-        if name not in known and variable not in skips.quiet:
+        matches = any(stage.startswith(name) for stage in known) if name.endswith(":") else name in known
+        if not matches and variable not in skips.quiet:
             strangers.setdefault(variable, []).append(name)
     if not strangers:
         return None

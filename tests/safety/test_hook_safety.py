@@ -215,6 +215,16 @@ def test_an_interrupt_while_python_m_finds_healer_through_the_editable_finder_is
         '  File "/usr/lib/python3.11/pathlib.py", line 69, in parse_parts\n',
     )
     assert through_pathlib != runpy_said and interpreter_starting(through_pathlib)
+    # Clean-clone CI, trial 236: pathlib was computing a path's string (its AttributeError is how it caches
+    # one), so the interrupt came chained after that exception; the traceback that propagated is runpy's.
+    chained = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.11/pathlib.py", line 540, in __str__\n'
+        "AttributeError: 'PosixPath' object has no attribute '_str'\n\n"
+        "During handling of the above exception, another exception occurred:\n\n" + through_pathlib
+    )
+    assert interpreter_starting(chained)
+    assert not interpreter_starting(chained.replace("<frozen runpy>", str(Path(__file__).resolve())))
     own = Path(__file__).resolve().parents[2] / "healer" / "__main__.py"
     assert not interpreter_starting(
         runpy_said.replace("/x/.venv/lib/python3.11/site-packages/__editable___healer_0_1_0_finder.py", str(own))

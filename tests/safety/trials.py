@@ -590,7 +590,10 @@ def interpreter_starting(err: str) -> bool:
         # interrupt and goes on; none of the frames may be healer's own source.
         own = tuple(str(Path(__file__).resolve().parents[2] / part) for part in ("healer", "hooks", "rules", "tui"))
         return not any(frame.startswith(own) for frame in re.findall(r'^\s*File "([^"]*)"', err, re.MULTILINE))
-    frames = re.findall(r'^  File "([^"]*)", line \d+, in (\S+)', err, re.MULTILINE)
+    # A chained traceback ("During handling of the above exception...") ends with the one that propagated:
+    # pathlib's own AttributeError for its lazily computed string is ordinary control flow, not a frame of ours.
+    last = err.rsplit("Traceback (most recent call last):", 1)[-1]
+    frames = re.findall(r'^  File "([^"]*)", line \d+, in (\S+)', last, re.MULTILINE)
     if "Traceback" not in err or not frames:
         return False
     if all(path.startswith("<frozen ") for path, _function in frames):
