@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -38,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from jail import alone
-from real_inject import KINDS, Breakage, sites
-from real_projects import PROJECTS, Base, _red, bench_env, break_into, healer, prepare
+from real_inject import KINDS, Breakage
+from real_projects import PROJECTS, Base, _red, bench_env, break_into, healer, prepare, seeded_cases
 
 from tests.agents.fakes import FLAGS
 
@@ -144,24 +143,16 @@ def main(argv: Sequence[str] | None = None) -> list[Attempt]:
             if args.project and project.name not in args.project:
                 continue
             base = prepare(project, state, env)
-            for kind in args.kind or KINDS:
-                found = sites(kind, base.sources, base.project.tops, str(args.seed))
-                random.Random(f"{args.seed}:{project.name}:{kind}").shuffle(found)
-                made = 0
-                for index, breakage in enumerate(found[: args.cases_per_kind * 4 + 2]):
-                    if made == args.cases_per_kind:
-                        break
-                    where = state / "cases" / f"{project.name}-{kind}-{index}"
-                    where.mkdir(parents=True)
-                    case = run_case(base, breakage, where, env)
-                    shutil.rmtree(where, ignore_errors=True)
-                    if case:
-                        made += 1
-                        attempts += case
-                        for one in case:
-                            print(f"  {one.project:<12} {one.kind:<24} {one.outcome:<10} overhead "
-                                  f"{one.overhead * 1000:6.0f} ms  agent {one.agent_seconds * 1000:5.0f} ms  "
-                                  f"tools {one.tool_seconds * 1000:6.0f} ms", flush=True)  # fmt: skip
+
+            def one(breakage: Breakage, where: Path, base: Base = base) -> list[Attempt] | None:
+                return run_case(base, breakage, where, env) or None
+
+            for case in seeded_cases(base, args.kind or KINDS, args.seed, args.cases_per_kind, state / "cases", one):
+                attempts += case
+                for attempt in case:
+                    print(f"  {attempt.project:<12} {attempt.kind:<24} {attempt.outcome:<10} overhead "
+                          f"{attempt.overhead * 1000:6.0f} ms  agent {attempt.agent_seconds * 1000:5.0f} ms  "
+                          f"tools {attempt.tool_seconds * 1000:6.0f} ms", flush=True)  # fmt: skip
     if not attempts:
         raise SystemExit("no case turned a pipeline red")
     overhead = [a.overhead * 1000 for a in attempts]

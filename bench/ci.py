@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -35,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jsonschema
-from real_inject import RULE_FIXABLE, Breakage, sites
-from real_projects import PROJECTS, Base, _red, bench_env, break_into, git, healer, prepare
+from real_inject import RULE_FIXABLE, Breakage
+from real_projects import PROJECTS, Base, _red, bench_env, break_into, git, healer, prepare, seeded_cases
 
 SCHEMA = Path(__file__).resolve().parents[1] / "tests/fixtures/sarif/sarif-schema-2.1.0.json"
 SUMMARY_LIMIT = 1024 * 1024
@@ -139,26 +137,18 @@ def main(argv: Sequence[str] | None = None) -> list[Case]:
             if args.project and project.name not in args.project:
                 continue
             base = prepare(project, scratch, env)
-            for kind in args.kind or RULE_FIXABLE:
-                found = sites(kind, base.sources, base.project.tops, str(args.seed))
-                random.Random(f"{args.seed}:{project.name}:{kind}").shuffle(found)
-                made = 0
-                for index, breakage in enumerate(found[: args.cases_per_kind * 4 + 2]):
-                    if made == args.cases_per_kind:
-                        break
-                    where = scratch / "cases" / f"{project.name}-{kind}-{index}"
-                    where.mkdir(parents=True)
-                    case = run_case(base, breakage, where, env, schema)
-                    shutil.rmtree(where, ignore_errors=True)
-                    if case is None:
-                        continue
-                    made += 1
-                    cases.append(case)
-                    print(f"  {case.project:<17} {case.kind:<24} exit {case.exit_code} published {case.published} "
-                          f"applied {'yes' if case.applied else 'no ':<3} green after "
-                          f"{'-' if case.green_after is None else 'yes' if case.green_after else 'no'} "
-                          f"(said {case.claimed}) {case.fix_seconds:5.1f} s vs {case.plain_seconds:4.1f} s",
-                          flush=True)  # fmt: skip
+
+            def one(breakage: Breakage, where: Path, base: Base = base) -> Case | None:
+                return run_case(base, breakage, where, env, schema)
+
+            kinds = args.kind or RULE_FIXABLE
+            for case in seeded_cases(base, kinds, args.seed, args.cases_per_kind, scratch / "cases", one):
+                cases.append(case)
+                print(f"  {case.project:<17} {case.kind:<24} exit {case.exit_code} published {case.published} "
+                      f"applied {'yes' if case.applied else 'no ':<3} green after "
+                      f"{'-' if case.green_after is None else 'yes' if case.green_after else 'no'} "
+                      f"(said {case.claimed}) {case.fix_seconds:5.1f} s vs {case.plain_seconds:4.1f} s",
+                      flush=True)  # fmt: skip
     if not cases:
         raise SystemExit("no case turned a pipeline red")
     fix = statistics.median(c.fix_seconds for c in cases)

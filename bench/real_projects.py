@@ -49,15 +49,17 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from common import GIT_ENV
 from real_inject import KINDS, RULE_FIXABLE, Breakage, Source, sites
 from real_judge import judge
+
+T = TypeVar("T")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real"
 BIN = Path(os.path.abspath(sys.executable)).parent
@@ -359,6 +361,32 @@ def break_into(base: Base, breakage: Breakage, root: Path) -> None:
     target.write_bytes(breakage.apply(base.original[breakage.file]))
     age(target, 1800)
     git(root, "commit", "-q", "-am", f"break: {breakage.what}")
+
+
+def seeded_cases(
+    base: Base,
+    kinds: Sequence[str],
+    seed: int,
+    per_kind: int,
+    cases: Path,
+    run_case: Callable[[Breakage, Path], T | None],
+) -> Iterator[T]:
+    """Up to `per_kind` cases of each kind in `base`'s project, at its seeded sites in their seeded order: each
+    in a folder of its own (removed after), `run_case` None when the breakage turned nothing red."""
+    for kind in kinds:
+        found = sites(kind, base.sources, base.project.tops, str(seed))
+        random.Random(f"{seed}:{base.project.name}:{kind}").shuffle(found)
+        made = 0
+        for index, breakage in enumerate(found[: per_kind * 4 + 2]):
+            if made == per_kind:
+                break
+            where = cases / f"{base.project.name}-{kind}-{index}"
+            where.mkdir(parents=True)
+            result = run_case(breakage, where)
+            shutil.rmtree(where, ignore_errors=True)
+            if result is not None:
+                made += 1
+                yield result
 
 
 def read_fix(record: Record, document: Mapping[str, Any]) -> None:

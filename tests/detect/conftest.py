@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.detect.hook_repos import make_hook_repo
+
 Files = Callable[[dict[str, str | bytes]], Path]
 
 
@@ -24,3 +26,9 @@ def project(tmp_path: Path) -> Files:
         return tmp_path
 
     return write
+
+
+@pytest.fixture
+def hook_repo(tmp_path: Path) -> tuple[Path, str]:
+    """A hook repository as a local git repository (tests/detect/hook_repos.py): no network."""
+    return make_hook_repo(tmp_path)

@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -45,59 +44,6 @@ for name in bad:
     print(f"{name}:1: says bad")
 sys.exit(1 if bad else 0)
 """
-NO_HELLO = """
-    import sys
-
-
-    def main() -> int:
-        bad = [name for name in sys.argv[1:] if "hello" in open(name).read()]
-        for name in bad:
-            print(f"{name}: says hello")
-        return 1 if bad else 0
-"""
-MANIFEST = """
-    - id: no-hello
-      name: no hello
-      entry: no-hello
-      language: python
-      types: [python]
-    - id: no-tabs
-      name: no tabs
-      entry: ./check-tabs.sh
-      language: script
-      types: [text]
-"""
-CHECK_TABS = '#!/bin/sh\nstatus=0\nfor f in "$@"; do if grep -q "$(printf \'\\t\')" "$f"; then echo "$f: tab"; status=1; fi; done\nexit $status\n'
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"))
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
-
-
-@pytest.fixture
-def hook_repo(tmp_path: Path) -> tuple[Path, str]:
-    repo = tmp_path / "hooks"
-    _write(
-        repo,
-        {
-            "nohello/__init__.py": NO_HELLO,
-            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
-            '[project]\nname = "nohello"\nversion = "0"\n[project.scripts]\nno-hello = "nohello:main"\n',
-            ".pre-commit-hooks.yaml": MANIFEST,
-            "check-tabs.sh": CHECK_TABS,
-        },
-    )
-    (repo / "check-tabs.sh").chmod(0o755)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "hooks")
-    return repo, _git(repo, "rev-parse", "HEAD")
 
 
 @pytest.fixture

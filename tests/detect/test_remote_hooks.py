@@ -9,13 +9,13 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from healer.config.settings import Stage
 from healer.detect import precommit, remote_hooks
 from healer.detect.candidate import Candidate
 from healer.detect.detection import detect
 from healer.detect.effects import rewrites_files
+from tests.detect.hook_repos import git_in as _git
+from tests.detect.hook_repos import write_files as _write
 
 Files = Callable[[dict[str, str | bytes]], Path]
 HOOKS = "https://github.com/pre-commit/pre-commit-hooks"
@@ -142,64 +142,6 @@ def test_prek_runs_them_when_pre_commit_is_missing(tmp_path: Path) -> None:
 # Real runs: a hook repository made here (pre-commit accepts a local path as `repo:`), the framework installed
 # with the test extra, its environments in tmp_path. A `language: python` hook builds its package offline
 # from virtualenv's bundled setuptools wheel.
-NO_HELLO = """
-    import sys
-
-
-    def main() -> int:
-        bad = [name for name in sys.argv[1:] if "hello" in open(name).read()]
-        for name in bad:
-            print(f"{name}: says hello")
-        return 1 if bad else 0
-"""
-MANIFEST = """
-    - id: no-hello
-      name: no hello
-      entry: no-hello
-      language: python
-      types: [python]
-    - id: no-tabs
-      name: no tabs
-      entry: ./check-tabs.sh
-      language: script
-      types: [text]
-"""
-CHECK_TABS = '#!/bin/sh\nstatus=0\nfor f in "$@"; do if grep -q "$(printf \'\\t\')" "$f"; then echo "$f: tab"; status=1; fi; done\nexit $status\n'
-
-
-def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
-    env["GIT_COMMITTER_EMAIL"] = "t@t"
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"))
-
-
-@pytest.fixture
-def hook_repo(tmp_path: Path) -> tuple[Path, str]:
-    repo = tmp_path / "hooks"
-    _write(
-        repo,
-        {
-            "nohello/__init__.py": NO_HELLO,
-            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
-            '[project]\nname = "nohello"\nversion = "0"\n[project.scripts]\nno-hello = "nohello:main"\n',
-            ".pre-commit-hooks.yaml": MANIFEST,
-            "check-tabs.sh": CHECK_TABS,
-        },
-    )
-    (repo / "check-tabs.sh").chmod(0o755)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "hooks")
-    return repo, _git(repo, "rev-parse", "HEAD")
-
-
 def test_hooks_run_through_the_framework(tmp_path: Path, hook_repo: tuple[Path, str]) -> None:
     import virtualenv  # type: ignore[import-untyped, unused-ignore]
 
