@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Literal
 
 from healer.ci.workflow import WORKFLOW_PATH, github_workflow
 from healer.config.load import config_file
-from healer.config.write import render_stages, write_config
+from healer.config.write import render_config, write_config
 from healer.detect import precommit
 from healer.detect.detection import Detection, detect, merge
 from healer.detect.files import Unreadable
+from healer.detect.workspaces import find_members
 from healer.errors import HealerError
 from healer.render.output_file import write_output
 from healer.snapshot.git import git, repo_root
@@ -42,7 +43,10 @@ def execute(args: argparse.Namespace) -> int:
     if moving:
         for line in _moved(detection.stages):
             print(f"note: {line}")
-    if not detection.stages:
+    # A monorepo's projects are found again from their folders at every run; the configuration names them.
+    members = [] if moving else find_members(root)[0]
+    folders = [member.folder for member in members]
+    if not detection.stages and not folders:
         raise HealerError(
             f"found no checks to run in {root} (looked for Python, JavaScript, Makefile and pre-commit tools"
             f"{'' if args.from_ci else '; --from-ci also reads GitHub Actions workflows'}); "
@@ -52,13 +56,14 @@ def execute(args: argparse.Namespace) -> int:
         "pyproject" if (root / "pyproject.toml").is_file() else "healer.toml"
     )
     if args.dry_run:
-        print(render_stages(detection.stages, prefix="tool.healer" if target == "pyproject" else ""), end="")
+        print(render_config(detection.stages, prefix="tool.healer" if target == "pyproject" else "",
+                            workspaces=folders), end="")  # fmt: skip
         return 0
     existing = config_file(root)
     if existing is not None and not args.force:
         raise HealerError(f"{existing[0]} already configures healer; edit it, or use --force to replace its stages")
     try:
-        path = write_config(root, detection.stages, target=target, force=args.force)
+        path = write_config(root, detection.stages, target=target, force=args.force, workspaces=folders)
     except (FileExistsError, ValueError) as error:
         # The writer's refusals (stages exist, target unusable) are messages for the user.
         raise HealerError(str(error)) from None
@@ -66,7 +71,10 @@ def execute(args: argparse.Namespace) -> int:
         raise HealerError(f"cannot write the configuration: {error}") from None
     names = ", ".join(stage.name for stage in detection.stages)
     count = len(detection.stages)
-    print(f"wrote {count} stage{'s' if count != 1 else ''} ({names}) to {path}")
+    print(f"wrote {count} stage{'s' if count != 1 else ''} ({names or 'none at the root'}) to {path}")
+    if folders:
+        print(f"and workspaces = {len(folders)} project folder(s) ({', '.join(folders)}): each project's stages "
+              "are its own [tool.healer], else detected there")  # fmt: skip
     print("Edit them there; `healer stages` shows the result and `healer run` runs it.")
     return 0
 

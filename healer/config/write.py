@@ -12,7 +12,7 @@ import stat
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import tomlkit
 from tomlkit.exceptions import InvalidStringError, TOMLKitError
@@ -57,12 +57,26 @@ def render_stages(stages: Sequence[Stage], *, prefix: str) -> str:
     return document.as_string()
 
 
+def render_config(stages: Sequence[Stage], *, prefix: str, workspaces: Sequence[str] = ()) -> str:
+    """`render_stages`, with a monorepo's project folders as `workspaces` in the same table."""
+    text = render_stages(stages, prefix=prefix)
+    if not workspaces:
+        return text
+    document = tomlkit.parse(text)
+    table: Any = document
+    for part in prefix.split(".") if prefix else []:
+        table = table[part]
+    table["workspaces"] = list(workspaces)
+    return document.as_string()
+
+
 def write_config(
     root: Path,
     stages: Sequence[Stage],
     *,
     target: Literal["pyproject", "healer.toml"],
     force: bool = False,
+    workspaces: Sequence[str] = (),
 ) -> Path:
     """Write `stages` for the project at `root` and return the file written.
 
@@ -75,7 +89,7 @@ def write_config(
         path, prefix, section = root / "healer.toml", "", "[stages]"
     else:
         raise ValueError(f"unknown target {target!r}: expected 'pyproject' or 'healer.toml'")
-    rendered = render_stages(stages, prefix=prefix)
+    rendered = render_config(stages, prefix=prefix, workspaces=workspaces)
     text = _existing_text(path, prefix, section, force)
     if text:
         newline = "\r\n" if "\r\n" in text else "\n"

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Repo, RunHealer
-from tests.detect.test_precommit_pipeline import CHECK, framework_env, hook_repo  # noqa: F401  (fixtures)
+from tests.detect.hook_repos import make_hook_repo
+from tests.detect.test_precommit_pipeline import CHECK, framework_env  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def hook_repo(tmp_path: Path) -> tuple[Path, str]:
+    return make_hook_repo(tmp_path)
+
 
 SCRIPTS = Path(sys.executable).parent
 PRE_COMMIT = shutil.which("pre-commit", path=str(SCRIPTS))
@@ -68,7 +75,7 @@ repos:
 def test_hooks_become_plain_commands_or_keep_the_framework(
     repo: Repo,
     healer: RunHealer,
-    hook_repo: tuple[Path, str],  # noqa: F811
+    hook_repo: tuple[Path, str],
     framework_env: dict[str, str],  # noqa: F811
 ) -> None:
     repo.write(".pre-commit-config.yaml", _config(hook_repo))

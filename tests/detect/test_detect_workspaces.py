@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 from healer.config.load import load_config
 from healer.detect.detection import pipeline_of
 from healer.detect.workspaces import find_members
+from tests.conftest import Repo, RunHealer
 
 PYTHON_PROJECT = """\
 [project]
@@ -136,3 +138,19 @@ def test_a_broken_declaration_is_a_note(tmp_path: Path) -> None:
     write(tmp_path, "pnpm-workspace.yaml", "packages: [unclosed\n")
     members, notes = find_members(tmp_path)
     assert members == [] and notes[0].startswith("skipped pnpm-workspace.yaml: invalid YAML")
+
+
+def test_init_writes_the_projects_it_found_and_they_stay_found(repo: Repo, healer: RunHealer) -> None:
+    write(repo.path, "pyproject.toml", '[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    for folder in ("packages/a", "packages/b"):
+        python_project(repo.path, folder)
+        write(repo.path, f"{folder}/src/m.py", "x = 1\n")
+    repo.commit("a uv workspace")
+    before = set(pipeline_of(repo.path).names)
+    assert any(name.startswith("a:") for name in before) and any(name.startswith("b:") for name in before)
+    done = healer("init")
+    assert done.code == 0, done.err
+    assert "workspaces = 2 project folder(s) (packages/a, packages/b)" in done.out
+    written = tomllib.loads((repo.path / "pyproject.toml").read_text())["tool"]["healer"]
+    assert written["workspaces"] == ["packages/a", "packages/b"]
+    assert set(pipeline_of(repo.path).names) == before
