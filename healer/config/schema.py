@@ -14,6 +14,7 @@ from healer.agents.presets import OUTPUTS, PRESETS
 from healer.config.errors import ConfigError
 from healer.config.settings import (
     BLOCK,
+    FILES_MODES,
     HOOK_APPLY,
     PRE_PUSH,
     REMOTE_CACHE_MODES,
@@ -50,6 +51,7 @@ TOP_KEYS = (
 STAGE_KEYS = (
     "run", "kind", "shell", "inputs", "needs", "env", "env_inputs", "versions",
     "timeout", "fix", "parser", "gate", "cwd", "cache", "isolate", "hooks",
+    "files",
 )  # fmt: skip
 GATE_KEYS = ("metric", "pattern", "min", "max", "file")
 SANDBOX_KEYS = ("mode", "read", "write", "network")
@@ -283,6 +285,8 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
     known_hooks = lambda x: isinstance(x, list) and all(h in GIT_HOOKS for h in x)  # noqa: E731
     _expect(v, f"{where}.hooks", hooks, known_hooks, f"a list of {' and '.join(GIT_HOOKS)}")
     gate = None if "gate" not in raw else _gate(v, f"{where}.gate", raw["gate"])
+    files = raw.get("files", "whole")
+    _per_file(v, where, files, run, lists["inputs"], shell=shell, isolate=isolate, gate=gate is not None)
     return Stage(
         name=name,
         run=run,
@@ -301,7 +305,38 @@ def _stage(v: _Validator, name: str, raw: Any, parsers: tuple[str, ...]) -> Stag
         cache=cache,
         isolate=isolate,
         hooks=tuple(dict.fromkeys(hooks)),
+        files=files,
     )
+
+
+def _per_file(
+    v: _Validator,
+    where: str,
+    files: Any,
+    run: tuple[str, ...] | str,
+    inputs: tuple[str, ...],
+    *,
+    shell: bool,
+    isolate: bool,
+    gate: bool,
+) -> None:
+    """`files`: "whole" or "each"; a per-file stage needs globs that select its files, and no whole-run gate."""
+    _one_of(v, f"{where}.files", files, FILES_MODES)
+    if files == "whole":
+        if any("{files}" in part for part in ([run] if isinstance(run, str) else run)):
+            raise v.fail(f"{where}.run", '{files} is replaced only in a stage with files = "each"')
+        return
+    selectors = [p for p in inputs if any(c in p.rstrip("/").rsplit("/", 1)[-1] for c in "*?[")]
+    if not selectors:
+        raise v.fail(
+            f"{where}.files", 'files = "each" needs inputs with a glob that selects the files to check, such as "*.py"'
+        )
+    if isolate or gate:
+        other = "isolate" if isolate else "gate"
+        raise v.fail(f"{where}.files", f'files = "each" cannot be combined with {other} (it judges the whole run)')
+    parts = [] if isinstance(run, str) and shell else shlex.split(run) if isinstance(run, str) else list(run)
+    if any("{files}" in part and part != "{files}" for part in parts):
+        raise v.fail(f"{where}.run", "{files} must be an argument of its own")
 
 
 def _is_whole(value: Any) -> bool:

@@ -58,6 +58,10 @@ class Stage(NamedTuple):
     hooks: tuple[str, ...] = ()
     """The git hooks that run it ("pre-commit", "pre-push"); empty: both (a pre-commit config's hook limited to
     `stages: [pre-push]` says so). `healer run`, watch and CI run every stage."""
+    files: str = "whole"
+    """"each": the command is given the files its `inputs` select (at `{files}` in `run`, else appended), in
+    batches, and each file's result is cached on its own (healer.pipeline.per_file); "whole": it checks the
+    project itself and is cached as one result."""
 
     def argv(self) -> list[str]:
         """The command to execute."""
@@ -90,6 +94,7 @@ class Stage(NamedTuple):
             "cache": self.cache,
             "isolate": self.isolate,
             "hooks": list(self.hooks),
+            "files": self.files,
             "gate": None
             if self.gate is None
             else {
@@ -107,6 +112,10 @@ def _argv(run: tuple[str, ...] | str, shell: bool) -> list[str]:
         line = run if isinstance(run, str) else shlex.join(run)
         return ["/bin/sh", "-c", line]
     return shlex.split(run) if isinstance(run, str) else list(run)
+
+
+FILES_MODES: tuple[str, ...] = ("whole", "each")
+"""`files`: a stage checks the project as a whole, or is given its files and cached per file."""
 
 
 HookApply = Literal["off", "safe"]

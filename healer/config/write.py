@@ -166,6 +166,7 @@ def _stage_table(stage: Stage) -> Table:
         ("cache", stage.cache),
         ("isolate", stage.isolate),
         ("hooks", stage.hooks),
+        ("files", stage.files),
     ]
     for key, value in values:
         if value == _DEFAULTS[key]:

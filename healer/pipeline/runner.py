@@ -138,6 +138,30 @@ class _Active:
         """Read what the pipe still holds, then stop: a process outside the group may keep it open forever."""
 
 
+class _Batches:
+    """A per-file stage while its batches run: what the cache served, and each batch's files and result."""
+
+    __slots__ = ("began", "cached", "cwd", "done", "files", "keys", "names", "stage")
+
+    def __init__(self, stage: Stage, began: float, cwd: Path, keys: dict[str, str], names: dict[str, str]) -> None:
+        self.stage = stage
+        self.began = began
+        self.cwd = cwd
+        self.keys = keys
+        """File -> its cache key (empty without a cache)."""
+        self.names = names
+        """Every way the tool may name a file -> the file (healer.pipeline.per_file.aliases)."""
+        self.cached: list[tuple[str, str, int | None, str, list[Diagnostic]]] = []
+        self.files: list[list[str]] = []
+        """Each batch's files, root-relative."""
+        self.done: dict[int, StageResult] = {}
+
+
+def _owner(slot: str) -> str:
+    """The stage a thread's slot belongs to: a per-file stage's batches run as `name\0number`."""
+    return slot.split("\0", 1)[0]
+
+
 class _Shared:
     """State both threads read; the stage thread only reads the flags main sets."""
 
@@ -216,6 +240,12 @@ class _Run:
         self._modified: dict[str, dict[str, None]] = {}
         """Stage -> the files that changed while it ran (see healer.pipeline.tracked)."""
         self._alongside: dict[str, dict[str, None]] = {}
+        self._slot = threading.local()
+        """In a stage thread: the name its process is registered under (a batch's slot, else the stage's)."""
+        self._batches: dict[str, _Batches] = {}
+        """Per-file stages whose batches run or wait, by name."""
+        self._waiting: list[tuple[str, Stage, Path, dict[str, str], Path | None]] = []
+        """Batches waiting for a free job: slot, the stage with the batch's files, folder, environment, log."""
 
     # -- the loop ------------------------------------------------------------
 
@@ -238,7 +268,7 @@ class _Run:
 
     def _loop(self) -> None:
         pending = list(self.stages)
-        while pending or self.shared.active:
+        while pending or self.shared.active or self._waiting:
             before = (len(pending), len(self.results))
             pending = self._start_ready(pending)
             if not self.shared.active:
@@ -256,6 +286,7 @@ class _Run:
             self._police()
 
     def _start_ready(self, pending: list[Stage]) -> list[Stage]:
+        self._start_batches()
         waiting: list[Stage] = []
         skip = self.options.skip or {}
         for stage in pending:
@@ -300,6 +331,9 @@ class _Run:
             reason = "none of its inputs changed"
             self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
             return
+        if stage.files == "each":
+            self._launch_per_file(stage)
+            return
         env, cwd = stage_environment(stage, self.root, self.options)
         if stage.cache and self.store is not None:
             key = self._key(stage, env, cwd)
@@ -331,12 +365,129 @@ class _Run:
         thread.start()
 
     def _key(self, stage: Stage, env: Mapping[str, str], cwd: Path) -> str:
+        key, self.tools[stage.name] = _key_and_tools(stage, self._content(), env, cwd, self.store)
+        return key
+
+    def _content(self) -> Manifest:
         if self._tree is None:
             from healer.snapshot.worktree import read_worktree  # a run without a store never hashes anything
 
             self._tree = self.options.manifest() if self.options.manifest else read_worktree(self.root)
-        key, self.tools[stage.name] = _key_and_tools(stage, self._tree, env, cwd, self.store)
-        return key
+        return self._tree
+
+    # -- per-file stages -----------------------------------------------------
+
+    def _launch_per_file(self, stage: Stage) -> None:
+        """A `files = "each"` stage: each file served from its own cache entry, the others run in batches.
+
+        The shared (remote) cache is not asked for these: its entries are whole-stage results."""
+        from healer.pipeline import per_file
+
+        began = time.monotonic()
+        env, cwd = stage_environment(stage, self.root, self.options)
+        self.sink(StageStarted(stage.name, stage.command_line()))
+        problem = _folder_problem(self.root, cwd, stage.cwd)
+        if problem:
+            self._finish(_error(stage, problem, "bad-folder"))
+            return
+        tree = self._content()
+        chosen = per_file.select(stage, tree)
+        if not chosen.files:
+            # As pre-commit skips a hook no file matches; its dependants run as if it had passed.
+            self.unaffected.add(stage.name)
+            reason = "no files match its inputs"
+            self._finish(StageResult(stage.name, stage.kind, "skipped", stage.command_line(), reason=reason))
+            return
+        keys: dict[str, str] = {}
+        if stage.cache and self.store is not None:
+            from healer.cache.file_key import FileKeys
+            from healer.cache.tools import tool_identities
+
+            tools = self.tools[stage.name] = tool_identities(stage, env, cwd, self.store)
+            make = FileKeys(stage, tree, env, tools, chosen.configs)
+            for path in chosen.files:
+                content = tree.content_id(path)
+                assert content is not None  # select keeps only files with content
+                keys[path] = make.key(path, content)
+        run = _Batches(stage, began, cwd, keys, per_file.aliases(chosen.files, stage.cwd, str(self.root)))
+        missing: list[str] = []
+        for path in chosen.files:
+            use = keys and self.store is not None and self.options.use_cache
+            hit = self.store.cached_result(keys[path]) if use and self.store is not None else None
+            if hit is None:
+                missing.append(path)
+                continue
+            found = [Diagnostic.from_dict(d) for d in hit.diagnostics]
+            run.cached.append((path, hit.status, hit.exit_code, hit.output, found))
+        if not missing:
+            duration = time.monotonic() - began
+            self._finish(per_file.merge(stage, run.cached, [], duration))
+            return
+        by_name = {per_file.argument(path, stage.cwd): path for path in missing}
+        base = per_file.command(stage, []).argv()
+        batches = per_file.partition(base, list(by_name), self.jobs, per_file.max_length(env))
+        self._batches[stage.name] = run
+        for number, names in enumerate(batches):
+            run.files.append([by_name[name] for name in names])
+            slot = f"{stage.name}\0{number}"
+            log_path = None if self.options.log_dir is None else self.options.log_dir / f"{stage.name}.{number}.log"
+            self._waiting.append((slot, per_file.command(stage, names), cwd, env, log_path))
+        self._start_batches()
+
+    def _start_batches(self) -> None:
+        """Start waiting batches while jobs are free (a stage with batches has at least one free when it starts)."""
+        while self._waiting and len(self.shared.active) < self.jobs:
+            slot, stage, cwd, env, log_path = self._waiting.pop(0)
+            _ = self.events
+            if self._files is None:
+                checked = self._checked_content()
+                self._files = TrackedFiles(checked) if checked is not None else None
+            thread = threading.Thread(
+                target=self._execute, args=(stage, cwd, env, log_path, slot), name=f"healer-{stage.name}", daemon=True
+            )
+            with self.shared.lock:
+                self.shared.active[slot] = _Active(self._batches[stage.name].stage, thread, time.monotonic())
+            thread.start()
+
+    def _batch_done(self, slot: str, result: StageResult, *, remember: bool = True) -> None:
+        """One batch's result; with the last of its stage's, the stage's merged result is finished."""
+        from healer.pipeline import per_file
+
+        name, number = slot.split("\0", 1)
+        run = self._batches.get(name)
+        if run is None:
+            return  # its stage already ended (a batch stuck past the hard stop)
+        run.done[int(number)] = result
+        if len(run.done) < len(run.files):
+            return
+        del self._batches[name]
+        parts = [(len(run.files[i]), run.done[i]) for i in range(len(run.files))]
+        merged = per_file.merge(run.stage, run.cached, parts, time.monotonic() - run.began)
+        if remember:
+            merged = self._charge_changes(merged)
+            self._remember_files(run, merged)
+        self._finish(merged)
+
+    def _remember_files(self, run: _Batches, merged: StageResult) -> None:
+        """Each batch's result kept per file, where it can be told apart by file (healer.pipeline.per_file)."""
+        from healer.pipeline.per_file import entries
+
+        modified = any(d.tool == "healer" and d.code == "modified-files" for d in merged.diagnostics)
+        if self.store is None or not run.keys or modified or self.options.jail is not None:
+            return
+        for number, files in enumerate(run.files):
+            result = run.done[number]
+            found = entries(result, files, run.names)
+            if found is None:
+                continue
+            share = result.duration / max(1, len(files))
+            for path, entry in found.items():
+                self.store.store_result(
+                    run.keys[path], repo=str(self.root), stage=run.stage.name, status=entry.status,
+                    exit_code=entry.exit_code, duration=share, output=entry.output,
+                    output_bytes=len(entry.output.encode("utf-8", "surrogateescape")),
+                    diagnostics=[d.to_dict() for d in entry.diagnostics], gate=None,
+                )  # fmt: skip
 
     def _portable(self, stage: Stage) -> tuple[str, list[str]]:
         """The stage's key and tools as other machines compute them (paths and file times left out): what the
@@ -399,10 +550,10 @@ class _Run:
 
     def _handle(self, message: _Message) -> None:
         if isinstance(message, _Output):
-            self.sink(StageOutput(message.stage, message.lines))
+            self.sink(StageOutput(_owner(message.stage), message.lines))
             return
         if isinstance(message, _Said):
-            self.sink(Notice(f"stage {message.stage!r}: {message.message}; the check goes on"))
+            self.sink(Notice(f"stage {_owner(message.stage)!r}: {message.message}; the check goes on"))
             return
         with self.shared.lock:
             active = self.shared.active.pop(message.stage)
@@ -410,7 +561,10 @@ class _Run:
         if active.proc is not None:
             # Whatever the command left behind in its group goes with it, and so does what left the group.
             process.signal_group(active.proc, signal.SIGKILL)
-            self._say_outlivers(message.stage, process.end_outlivers(active.proc))
+            self._say_outlivers(_owner(message.stage), process.end_outlivers(active.proc))
+        if message.stage != _owner(message.stage):
+            self._batch_done(message.stage, message.result)
+            return
         result = self._charge_changes(message.result._replace(key=self.keys.get(message.stage)))
         self._remember(result)
         self._finish(result)
@@ -451,7 +605,7 @@ class _Run:
             changed = self._files.changed()
             if changed:
                 with self.shared.lock:
-                    running = [result.name, *self.shared.active]
+                    running = list(dict.fromkeys([result.name, *map(_owner, self.shared.active)]))
                 running = self._likely_writers(running)
                 for name in running:
                     self._modified.setdefault(name, {}).update(dict.fromkeys(changed))
@@ -494,6 +648,11 @@ class _Run:
 
     def _shutdown(self, interrupted: bool) -> None:
         self._closing = True
+        while self._waiting:
+            # Batches that never started: their stage ends as cancelled, with the others.
+            slot, stage, *_ = self._waiting.pop(0)
+            cancelled = StageResult(stage.name, stage.kind, "cancelled", stage.command_line(), reason="interrupted")
+            self._batch_done(slot, cancelled, remember=False)
         with self.shared.lock:
             actives = list(self.shared.active.values())
         for active in actives:
@@ -514,7 +673,10 @@ class _Run:
                     active = self.shared.active.pop(message.stage)
                 if active.proc is not None:
                     process.signal_group(active.proc, signal.SIGKILL)
-                self._finish(message.result)
+                if message.stage != _owner(message.stage):
+                    self._batch_done(message.stage, message.result, remember=False)
+                else:
+                    self._finish(message.result)
             now = time.monotonic()
             if now >= deadline:
                 with self.shared.lock:
@@ -532,8 +694,10 @@ class _Run:
                         result = StageResult(
                             stage.name, stage.kind, "cancelled", stage.command_line(), reason="interrupted"
                         )
-                        self.results[name] = result
-                for name in stuck:
+                        if name != _owner(name):
+                            self._batches.pop(stage.name, None)  # its other batches' results no longer matter
+                        self.results[stage.name] = result
+                for name in dict.fromkeys(map(_owner, stuck)):
                     self._finish(self.results[name])
         for stage in self.stages:
             if stage.name not in self.results:
@@ -586,12 +750,15 @@ class _Run:
 
     # -- one stage, in its own thread ----------------------------------------
 
-    def _execute(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> None:
+    def _execute(
+        self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None, slot: str | None = None
+    ) -> None:
+        self._slot.name = slot or stage.name
         try:
             result = self._execute_where(stage, cwd, env, log_path)
         except Exception as error:  # a bug must end the stage, not hang the run
             result = _error(stage, f"healer failed while running the stage: {error!r}", "internal")
-        self.events.put(_Done(stage.name, result))
+        self.events.put(_Done(slot or stage.name, result))
 
     def _execute_where(self, stage: Stage, cwd: Path, env: dict[str, str], log_path: Path | None) -> StageResult:
         if stage.isolate:
@@ -665,8 +832,9 @@ class _Run:
             return _error(stage, f"permission denied: cannot execute {argv[0]!r}", "not-executable")
         except OSError as error:
             return _error(stage, f"cannot start {argv[0]!r}: {error.strerror or error}", "cannot-start")
+        slot: str = getattr(self._slot, "name", stage.name)  # a per-file stage's batch runs in a slot of its own
         with self.shared.lock:
-            active = self.shared.active[stage.name]
+            active = self.shared.active[slot]
             active.proc = proc
         capture = OutputCapture(log_path)
         assert proc.stdout is not None
@@ -686,7 +854,7 @@ class _Run:
                 break
             lines = capture.feed(data)
             if lines:
-                self.events.put(_Output(stage.name, tuple(lines)))
+                self.events.put(_Output(slot, tuple(lines)))
         proc.stdout.close()
         code = proc.wait()
         if jail is not None:
@@ -694,9 +862,9 @@ class _Run:
         duration = time.monotonic() - began
         text, log, rest = capture.close()
         if rest:
-            self.events.put(_Output(stage.name, tuple(rest)))
+            self.events.put(_Output(slot, tuple(rest)))
         if capture.lost is not None:
-            self.events.put(_Said(stage.name, capture.lost))
+            self.events.put(_Said(slot, capture.lost))
         base = StageResult(
             stage.name, stage.kind, "failed", stage.command_line(), duration, code,
             output=text, output_bytes=capture.total, log_path=log,
