@@ -593,18 +593,24 @@ def _env_name(v: _Validator, key: str, value: Any, what: str) -> str:
     return str(value)
 
 
-def _webhook(v: _Validator, raw: Any) -> WebhookSettings:
-    where = "notify.webhook"
-    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
-    v.check_keys(raw, WEBHOOK_KEYS, where)
+def _url_or_env(v: _Validator, where: str, raw: dict[str, Any], example: str) -> tuple[str | None, str | None]:
+    """A server's address as `url` or as `url_env` (the variable holding it), exactly one of them, checked."""
     url, url_env = raw.get("url"), raw.get("url_env")
     if (url is None) == (url_env is None):
         raise v.fail(where, "give `url_env` (the environment variable holding the URL) or `url`, one of them")
     if url is not None:
         web = lambda x: isinstance(x, str) and x.startswith(("https://", "http://")) and not any(map(str.isspace, x))  # noqa: E731
-        _expect(v, f"{where}.url", url, web, 'an http(s) URL, such as "https://hooks.slack.com/services/..."')
+        _expect(v, f"{where}.url", url, web, f'an http(s) URL, such as "{example}"')
     if url_env is not None:
         _env_name(v, f"{where}.url_env", url_env, "the URL")
+    return url, url_env
+
+
+def _webhook(v: _Validator, raw: Any) -> WebhookSettings:
+    where = "notify.webhook"
+    _expect(v, where, raw, lambda x: isinstance(x, dict), "a table")
+    v.check_keys(raw, WEBHOOK_KEYS, where)
+    url, url_env = _url_or_env(v, where, raw, "https://hooks.slack.com/services/...")
     kind = raw.get("format", "slack")
     _one_of(v, f"{where}.format", kind, WEBHOOK_FORMATS)
     timeout = raw.get("timeout", WebhookSettings().timeout)
@@ -699,17 +705,10 @@ def _remote_cache(v: _Validator, raw: Any) -> RemoteCacheSettings:
             raise v.fail(f"{where}.{secret}", f"a {secret} is never written in configuration; name the environment "
                          "variable holding it in `token_env`")  # fmt: skip
     v.check_keys(raw, REMOTE_CACHE_KEYS, where)
-    url, url_env = raw.get("url"), raw.get("url_env")
-    if (url is None) == (url_env is None):
-        raise v.fail(where, "give `url` (the server's base URL) or `url_env` (the variable holding it), one of them")
-    if url is not None:
-        web = lambda x: isinstance(x, str) and x.startswith(("https://", "http://")) and not any(map(str.isspace, x))  # noqa: E731
-        _expect(v, f"{where}.url", url, web, 'an http(s) URL, such as "http://cache.example.com:8080"')
-        if "@" in url.partition("://")[2].partition("/")[0]:
-            why = "credentials are never written in configuration; put the URL in a variable named by `url_env`"
-            raise v.fail(f"{where}.url", why)
-    if url_env is not None:
-        _env_name(v, f"{where}.url_env", url_env, "the URL")
+    url, url_env = _url_or_env(v, where, raw, "http://cache.example.com:8080")
+    if url is not None and "@" in url.partition("://")[2].partition("/")[0]:
+        why = "credentials are never written in configuration; put the URL in a variable named by `url_env`"
+        raise v.fail(f"{where}.url", why)
     defaults = RemoteCacheSettings()
     mode = raw.get("mode", defaults.mode)
     _one_of(v, f"{where}.mode", mode, REMOTE_CACHE_MODES)
